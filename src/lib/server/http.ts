@@ -1,0 +1,331 @@
+/**
+ * The one way the server talks to registries: undici `request` (never fetch: no silent decompression, byte
+ * caps count what we read) through one `Agent` whose connector enforces the address policy at connect time.
+ *
+ * GET/HEAD only, headers built from an allowlist, redirects followed by hand (each hop re-checked, no
+ * https→http, Authorization only to the exact origin it belongs to), body caps enforced while reading,
+ * per-request and caller deadlines mapped to UPSTREAM_TIMEOUT.
+ */
+import { Agent, buildConnector, request } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { RegscopeError, type ErrorCode } from '$lib/oci/errors';
+import { blockedError, decideHostname, guardedLookup, systemResolver, type Resolver } from './address-policy';
+import { getSettings, hostListed, normalizeHost, urlPort, type Settings } from './settings';
+import { logUpstream, type UpstreamLogLine } from './log';
+
+export const USER_AGENT = 'regscope/0.1 (+https://github.com/regscope)';
+
+export interface UpstreamRequest {
+	method?: 'GET' | 'HEAD';
+	accept?: string;
+	/** Sent only while the request URL's origin equals `origin` (dropped on any other hop). */
+	authorization?: { origin: string; value: string };
+	/** Cap for a 2xx body. Error bodies are capped at limits.errorBytes and truncated instead. */
+	maxBytes: number;
+	/** Code thrown when a 2xx body exceeds maxBytes. */
+	tooLarge: Extract<ErrorCode, 'MANIFEST_TOO_LARGE' | 'BLOB_TOO_LARGE' | 'UPSTREAM_ERROR'>;
+	/** Said in the too-large message, e.g. "manifest library/alpine:3.20". */
+	what: string;
+	/** The registry as the user wrote it, for messages. */
+	registry: string;
+	/** Path template for logs, e.g. `/v2/<name>/manifests/<ref>`. Never the real path or query. */
+	template: string;
+	/** Caller deadline / cancellation (the overall deadline of one API call). */
+	signal?: AbortSignal;
+	followRedirects?: boolean;
+}
+
+export interface UpstreamResponse {
+	status: number;
+	headers: IncomingHttpHeaders;
+	body: Uint8Array;
+	/** The URL that answered (after redirects). */
+	url: URL;
+	/** true when an error body was cut at the error cap. */
+	truncated: boolean;
+}
+
+export interface Upstream {
+	readonly settings: Settings;
+	request(url: URL, opts: UpstreamRequest): Promise<UpstreamResponse>;
+	close(): Promise<void>;
+}
+
+export interface UpstreamOptions {
+	settings?: Settings;
+	resolver?: Resolver;
+	log?: (line: UpstreamLogLine) => void;
+}
+
+export function header(headers: IncomingHttpHeaders, name: string): string | null {
+	const v = headers[name.toLowerCase()];
+	if (Array.isArray(v)) return v[0] ?? null;
+	return v ?? null;
+}
+
+export function headerAll(headers: IncomingHttpHeaders, name: string): string[] {
+	const v = headers[name.toLowerCase()];
+	if (Array.isArray(v)) return v;
+	return v === undefined ? [] : [v];
+}
+
+/** A URL for messages and logs: no userinfo, no query, no fragment. */
+export function redactUrl(url: URL): string {
+	return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Checks a URL before any request to it (scheme, userinfo, name rules). The connector checks addresses. */
+export function checkTarget(url: URL, settings: Settings, previous?: URL): void {
+	const host = normalizeHost(url.hostname);
+	if (url.username || url.password) {
+		throw new RegscopeError('UPSTREAM_ERROR', `refusing to follow a URL with credentials to ${url.host}`);
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new RegscopeError('UPSTREAM_ERROR', `refusing to follow a ${url.protocol} URL`);
+	}
+	if (url.protocol === 'http:') {
+		if (previous?.protocol === 'https:') {
+			throw new RegscopeError(
+				'UPSTREAM_ERROR',
+				`refusing a redirect from https to plain http (${redactUrl(previous)} → ${url.host})`
+			);
+		}
+		if (!hostListed(settings.insecureRegistries, host, urlPort(url))) {
+			throw new RegscopeError(
+				'BLOCKED_ADDRESS',
+				`refusing plain http to ${url.host}: it is not in REGSCOPE_INSECURE_REGISTRIES`,
+				{ host: url.host }
+			);
+		}
+	}
+	const d = decideHostname(host, urlPort(url), settings);
+	if (!d.ok) throw blockedError(url.host, d.reason);
+}
+
+function describeNetworkError(e: unknown): { timeout: boolean; text: string } {
+	const err = e as { code?: string; name?: string; message?: string; cause?: unknown };
+	const code = err?.code ?? '';
+	if (
+		code === 'UND_ERR_HEADERS_TIMEOUT' ||
+		code === 'UND_ERR_BODY_TIMEOUT' ||
+		code === 'UND_ERR_CONNECT_TIMEOUT' ||
+		code === 'ETIMEDOUT' ||
+		err?.name === 'TimeoutError'
+	) {
+		return { timeout: true, text: 'timed out' };
+	}
+	const known: Record<string, string> = {
+		ECONNREFUSED: 'connection refused',
+		ECONNRESET: 'connection reset',
+		ENOTFOUND: 'host not found (DNS)',
+		EAI_AGAIN: 'DNS lookup failed',
+		EHOSTUNREACH: 'host unreachable',
+		ENETUNREACH: 'network unreachable',
+		EPIPE: 'connection closed',
+		UND_ERR_SOCKET: 'connection closed unexpectedly',
+		UND_ERR_CLOSED: 'connection closed',
+		HPE_INVALID_CONSTANT: 'invalid HTTP response',
+		UND_ERR_HEADERS_OVERFLOW: 'response headers too large',
+		UND_ERR_INFO: 'invalid HTTP response'
+	};
+	if (known[code]) return { timeout: false, text: known[code] };
+	if (code.startsWith('HPE_')) return { timeout: false, text: 'invalid HTTP response' };
+	if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('ERR_SSL')) {
+		return { timeout: false, text: `TLS error (${code})` };
+	}
+	if (err?.cause && err.cause !== e) return describeNetworkError(err.cause);
+	return { timeout: false, text: code ? `network error (${code})` : 'network error' };
+}
+
+function findRegscopeError(e: unknown): RegscopeError | null {
+	let cur: unknown = e;
+	for (let i = 0; i < 4 && cur; i++) {
+		if (cur instanceof RegscopeError) return cur;
+		const c = cur as { code?: unknown; message?: unknown; cause?: unknown; details?: unknown };
+		// errors thrown inside the connector may cross module copies; recognise them by shape
+		if (c.code === 'BLOCKED_ADDRESS' && typeof c.message === 'string') {
+			return new RegscopeError('BLOCKED_ADDRESS', c.message, c.details as Record<string, unknown> | undefined);
+		}
+		cur = c.cause;
+	}
+	return null;
+}
+
+export function createUpstream(options: UpstreamOptions = {}): Upstream {
+	const settings = options.settings ?? getSettings();
+	const resolver = options.resolver ?? systemResolver;
+	const log = options.log ?? logUpstream;
+	const limits = settings.limits;
+
+	const strict = buildConnector({
+		timeout: limits.connectTimeoutMs,
+		lookup: guardedLookup(resolver, false) as never
+	});
+	const lenient = buildConnector({
+		timeout: limits.connectTimeoutMs,
+		lookup: guardedLookup(resolver, true) as never
+	});
+	const connect: buildConnector.connector = (opts, callback) => {
+		const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
+		const d = decideHostname(opts.hostname, port, settings);
+		if (!d.ok) {
+			callback(blockedError(opts.hostname, d.reason), null);
+			return;
+		}
+		const allow = hostListed(settings.privateRegistries, opts.hostname, port);
+		(allow ? lenient : strict)(opts, callback);
+	};
+	const agent = new Agent({
+		connect,
+		headersTimeout: limits.requestTimeoutMs,
+		bodyTimeout: limits.requestTimeoutMs,
+		connections: 16,
+		keepAliveTimeout: 10_000
+	});
+
+	async function once(url: URL, o: UpstreamRequest, auth: string | undefined) {
+		const headers: Record<string, string> = {
+			'user-agent': USER_AGENT,
+			'accept-encoding': 'identity'
+		};
+		if (o.accept) headers.accept = o.accept;
+		if (auth) headers.authorization = auth;
+		const signals = [AbortSignal.timeout(limits.requestTimeoutMs)];
+		if (o.signal) signals.push(o.signal);
+		const signal = AbortSignal.any(signals);
+		const started = Date.now();
+		let status = 0;
+		let bytes = 0;
+		try {
+			const res = await request(url, { method: o.method ?? 'GET', headers, dispatcher: agent, signal });
+			status = res.statusCode;
+			if (REDIRECTS.has(status) && o.followRedirects !== false) {
+				await res.body.dump().catch(() => undefined);
+				return { status, headers: res.headers, body: new Uint8Array(0), url, truncated: false };
+			}
+			const coding = header(res.headers, 'content-encoding');
+			if (coding && coding.trim().toLowerCase() !== 'identity') {
+				res.body.destroy();
+				throw new RegscopeError(
+					'UPSTREAM_ERROR',
+					`registry ${o.registry} sent a ${coding.slice(0, 40)}-encoded body although identity was asked for`
+				);
+			}
+			const ok = status >= 200 && status < 300;
+			const cap = ok ? o.maxBytes : limits.errorBytes;
+			const declared = Number(header(res.headers, 'content-length') ?? NaN);
+			const tooLarge = () =>
+				new RegscopeError(
+					o.tooLarge,
+					`${o.what} from ${o.registry} is larger than the ${cap} byte limit`,
+					{ limit: cap }
+				);
+			if (ok && Number.isFinite(declared) && declared > cap) {
+				res.body.destroy();
+				throw tooLarge();
+			}
+			const chunks: Uint8Array[] = [];
+			let truncated = false;
+			if ((o.method ?? 'GET') !== 'HEAD') {
+				for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+					if (bytes + chunk.byteLength > cap) {
+						if (ok) {
+							res.body.destroy();
+							throw tooLarge();
+						}
+						chunks.push(chunk.subarray(0, cap - bytes));
+						bytes = cap;
+						truncated = true;
+						res.body.destroy();
+						break;
+					}
+					chunks.push(chunk);
+					bytes += chunk.byteLength;
+				}
+			}
+			const body = new Uint8Array(bytes);
+			let at = 0;
+			for (const c of chunks) {
+				body.set(c, at);
+				at += c.byteLength;
+			}
+			return { status, headers: res.headers, body, url, truncated };
+		} catch (e) {
+			const known = findRegscopeError(e);
+			if (known) throw known;
+			const d = describeNetworkError(e);
+			const aborted = signal.aborted || d.timeout;
+			if (aborted) {
+				const overall = o.signal?.aborted === true;
+				throw new RegscopeError(
+					'UPSTREAM_TIMEOUT',
+					overall
+						? `registry ${o.registry} did not answer in time (${url.host}): the overall deadline of ${Math.round(limits.overallTimeoutMs / 1000)} s passed`
+						: `registry ${o.registry} did not answer in time (${url.host}, ${Math.round(limits.requestTimeoutMs / 1000)} s limit)`
+				);
+			}
+			throw new RegscopeError('UPSTREAM_ERROR', `could not reach registry ${o.registry} (${url.host}): ${d.text}`);
+		} finally {
+			log({
+				host: url.host,
+				method: o.method ?? 'GET',
+				template: o.template,
+				status,
+				bytes,
+				ms: Date.now() - started
+			});
+		}
+	}
+
+	async function run(start: URL, o: UpstreamRequest): Promise<UpstreamResponse> {
+		let url = start;
+		let previous: URL | undefined;
+		const seen = new Set<string>();
+		for (let hop = 0; ; hop++) {
+			checkTarget(url, settings, previous);
+			seen.add(url.href);
+			const auth =
+				o.authorization && url.origin === o.authorization.origin ? o.authorization.value : undefined;
+			const res = await once(url, hop === 0 ? o : { ...o, template: `${o.template} (redirect)` }, auth);
+			if (!REDIRECTS.has(res.status) || o.followRedirects === false) return res;
+			const location = header(res.headers, 'location');
+			if (!location) {
+				throw new RegscopeError('UPSTREAM_ERROR', `registry ${o.registry} sent a ${res.status} redirect without a Location`);
+			}
+			let next: URL;
+			try {
+				next = new URL(location, url);
+			} catch {
+				throw new RegscopeError('UPSTREAM_ERROR', `registry ${o.registry} sent an invalid redirect Location`);
+			}
+			next.hash = '';
+			if (hop + 1 > limits.redirects) {
+				throw new RegscopeError(
+					'UPSTREAM_ERROR',
+					`registry ${o.registry} redirected more than ${limits.redirects} times (last to ${next.host})`
+				);
+			}
+			if (seen.has(next.href)) {
+				throw new RegscopeError('UPSTREAM_ERROR', `registry ${o.registry} sent a redirect loop (via ${next.host})`);
+			}
+			previous = url;
+			url = next;
+		}
+	}
+
+	return {
+		settings,
+		request: run,
+		close: () => agent.close()
+	};
+}
+
+let shared: Upstream | undefined;
+
+/** The process-wide upstream client (one Agent, one connection pool). */
+export function getUpstream(): Upstream {
+	shared ??= createUpstream();
+	return shared;
+}

@@ -1,0 +1,73 @@
+/**
+ * The browser proxy: registry bytes passed through unchanged for the web UI, which verifies them itself.
+ * Takes only a parsed reference plus a tag/digest: never a URL.
+ */
+import { RegscopeError } from '$lib/oci/errors';
+import type { Descriptor, Digest } from '$lib/oci/model';
+import { algorithmOf, computeDigest, parseDigest } from '$lib/oci/digest';
+import { isValidTag, parseReference, repositoryName } from '$lib/oci/reference';
+import { createRegistrySource } from './registry-client';
+import { bytesHeaders, json, requireParam } from './respond';
+import { getSettings } from './settings';
+import type { UntrustedObject } from '$lib/oci/model';
+
+function deadline(): AbortSignal {
+	return AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+}
+
+async function digestMatches(obj: UntrustedObject, digest: Digest): Promise<boolean> {
+	try {
+		return (await computeDigest(obj.bytes, algorithmOf(digest))) === digest;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * Answers registry bytes. By-digest answers are marked immutable only when the bytes really hash to that
+ * digest (else a wrong answer would be cached for a year); the browser verifies either way.
+ */
+async function bytesResponse(obj: UntrustedObject, digest: Digest | null): Promise<Response> {
+	const immutable = digest !== null && (await digestMatches(obj, digest));
+	const headers = bytesHeaders(obj.contentType, immutable);
+	if (digest !== null && !immutable) headers['cache-control'] = 'no-store';
+	if (obj.dockerContentDigest !== null && /^[\x21-\x7e]{1,200}$/.test(obj.dockerContentDigest)) {
+		headers['docker-content-digest'] = obj.dockerContentDigest;
+	}
+	return new Response(obj.bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
+}
+
+/** `GET /api/registry/manifest?ref=REPO_REF&target=TAG_OR_DIGEST` */
+export async function proxyManifest(url: URL): Promise<Response> {
+	const ref = parseReference(requireParam(url, 'ref'));
+	const target = requireParam(url, 'target').trim();
+	let digest: Digest | null = null;
+	if (target.includes(':')) {
+		digest = parseDigest(target, 'target', 'INVALID_REQUEST');
+	} else if (!isValidTag(target)) {
+		throw new RegscopeError('INVALID_REQUEST', `target "${target.slice(0, 80)}" is neither a valid tag nor a digest`);
+	}
+	const source = createRegistrySource(ref, { signal: deadline() });
+	return bytesResponse(await source.manifest(target), digest);
+}
+
+/** `GET /api/registry/blob?ref=REPO_REF&digest=D&size=N` */
+export async function proxyBlob(url: URL): Promise<Response> {
+	const ref = parseReference(requireParam(url, 'ref'));
+	const digest = parseDigest(requireParam(url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
+	const sizeText = requireParam(url, 'size').trim();
+	if (!/^\d{1,15}$/.test(sizeText)) {
+		throw new RegscopeError('INVALID_REQUEST', 'the query parameter "size" must be a non-negative integer');
+	}
+	const d: Descriptor = { mediaType: 'application/octet-stream', digest, size: Number(sizeText) };
+	const source = createRegistrySource(ref, { signal: deadline() });
+	return bytesResponse(await source.blob(d), digest);
+}
+
+/** `GET /api/registry/tags?ref=REPO_REF` → `{ name, tags, truncated, warnings }` */
+export async function proxyTags(url: URL): Promise<Response> {
+	const ref = parseReference(requireParam(url, 'ref'));
+	const source = createRegistrySource(ref, { signal: deadline() });
+	const listing = await source.tags();
+	return json({ name: repositoryName(ref), ...listing });
+}

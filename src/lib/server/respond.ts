@@ -1,0 +1,65 @@
+/** Turning results and errors into HTTP responses, the same way for every API endpoint. */
+import { ERROR_STATUS, RegscopeError, type ErrorCode } from '$lib/oci/errors';
+import { logUnexpected } from './log';
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+	return new Response(JSON.stringify(body), {
+		status,
+		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers }
+	});
+}
+
+export function errorJson(code: ErrorCode, message: string, details?: Record<string, unknown>): Response {
+	return json({ error: new RegscopeError(code, message, details).toJSON() }, ERROR_STATUS[code]);
+}
+
+/**
+ * Expected failures (RegscopeError) → their code's status and JSON body. Anything else is a bug:
+ * logged with `context`, answered as INTERNAL_ERROR with a generic message.
+ */
+export function errorResponse(e: unknown, context: string): Response {
+	if (e instanceof RegscopeError) {
+		return json({ error: e.toJSON() }, e.status);
+	}
+	logUnexpected(context, e);
+	return errorJson('INTERNAL_ERROR', 'internal error: the server failed unexpectedly; the details were logged');
+}
+
+/** A required query parameter, or INVALID_REQUEST naming it. */
+export function requireParam(url: URL, name: string): string {
+	const v = url.searchParams.get(name);
+	if (v === null || v.trim() === '') {
+		throw new RegscopeError('INVALID_REQUEST', `the query parameter "${name}" is required`);
+	}
+	if (v.length > 4096) throw new RegscopeError('INVALID_REQUEST', `the query parameter "${name}" is too long`);
+	return v;
+}
+
+/** A boolean flag: absent → fallback; 1/true/yes → true; 0/false/no → false; anything else INVALID_REQUEST. */
+export function flagParam(url: URL, name: string, fallback: boolean): boolean {
+	const v = url.searchParams.get(name);
+	if (v === null) return fallback;
+	const s = v.trim().toLowerCase();
+	if (s === '' || s === '1' || s === 'true' || s === 'yes') return true;
+	if (s === '0' || s === 'false' || s === 'no') return false;
+	throw new RegscopeError('INVALID_REQUEST', `the query parameter "${name}" must be 1 or 0`);
+}
+
+/** Content-Type passed through from a registry when it is a plain media type; else octet-stream. */
+export function safeContentType(ct: string | null): string {
+	if (ct && ct.length <= 255 && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\r\n]*"|[\w!#$&^.+-]+))*$/.test(ct.trim())) {
+		return ct.trim();
+	}
+	return 'application/octet-stream';
+}
+
+/** Headers for registry bytes served on our origin: never rendered, never sniffed. */
+export function bytesHeaders(contentType: string | null, byDigest: boolean): Record<string, string> {
+	return {
+		'content-type': safeContentType(contentType),
+		'x-content-type-options': 'nosniff',
+		'content-security-policy': "default-src 'none'; sandbox",
+		'content-disposition': 'attachment',
+		'cache-control': byDigest ? 'public, max-age=31536000, immutable' : 'no-cache'
+	};
+}
