@@ -1,0 +1,58 @@
+/**
+ * Builds the SvelteKit app (adapter-node, `build/`) and runs it on a free 127.0.0.1 port.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports';
+import { spawnService, waitForHttp200 } from './process';
+
+/** The repository root (…/tests/support/app.ts → …/). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let build: Promise<void> | undefined;
+
+/** `npx vite build`, once per process. Throws with the build output on failure. */
+export function buildApp(): Promise<void> {
+	build ??= new Promise<void>((resolve, reject) => {
+		execFile(
+			'npx',
+			['vite', 'build'],
+			{ cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 },
+			(error, stdout, stderr) => {
+				if (error) {
+					reject(new Error(`\`npx vite build\` failed (${error.message.split('\n')[0]}):\n${stdout}\n${stderr}`));
+				} else if (!existsSync(path.join(REPO_ROOT, 'build', 'index.js'))) {
+					reject(new Error(`\`npx vite build\` succeeded but build/index.js is missing:\n${stdout}\n${stderr}`));
+				} else resolve();
+			}
+		);
+	});
+	return build;
+}
+
+export interface RunningApp {
+	/** `http://127.0.0.1:PORT` */
+	url: string;
+	port: number;
+	output(): string;
+	stop(): Promise<void>;
+}
+
+/**
+ * Runs `node build/index.js` with PORT=<free port>, HOST=127.0.0.1 and `env` (on top of this
+ * process's environment); resolves once `/` answers 200. Call buildApp() first.
+ */
+export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningApp> {
+	const entry = path.join(REPO_ROOT, 'build', 'index.js');
+	if (!existsSync(entry)) throw new Error(`${entry} does not exist: run buildApp() (npx vite build) first`);
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const service = spawnService(process.execPath, [entry], {
+		cwd: REPO_ROOT,
+		env: { ...process.env, NODE_ENV: 'production', ORIGIN: url, ...env, PORT: String(port), HOST: '127.0.0.1' }
+	});
+	await waitForHttp200(`${url}/`, service, 'regscope app (node build/index.js)', timeoutMs);
+	return { url, port, output: service.output, stop: () => service.kill() };
+}
