@@ -1,0 +1,29 @@
+/** The CLI commands that fetch exactly what the page shows (pinned by digest, so they cannot drift). */
+import type { Digest, Reference } from '$lib/oci/model';
+import { familiarName, formatReference, withDigest } from '$lib/oci/reference';
+
+export interface Command {
+	label: string;
+	command: string;
+}
+
+/** Quotes a shell word only when it needs it (references never contain quotes). */
+function sh(s: string): string {
+	return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s}'`;
+}
+
+export function commandsFor(ref: Reference, digest: Digest, platform?: string): Command[] {
+	const pinned = withDigest({ registry: ref.registry, repository: ref.repository }, digest);
+	const full = formatReference(pinned);
+	const familiar = familiarName(pinned);
+	const [os, arch, variant] = (platform ?? '').split('/');
+	const skopeoPlatform = platform
+		? ` --override-os ${sh(os ?? '')} --override-arch ${sh(arch ?? '')}${variant ? ` --override-variant ${sh(variant)}` : ''}`
+		: '';
+	return [
+		{ label: 'docker pull', command: `docker pull${platform ? ` --platform ${sh(platform)}` : ''} ${sh(familiar)}` },
+		{ label: 'skopeo inspect', command: `skopeo inspect${skopeoPlatform} docker://${sh(full)}` },
+		{ label: 'crane manifest', command: `crane manifest ${sh(full)}` },
+		{ label: 'crane config', command: `crane config${platform ? ` --platform ${sh(platform)}` : ''} ${sh(full)}` }
+	];
+}

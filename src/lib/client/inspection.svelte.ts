@@ -1,0 +1,140 @@
+/**
+ * The state of one permalink view: a reference (and platform) being inspected in the browser.
+ * All fetching goes through `proxySource`; all checking is the core's `inspect`, which verifies every
+ * object before parsing it. A failed check leaves `result` null: nothing unverified is ever exposed.
+ *
+ * So that the summary can show as soon as the manifest is in (before the config), the source handed
+ * to `inspect` also verifies each manifest as it passes, with the same core function and the same
+ * expectation `inspect` uses (pinned/unpinned for the top, the parent's descriptor for a child).
+ * Those early values are only ever shown while `inspect` is still running; its verdict is final.
+ */
+import { inspect, type RegistrySource } from '$lib/oci/inspect';
+import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
+import { platformEntries } from '$lib/oci/platform';
+import { repositoryName, targetOf } from '$lib/oci/reference';
+import { verifyManifest } from '$lib/oci/verify';
+import type {
+	Descriptor,
+	ImageManifest,
+	IndexManifest,
+	Inspection,
+	PlatformEntry,
+	Reference,
+	UntrustedObject,
+	VerifiedConfig,
+	VerifiedManifest
+} from '$lib/oci/model';
+import { isMismatch } from './messages';
+import { proxySource } from './source';
+
+/** Where the work is: fetching manifests, then the config, then done (or failed). */
+export type Phase = 'manifest' | 'config' | 'done' | 'error';
+export type Verdict = 'checking' | 'verified' | 'mismatch' | 'failed';
+
+/** What the summary needs; complete once `inspect` is done, partial before. */
+export interface Summary {
+	reference: Reference;
+	top: VerifiedManifest;
+	index?: VerifiedManifest<IndexManifest>;
+	image?: VerifiedManifest<ImageManifest>;
+	platforms: PlatformEntry[];
+	chosen?: PlatformEntry;
+	/** undefined: not fetched yet; null: not an image config (artifact). */
+	config?: VerifiedConfig | null;
+}
+
+export function summaryOf(i: Inspection): Summary {
+	const s: Summary = {
+		reference: i.reference,
+		top: i.index ?? i.manifest,
+		image: i.manifest,
+		platforms: i.platforms,
+		config: i.config
+	};
+	if (i.index) s.index = i.index;
+	if (i.chosen) s.chosen = i.chosen;
+	return s;
+}
+
+export class InspectionView {
+	readonly reference: Reference;
+	readonly platform: string | undefined;
+	phase = $state<Phase>('manifest');
+	result = $state.raw<Inspection | null>(null);
+	error = $state.raw<RegscopeError | null>(null);
+	/** The manifests verified so far, before `inspect` returns. */
+	early = $state.raw<Summary | null>(null);
+	#started = false;
+
+	constructor(reference: Reference, platform?: string) {
+		this.reference = reference;
+		this.platform = platform;
+	}
+
+	get verdict(): Verdict {
+		if (this.error) return isMismatch(this.error.code) ? 'mismatch' : 'failed';
+		return this.result ? 'verified' : 'checking';
+	}
+
+	/** The summary to show: the final one, or the early one while checking (never after a failure). */
+	get summary(): Summary | null {
+		if (this.result) return summaryOf(this.result);
+		return this.error ? null : this.early;
+	}
+
+	/** Starts the inspection once; later calls do nothing. */
+	start(fetchFn: typeof fetch = fetch): this {
+		if (this.#started) return this;
+		this.#started = true;
+		const source = proxySource(repositoryName(this.reference), fetchFn);
+		const observed: RegistrySource = {
+			manifest: async (target: string) => {
+				const o = await source.manifest(target);
+				await this.#observe(target, o);
+				return o;
+			},
+			blob: async (d: Descriptor) => {
+				// inspect asks for the config only after every manifest above it was verified.
+				this.phase = 'config';
+				return source.blob(d);
+			}
+		};
+		inspect(observed, this.reference, { platform: this.platform }).then(
+			(r) => {
+				this.result = r;
+				this.phase = 'done';
+			},
+			(e: unknown) => {
+				this.error = isRegscopeError(e)
+					? e
+					: new RegscopeError('INTERNAL_ERROR', e instanceof Error ? e.message : String(e));
+				this.phase = 'error';
+			}
+		);
+		return this;
+	}
+
+	/** Verifies a manifest on its way to `inspect`, for the early summary. Failures are left to `inspect`. */
+	async #observe(target: string, o: UntrustedObject): Promise<void> {
+		try {
+			const ref = this.reference;
+			const early = this.early;
+			if (!early) {
+				if (target !== targetOf(ref)) return;
+				const top = await verifyManifest(o, ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' });
+				this.early = top.manifest.kind === 'index'
+					? { reference: ref, top, index: top as VerifiedManifest<IndexManifest>, platforms: platformEntries(top.manifest) }
+					: { reference: ref, top, image: top as VerifiedManifest<ImageManifest>, platforms: [] };
+				return;
+			}
+			const entry = early.platforms.find((e) => e.descriptor.digest === target);
+			if (!entry || early.image) return;
+			const child = await verifyManifest(o, { basis: 'parent', digest: entry.descriptor.digest, size: entry.descriptor.size });
+			if (child.manifest.kind === 'image') {
+				this.early = { ...early, chosen: entry, image: child as VerifiedManifest<ImageManifest> };
+			}
+		} catch {
+			/* inspect verifies the same bytes and reports the failure */
+		}
+	}
+}

@@ -1,0 +1,79 @@
+/**
+ * The browser's RegistrySource: every object comes through our narrow proxy endpoints, which take a
+ * parsed repository and an object name (never a URL) and hand back the registry's bytes unchanged.
+ * Nothing here trusts those bytes; the core's `inspect` verifies each one before it is parsed.
+ */
+import { errorFromBody, RegscopeError } from '$lib/oci/errors';
+import type { Descriptor, UntrustedObject } from '$lib/oci/model';
+
+/** Sent on every proxy call: a custom header forces a CORS preflight, so other sites cannot use the proxy. */
+export const PROXY_HEADER = { 'X-Registry-Proxy': '1' } as const;
+
+type Fetch = typeof fetch;
+
+export interface TagList {
+	name: string;
+	tags: string[];
+	truncated: boolean;
+	warnings: string[];
+}
+
+async function failure(res: Response, what: string): Promise<RegscopeError> {
+	let body: unknown = null;
+	try {
+		body = await res.json();
+	} catch {
+		/* not JSON: fall through to the generic message */
+	}
+	return errorFromBody(body, `${what}: the server answered HTTP ${res.status}`);
+}
+
+async function call(fetchFn: Fetch, url: string, what: string): Promise<Response> {
+	let res: Response;
+	try {
+		res = await fetchFn(url, { headers: PROXY_HEADER, cache: 'no-store' });
+	} catch {
+		throw new RegscopeError('UPSTREAM_ERROR', `${what}: could not reach the regscope server`);
+	}
+	if (!res.ok) throw await failure(res, what);
+	return res;
+}
+
+async function untrusted(res: Response): Promise<UntrustedObject> {
+	return {
+		bytes: new Uint8Array(await res.arrayBuffer()),
+		contentType: res.headers.get('content-type'),
+		dockerContentDigest: res.headers.get('docker-content-digest')
+	};
+}
+
+/** A RegistrySource bound to one repository (`repo` as `repositoryName(ref)` spells it). */
+export function proxySource(repo: string, fetchFn: Fetch = fetch) {
+	const q = (params: Record<string, string>) => new URLSearchParams({ ref: repo, ...params }).toString();
+	return {
+		async manifest(target: string): Promise<UntrustedObject> {
+			const res = await call(fetchFn, `/api/registry/manifest?${q({ target })}`, `manifest ${target}`);
+			return untrusted(res);
+		},
+		async blob(d: Descriptor): Promise<UntrustedObject> {
+			const res = await call(
+				fetchFn,
+				`/api/registry/blob?${q({ digest: d.digest, size: String(d.size) })}`,
+				`blob ${d.digest}`
+			);
+			return untrusted(res);
+		}
+	};
+}
+
+/** The repository's tags (the server follows pagination and says when it stopped). */
+export async function fetchTags(repo: string, fetchFn: Fetch = fetch): Promise<TagList> {
+	const res = await call(fetchFn, `/api/registry/tags?${new URLSearchParams({ ref: repo })}`, 'tag list');
+	const body = (await res.json()) as Partial<TagList>;
+	return {
+		name: typeof body.name === 'string' ? body.name : repo,
+		tags: Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : [],
+		truncated: body.truncated === true,
+		warnings: Array.isArray(body.warnings) ? body.warnings.map(String) : []
+	};
+}
