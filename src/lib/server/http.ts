@@ -201,6 +201,8 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 		try {
 			const res = await request(url, { method: o.method ?? 'GET', headers, dispatcher: agent, signal });
 			status = res.statusCode;
+			// Bodies are destroyed when a cap trips; without a listener that 'error' would crash the process.
+			res.body.on('error', () => undefined);
 			if (REDIRECTS.has(status) && o.followRedirects !== false) {
 				await res.body.dump().catch(() => undefined);
 				return { status, headers: res.headers, body: new Uint8Array(0), url, truncated: false };

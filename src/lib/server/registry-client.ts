@@ -113,9 +113,20 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		return url;
 	}
 
+	/**
+	 * Answers the challenge this registry sent before, so the 401 round trip is skipped. If that fails
+	 * (the token service refuses this repository, say), the request goes out without it and the normal
+	 * challenge flow reports the real problem.
+	 */
 	async function authorizationFromCache(): Promise<string | null> {
 		const known = auth.knownChallenge(origin);
-		return known ? auth.authorization(known, scope, ctx) : null;
+		if (!known) return null;
+		try {
+			return await auth.authorization(known, scope, ctx);
+		} catch (e) {
+			if (e instanceof RegscopeError && e.code === 'UPSTREAM_TIMEOUT') throw e;
+			return null;
+		}
 	}
 
 	type SendOptions = Omit<UpstreamRequest, 'authorization' | 'registry' | 'signal'>;

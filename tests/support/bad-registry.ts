@@ -1,0 +1,261 @@
+/**
+ * A misbehaving registry for the API tests, on 127.0.0.1 (plain http), plus a "CDN" on a second port and a
+ * loopback canary that only counts connections. Everything is built in memory with correct digests
+ * unless a repository is broken on purpose:
+ *
+ * - `good/img:v1`        a valid single-platform OCI image (manifest, config; layer not served)
+ * - `bad/digest`          any manifest answer is the good manifest plus one byte (digest mismatch)
+ * - `bad/config:v1`       manifest names the good config, but the blob served has different bytes, same size
+ * - `bad/big:v1`          a 5 MiB chunked manifest (no Content-Length)
+ * - `slow/img:v1`         accepts the request and never answers
+ * - `paged/img`           tags a..e in three pages: relative Link, then absolute Link, then none
+ * - `foreign/img`         tags x, y and a Link to another host (`foreignNext`, the canary) that must not be followed
+ * - `loop/img`            tags l1, l2 and a Link to the same page
+ * - `auth/img:v1`         Bearer challenge (realm on this server); blobs 307 to the CDN port
+ * All manifests of paged/, foreign/, loop/, auth/ are the good manifest.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+
+function sha256(b: Uint8Array): string {
+	return `sha256:${createHash('sha256').update(b).digest('hex')}`;
+}
+
+const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
+
+export interface BuiltImage {
+	manifest: Uint8Array;
+	manifestDigest: string;
+	config: Uint8Array;
+	configDigest: string;
+	layerDigest: string;
+}
+
+export function buildGoodImage(): BuiltImage {
+	const layer = new TextEncoder().encode('not really a layer');
+	const layerDigest = sha256(layer);
+	const config = enc({
+		created: '2026-01-02T03:04:05Z',
+		architecture: 'amd64',
+		os: 'linux',
+		config: { Env: ['PATH=/usr/bin'], Labels: { 'org.example': 'bad-registry' } },
+		rootfs: { type: 'layers', diff_ids: [layerDigest] },
+		history: [{ created: '2026-01-02T03:04:05Z', created_by: 'ADD file' }]
+	});
+	const configDigest = sha256(config);
+	const manifest = enc({
+		schemaVersion: 2,
+		mediaType: OCI_MANIFEST,
+		config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.byteLength },
+		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.byteLength }]
+	});
+	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest };
+}
+
+export interface BadRegistryState {
+	tokenRequests: number;
+	/** Authorization header (or null) of every request the CDN port received. */
+	cdnAuthorization: (string | null)[];
+	/** `METHOD path` of every request, query stripped. */
+	requests: string[];
+}
+
+export interface BadRegistry {
+	/** `127.0.0.1:PORT` */
+	host: string;
+	url: string;
+	image: BuiltImage;
+	state: BadRegistryState;
+	close(): Promise<void>;
+}
+
+export interface Canary {
+	host: string;
+	port: number;
+	connections(): number;
+	close(): Promise<void>;
+}
+
+/** A TCP server that records connections and answers nothing useful. Use a loopback IP other than 127.0.0.1. */
+export async function startCanary(ip = '127.0.0.2'): Promise<Canary> {
+	let count = 0;
+	const sockets = new Set<net.Socket>();
+	const server = net.createServer((s) => {
+		count++;
+		sockets.add(s);
+		s.on('close', () => sockets.delete(s));
+		s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, ip, () => resolve());
+	});
+	const port = (server.address() as net.AddressInfo).port;
+	return {
+		host: `${ip}:${port}`,
+		port,
+		connections: () => count,
+		close: () =>
+			new Promise<void>((r) => {
+				for (const s of sockets) s.destroy();
+				server.close(() => r());
+			})
+	};
+}
+
+function listen(server: http.Server): Promise<number> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port));
+	});
+}
+
+function closeServer(server: http.Server): Promise<void> {
+	return new Promise((r) => {
+		server.closeAllConnections();
+		server.close(() => r());
+	});
+}
+
+export async function startBadRegistry(options: { foreignNext?: string } = {}): Promise<BadRegistry> {
+	const image = buildGoodImage();
+	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [] };
+	const TOKEN = 'bad-registry-token-1';
+	const held = new Set<http.ServerResponse>();
+
+	const cdn = http.createServer((req, res) => {
+		state.cdnAuthorization.push(req.headers.authorization ?? null);
+		const digest = (req.url ?? '').split('/').pop() ?? '';
+		if (digest === image.configDigest) {
+			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': image.config.byteLength });
+			res.end(image.config);
+		} else {
+			res.writeHead(404).end();
+		}
+	});
+	const cdnPort = await listen(cdn);
+
+	let port = 0;
+	const server = http.createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		const path = url.pathname;
+		state.requests.push(`${req.method} ${path}`);
+		const send = (status: number, body: Uint8Array | string, headers: Record<string, string> = {}) => {
+			const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+			res.writeHead(status, { 'content-length': String(bytes.byteLength), ...headers });
+			res.end(bytes);
+		};
+		const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+			send(status, enc(body), { 'content-type': 'application/json', ...headers });
+		const ociError = (status: number, code: string, message: string) =>
+			json(status, { errors: [{ code, message, detail: null }] });
+		const sendManifest = (bytes: Uint8Array) =>
+			send(200, bytes, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256(bytes) });
+
+		if (path === '/v2/' || path === '/v2') return json(200, {});
+		if (path === '/token') {
+			state.tokenRequests++;
+			const scope = url.searchParams.get('scope') ?? '';
+			if (!/^repository:[a-z0-9/]+:pull$/.test(scope) || url.searchParams.get('service') !== 'bad-registry') {
+				return json(400, { details: 'bad scope or service' });
+			}
+			return json(200, { token: TOKEN, expires_in: 300, issued_at: new Date().toISOString() });
+		}
+		const m = /^\/v2\/(.+?)\/(manifests|blobs|tags)\/(.+)$/.exec(path);
+		if (!m) return ociError(404, 'NOT_FOUND', 'page not found');
+		const [, repo, kind, target] = m as unknown as [string, string, string, string];
+
+		if (repo === 'auth/img' && req.headers.authorization !== `Bearer ${TOKEN}`) {
+			return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
+				'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="bad-registry",scope="repository:auth/img:pull"`
+			});
+		}
+
+		if (kind === 'tags' && target === 'list') {
+			const last = url.searchParams.get('last');
+			if (repo === 'paged/img') {
+				if (last === null) {
+					return json(200, { name: repo, tags: ['a', 'b'] }, { link: `</v2/paged/img/tags/list?n=2&last=b>; rel="next"` });
+				}
+				if (last === 'b') {
+					return json(200, { name: repo, tags: ['c', 'd'] }, {
+						link: `<http://127.0.0.1:${port}/v2/paged/img/tags/list?n=2&last=d>; rel="next"`
+					});
+				}
+				return json(200, { name: repo, tags: ['e', null, 'sha256:abc'] });
+			}
+			if (repo === 'foreign/img') {
+				const next = options.foreignNext ?? 'http://127.0.0.2:9/v2/foreign/img/tags/list?last=y';
+				return json(200, { name: repo, tags: ['x', 'y'] }, { link: `<${next}>; rel="next"` });
+			}
+			if (repo === 'loop/img') {
+				return json(200, { name: repo, tags: ['l1', 'l2'] }, { link: '</v2/loop/img/tags/list>; rel="next"' });
+			}
+			return json(200, { name: repo, tags: ['v1'] });
+		}
+
+		if (kind === 'manifests') {
+			if (repo === 'slow/img') {
+				held.add(res);
+				return; // never answer
+			}
+			if (repo === 'bad/digest') {
+				return sendManifest(new Uint8Array([...image.manifest, 0x20]));
+			}
+			if (repo === 'bad/big') {
+				res.writeHead(200, { 'content-type': OCI_MANIFEST });
+				const chunk = new Uint8Array(64 * 1024).fill(0x20);
+				let sent = 0;
+				const pump = () => {
+					while (sent < 5 * 1024 * 1024) {
+						sent += chunk.byteLength;
+						if (!res.write(chunk)) {
+							res.once('drain', pump);
+							return;
+						}
+					}
+					res.end();
+				};
+				res.on('error', () => undefined);
+				pump();
+				return;
+			}
+			if (target === 'v1' || target === image.manifestDigest || ['paged/img', 'foreign/img', 'loop/img'].includes(repo)) {
+				return sendManifest(image.manifest);
+			}
+			return ociError(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
+		}
+
+		if (kind === 'blobs') {
+			if (target !== image.configDigest) return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
+			if (repo === 'bad/config') {
+				const wrong = new Uint8Array(image.config);
+				wrong[wrong.length - 2] = wrong[wrong.length - 2] === 0x7d ? 0x5d : 0x7d;
+				return send(200, wrong, { 'content-type': 'application/octet-stream' });
+			}
+			if (repo === 'auth/img') {
+				res.writeHead(307, { location: `http://127.0.0.1:${cdnPort}/cdn/${image.configDigest}`, 'content-length': '0' });
+				return res.end();
+			}
+			return send(200, image.config, { 'content-type': 'application/octet-stream', 'docker-content-digest': image.configDigest });
+		}
+		return ociError(404, 'NOT_FOUND', 'not found');
+	});
+	port = await listen(server);
+
+	return {
+		host: `127.0.0.1:${port}`,
+		url: `http://127.0.0.1:${port}`,
+		image,
+		state,
+		close: async () => {
+			for (const r of held) r.destroy();
+			await closeServer(server);
+			await closeServer(cdn);
+		}
+	};
+}
