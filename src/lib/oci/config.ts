@@ -1,0 +1,102 @@
+/**
+ * Parses a verified image config (image-spec config.md; Docker's is a superset). Lenient where
+ * real images vary: any optional field may be null, unknown fields are ignored. Strict where the
+ * timeline and skopeo output depend on it: architecture, os, rootfs.diff_ids.
+ */
+import type { ErrorCode } from './errors';
+import { FieldReader, decodeJson, fieldPath } from './manifest';
+import type { ContainerConfig, HistoryEntry, ImageConfig } from './model';
+import type { Verified } from './verify';
+
+const CODE: ErrorCode = 'INVALID_CONFIG';
+const r = new FieldReader('config', CODE);
+
+/** Assigns only defined values, so absent fields stay absent (not `undefined`) in the model. */
+function assign<T extends object>(target: T, values: Partial<T>): T {
+	for (const [key, value] of Object.entries(values)) {
+		if (value !== undefined) (target as Record<string, unknown>)[key] = value;
+	}
+	return target;
+}
+
+/** `ExposedPorts` and `Volumes` are sets written as `{"80/tcp": {}}`; only the keys matter. */
+function optionalSet(value: unknown, path: string): Record<string, object> | undefined {
+	const o = r.optionalObject(value, path);
+	return o && Object.fromEntries(Object.keys(o).map((k) => [k, {}]));
+}
+
+function parseContainerConfig(value: unknown): ContainerConfig {
+	const o = r.optionalObject(value, 'config');
+	if (o === undefined) return {};
+	const at = (key: string) => fieldPath('config', key);
+	const healthcheck = r.optionalObject(o.Healthcheck, at('Healthcheck'));
+	return assign<ContainerConfig>(
+		{},
+		{
+			User: r.optionalString(o.User, at('User')),
+			ExposedPorts: optionalSet(o.ExposedPorts, at('ExposedPorts')),
+			Env: r.optionalStringArray(o.Env, at('Env')),
+			Entrypoint: r.optionalStringArray(o.Entrypoint, at('Entrypoint')),
+			Cmd: r.optionalStringArray(o.Cmd, at('Cmd')),
+			Volumes: optionalSet(o.Volumes, at('Volumes')),
+			WorkingDir: r.optionalString(o.WorkingDir, at('WorkingDir')),
+			Labels: r.optionalStringMap(o.Labels, at('Labels')),
+			StopSignal: r.optionalString(o.StopSignal, at('StopSignal')),
+			ArgsEscaped: r.optionalBoolean(o.ArgsEscaped, at('ArgsEscaped')),
+			Healthcheck:
+				healthcheck &&
+				assign(
+					{},
+					{
+						Test: r.optionalStringArray(healthcheck.Test, at('Healthcheck.Test')),
+						Interval: r.optionalNumber(healthcheck.Interval, at('Healthcheck.Interval')),
+						Timeout: r.optionalNumber(healthcheck.Timeout, at('Healthcheck.Timeout')),
+						Retries: r.optionalNumber(healthcheck.Retries, at('Healthcheck.Retries'))
+					}
+				),
+			Shell: r.optionalStringArray(o.Shell, at('Shell')),
+			OnBuild: r.optionalStringArray(o.OnBuild, at('OnBuild'))
+		}
+	);
+}
+
+function parseHistoryEntry(value: unknown, path: string): HistoryEntry {
+	const o = r.object(value, path);
+	return assign<HistoryEntry>(
+		{},
+		{
+			created: r.optionalString(o.created, fieldPath(path, 'created')),
+			created_by: r.optionalString(o.created_by, fieldPath(path, 'created_by')),
+			author: r.optionalString(o.author, fieldPath(path, 'author')),
+			comment: r.optionalString(o.comment, fieldPath(path, 'comment')),
+			empty_layer: r.optionalBoolean(o.empty_layer, fieldPath(path, 'empty_layer'))
+		}
+	);
+}
+
+/** Parses verified config bytes; throws INVALID_CONFIG naming the field that is wrong. */
+export function parseConfig(bytes: Verified<Uint8Array>): ImageConfig {
+	const o = r.object(decodeJson(bytes, 'image config', CODE), '(top level)');
+	const rootfs = r.object(o.rootfs, 'rootfs');
+	const diffIds = r.optionalArray(rootfs.diff_ids, 'rootfs.diff_ids') ?? [];
+	const config: ImageConfig = {
+		architecture: r.string(o.architecture, 'architecture'),
+		os: r.string(o.os, 'os'),
+		config: parseContainerConfig(o.config),
+		rootfs: {
+			type: r.optionalString(rootfs.type, 'rootfs.type') ?? '',
+			diff_ids: diffIds.map((d, i) => r.digest(d, fieldPath('rootfs.diff_ids', i)))
+		},
+		history: (r.optionalArray(o.history, 'history') ?? []).map((h, i) =>
+			parseHistoryEntry(h, fieldPath('history', i))
+		)
+	};
+	return assign(config, {
+		created: r.optionalString(o.created, 'created'),
+		author: r.optionalString(o.author, 'author'),
+		variant: r.optionalString(o.variant, 'variant'),
+		'os.version': r.optionalString(o['os.version'], 'os.version'),
+		'os.features': r.optionalStringArray(o['os.features'], 'os.features'),
+		docker_version: r.optionalString(o.docker_version, 'docker_version')
+	});
+}

@@ -1,0 +1,169 @@
+/**
+ * One inspection, as `skopeo inspect` does it but with every object verified: the top manifest
+ * (pinned by the reference's digest, or unpinned by tag), the chosen platform's manifest (against
+ * the index entry), the config blob (against the manifest's config descriptor). Nothing reaches
+ * the Inspection without passing verify.ts.
+ */
+import { shortDigest } from './digest';
+import { RegscopeError } from './errors';
+import { buildTimeline } from './history';
+import { describeMediaType, isImageConfigType } from './media-types';
+import type {
+	Descriptor,
+	ImageManifest,
+	IndexManifest,
+	Inspection,
+	Platform,
+	PlatformEntry,
+	Reference,
+	UntrustedObject,
+	VerifiedConfig,
+	VerifiedManifest
+} from './model';
+import { choosePlatform, parsePlatform, platformEntries } from './platform';
+import { targetOf } from './reference';
+import { verifyConfig, verifyManifest } from './verify';
+
+/** Where the bytes come from, bound to one repository (server transport or browser proxy). */
+export interface RegistrySource {
+	/** The manifest tagged `target`, or with digest `target`. */
+	manifest(target: string): Promise<UntrustedObject>;
+	blob(descriptor: Descriptor): Promise<UntrustedObject>;
+}
+
+export interface InspectOptions {
+	/** `os/arch[/variant]`; default linux/amd64, like skopeo on an amd64 host. */
+	platform?: string;
+}
+
+/** registry-protocol §8.1: indexes of indexes are followed this deep, no deeper. */
+export const MAX_INDEX_DEPTH = 4;
+
+function headerWarnings(what: string, verified: VerifiedManifest): string[] {
+	const { basis, digest, headerDigest, headerAgrees } = verified.verification;
+	if (headerDigest === null) {
+		return [`The registry sent no Docker-Content-Digest for the ${what}; the digest shown was computed from the bytes received.`];
+	}
+	if (headerAgrees === false) {
+		const trust =
+			basis === 'unpinned'
+				? 'regscope shows the digest it computed; pin the reference to that digest to be sure of what you inspect.'
+				: 'the content matched the expected digest, so the header is wrong, not the content.';
+		return [`The registry's Docker-Content-Digest for the ${what} (${headerDigest}) does not match the bytes it sent (${digest}); ${trust}`];
+	}
+	if (headerAgrees === null) {
+		return [`The registry's Docker-Content-Digest for the ${what} (${headerDigest}) uses an algorithm regscope cannot compute, so it was not compared.`];
+	}
+	return [];
+}
+
+function sniffWarnings(what: string, verified: VerifiedManifest): string[] {
+	return verified.sniffed
+		? [`The registry did not send a manifest Content-Type for the ${what}; regscope recognised it from its content as ${describeMediaType(verified.mediaType)}.`]
+		: [];
+}
+
+function foreignLayerWarnings(manifest: ImageManifest): string[] {
+	return manifest.layers.flatMap((layer, i) =>
+		layer.urls && layer.urls.length > 0
+			? [`Layer ${i + 1} (${shortDigest(layer.digest)}) is a foreign layer served from ${layer.urls.join(', ')}; the URLs are shown but never fetched.`]
+			: []
+	);
+}
+
+async function fetchChild(
+	source: RegistrySource,
+	entry: PlatformEntry,
+	warnings: string[]
+): Promise<VerifiedManifest> {
+	const { descriptor, label } = entry;
+	const what = `${label} manifest`;
+	const child = await verifyManifest(await source.manifest(descriptor.digest), {
+		basis: 'parent',
+		digest: descriptor.digest,
+		size: descriptor.size
+	});
+	warnings.push(...headerWarnings(what, child), ...sniffWarnings(what, child));
+	if (child.mediaType !== descriptor.mediaType) {
+		warnings.push(
+			`The index entry for ${label} says ${describeMediaType(descriptor.mediaType)}, but the registry served ${describeMediaType(child.mediaType)}.`
+		);
+	}
+	return child;
+}
+
+async function fetchConfig(
+	source: RegistrySource,
+	manifest: ImageManifest,
+	warnings: string[]
+): Promise<VerifiedConfig | null> {
+	const descriptor = manifest.config;
+	if (!isImageConfigType(descriptor.mediaType)) {
+		warnings.push(`artifact: config type ${descriptor.mediaType} is not an image config, so it was not parsed.`);
+		return null;
+	}
+	return verifyConfig(await source.blob(descriptor), descriptor);
+}
+
+/**
+ * Inspects `ref` through `source`. Throws RegscopeError (DIGEST_MISMATCH, NO_MATCHING_PLATFORM,
+ * INVALID_MANIFEST, UNSUPPORTED_MEDIA_TYPE…) rather than returning anything unverified.
+ */
+export async function inspect(
+	source: RegistrySource,
+	ref: Reference,
+	options: InspectOptions = {}
+): Promise<Inspection> {
+	// Parse the platform before any request, so a typo costs no registry round trip.
+	const wanted: Platform | undefined =
+		options.platform === undefined ? undefined : parsePlatform(options.platform);
+	const warnings: string[] = [];
+
+	const top = await verifyManifest(
+		await source.manifest(targetOf(ref)),
+		ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' }
+	);
+	warnings.push(...headerWarnings('manifest', top), ...sniffWarnings('manifest', top));
+
+	let index: VerifiedManifest<IndexManifest> | undefined;
+	let platforms: PlatformEntry[] = [];
+	let chosen: PlatformEntry | undefined;
+	let current: VerifiedManifest = top;
+	for (let depth = 0; current.manifest.kind === 'index'; depth++) {
+		if (depth === MAX_INDEX_DEPTH) {
+			throw new RegscopeError(
+				'INVALID_MANIFEST',
+				`indexes are nested more than ${MAX_INDEX_DEPTH} levels deep; regscope stops there. Inspect an inner index by its digest instead.`,
+				{ depth }
+			);
+		}
+		const entries = platformEntries(current.manifest);
+		const entry = choosePlatform(entries, wanted);
+		if (index === undefined) {
+			// The top-level index is what the picker shows and what skopeo's Digest names.
+			index = { ...current, manifest: current.manifest };
+			platforms = entries;
+			chosen = entry;
+		}
+		current = await fetchChild(source, entry, warnings);
+	}
+	const manifest: VerifiedManifest<ImageManifest> = { ...current, manifest: current.manifest };
+
+	const config = await fetchConfig(source, manifest.manifest, warnings);
+	const timeline = buildTimeline(manifest.manifest, config?.config ?? null);
+	if (timeline.problem) warnings.push(timeline.problem);
+	warnings.push(...foreignLayerWarnings(manifest.manifest));
+
+	const inspection: Inspection = {
+		reference: ref,
+		platforms,
+		manifest,
+		config,
+		timeline,
+		totalLayerSize: manifest.manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
+		warnings
+	};
+	if (index) inspection.index = index;
+	if (chosen) inspection.chosen = chosen;
+	return inspection;
+}

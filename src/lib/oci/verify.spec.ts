@@ -1,0 +1,207 @@
+import { describe, it, expect } from 'vitest';
+import { computeDigest } from './digest';
+import { RegscopeError } from './errors';
+import { DOCKER_CONFIG, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from './media-types';
+import type { Descriptor, Digest, UntrustedObject } from './model';
+import { verifyBytes, verifyConfig, verifyManifest } from './verify';
+
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 3));
+
+function untrusted(bytes: Uint8Array, contentType: string | null = OCI_MANIFEST, header: string | null = null): UntrustedObject {
+	return { bytes, contentType, dockerContentDigest: header };
+}
+
+function flipped(bytes: Uint8Array, at = 10): Uint8Array {
+	const copy = bytes.slice();
+	copy[at] = (copy[at] ?? 0) ^ 0x20;
+	return copy;
+}
+
+async function failure(p: Promise<unknown>): Promise<RegscopeError> {
+	try {
+		await p;
+	} catch (e) {
+		if (e instanceof RegscopeError) return e;
+		throw e;
+	}
+	throw new Error('expected a RegscopeError');
+}
+
+const config = {
+	architecture: 'amd64',
+	os: 'linux',
+	config: { Env: ['PATH=/usr/bin'] },
+	rootfs: { type: 'layers', diff_ids: [`sha256:${'1'.repeat(64)}`] },
+	history: [{ created_by: 'ADD rootfs.tar /' }]
+};
+const configBytes = encode(config);
+const configDigest = await computeDigest(configBytes);
+const configDescriptor: Descriptor = { mediaType: OCI_CONFIG, digest: configDigest, size: configBytes.length };
+
+const manifestBytes = encode({
+	schemaVersion: 2,
+	mediaType: OCI_MANIFEST,
+	config: configDescriptor,
+	layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${'2'.repeat(64)}`, size: 100 }]
+});
+const manifestDigest = await computeDigest(manifestBytes);
+const manifestSha512 = await computeDigest(manifestBytes, 'sha512');
+
+describe('verifyManifest, pinned and parent', () => {
+	it('accepts bytes that hash to the pinned digest', async () => {
+		const v = await verifyManifest(untrusted(manifestBytes), { basis: 'pinned', digest: manifestDigest });
+		expect(v.verification).toEqual({
+			basis: 'pinned',
+			digest: manifestDigest,
+			expected: manifestDigest,
+			size: manifestBytes.length,
+			headerDigest: null,
+			headerAgrees: null
+		});
+		expect(v.manifest.kind).toBe('image');
+		expect(v.bytes).toBe(manifestBytes);
+		expect(v.sniffed).toBe(false);
+	});
+
+	it.each(['pinned', 'parent'] as const)('fails a %s manifest with one flipped byte', async (basis) => {
+		const tampered = flipped(manifestBytes);
+		const e = await failure(
+			verifyManifest(untrusted(tampered), { basis, digest: manifestDigest, size: manifestBytes.length })
+		);
+		expect(e.code).toBe('DIGEST_MISMATCH');
+		expect(e.details).toEqual({ expected: manifestDigest, actual: await computeDigest(tampered), size: tampered.length });
+		expect(e.message).toContain(manifestDigest);
+		expect(e.message).toContain(String(e.details?.actual));
+	});
+
+	it('checks the size before the digest', async () => {
+		const longer = new Uint8Array([...manifestBytes, 0x20]);
+		const e = await failure(
+			verifyManifest(untrusted(longer), { basis: 'parent', digest: manifestDigest, size: manifestBytes.length })
+		);
+		expect(e.code).toBe('SIZE_MISMATCH');
+		expect(e.details).toMatchObject({ expected: manifestBytes.length, actual: longer.length });
+	});
+
+	it('verifies against a sha512 digest', async () => {
+		const v = await verifyManifest(untrusted(manifestBytes), { basis: 'pinned', digest: manifestSha512 });
+		expect(v.verification.digest).toBe(manifestSha512);
+		const e = await failure(verifyManifest(untrusted(flipped(manifestBytes)), { basis: 'pinned', digest: manifestSha512 }));
+		expect(e.code).toBe('DIGEST_MISMATCH');
+		expect(String(e.details?.actual)).toMatch(/^sha512:[a-f0-9]{128}$/);
+	});
+
+	it('rejects a header that disagrees only as a hint, keeping the verified content', async () => {
+		const other = `sha256:${'f'.repeat(64)}`;
+		const v = await verifyManifest(untrusted(manifestBytes, OCI_MANIFEST, other), { basis: 'pinned', digest: manifestDigest });
+		expect(v.verification).toMatchObject({ digest: manifestDigest, headerDigest: other, headerAgrees: false });
+	});
+});
+
+describe('verifyManifest, unpinned', () => {
+	const cases: Array<[string, string | null, boolean | null]> = [
+		['no header', null, null],
+		['an agreeing header', 'computed', true],
+		['a disagreeing header', `sha256:${'0'.repeat(64)}`, false],
+		['an agreeing sha512 header', 'sha512', true],
+		['a disagreeing sha512 header', `sha512:${'0'.repeat(128)}`, false],
+		['an unverifiable algorithm', `blake3:${'0'.repeat(64)}`, null],
+		['a malformed header', 'garbage', false]
+	];
+	it.each(cases)('with %s', async (_, header, agrees) => {
+		const sent = header === 'computed' ? manifestDigest : header === 'sha512' ? manifestSha512 : header;
+		const v = await verifyManifest(untrusted(manifestBytes, OCI_MANIFEST, sent), { basis: 'unpinned' });
+		expect(v.verification).toEqual({
+			basis: 'unpinned',
+			digest: manifestDigest,
+			size: manifestBytes.length,
+			headerDigest: sent,
+			headerAgrees: agrees
+		});
+	});
+
+	it('reports what it computed for any bytes, and records a sniffed type', async () => {
+		const changed = new Uint8Array([...manifestBytes, 0x0a]);
+		const v = await verifyManifest(untrusted(changed, 'application/json'), { basis: 'unpinned' });
+		expect(v.verification.digest).toBe(await computeDigest(changed));
+		expect(v.verification.digest).not.toBe(manifestDigest);
+		expect(v.mediaType).toBe(OCI_MANIFEST);
+		expect(v.sniffed).toBe(true);
+	});
+});
+
+describe('verifyManifest on bodies that are not manifests', () => {
+	it.each([
+		['an HTML page', '<!DOCTYPE html><html><body>Sign in</body></html>', 'HTML'],
+		['truncated JSON', '{"schemaVersion": 2, "config": {', 'not valid JSON'],
+		['an empty body', '', 'empty'],
+		['a JSON array', '[]', 'not a JSON object']
+	])('rejects %s after verifying it', async (_, text, fragment) => {
+		const bytes = new TextEncoder().encode(text);
+		const e = await failure(verifyManifest(untrusted(bytes), { basis: 'pinned', digest: await computeDigest(bytes) }));
+		expect(e.code).toBe('INVALID_MANIFEST');
+		expect(e.message).toContain(fragment);
+	});
+
+	it('rejects bytes that are not UTF-8', async () => {
+		const bytes = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]);
+		const e = await failure(verifyManifest(untrusted(bytes), { basis: 'unpinned' }));
+		expect(e.code).toBe('INVALID_MANIFEST');
+	});
+
+	it('hashes before parsing: a tampered HTML body is a digest error, not a parse error', async () => {
+		const e = await failure(
+			verifyManifest(untrusted(new TextEncoder().encode('<html></html>')), { basis: 'pinned', digest: manifestDigest })
+		);
+		expect(e.code).toBe('DIGEST_MISMATCH');
+	});
+
+	it('classifies an index', async () => {
+		const bytes = encode({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] });
+		const v = await verifyManifest(untrusted(bytes, OCI_INDEX), { basis: 'unpinned' });
+		expect(v.manifest).toEqual({ kind: 'index', mediaType: OCI_INDEX, schemaVersion: 2, manifests: [] });
+	});
+});
+
+describe('verifyConfig', () => {
+	it('accepts the config its descriptor names', async () => {
+		const v = await verifyConfig(untrusted(configBytes, 'application/octet-stream'), configDescriptor);
+		expect(v.verification).toMatchObject({ basis: 'parent', digest: configDigest, expected: configDigest });
+		expect(v.config.architecture).toBe('amd64');
+		expect(v.bytes).toBe(configBytes);
+	});
+
+	it('fails a config with one flipped byte', async () => {
+		const e = await failure(verifyConfig(untrusted(flipped(configBytes, 20)), configDescriptor));
+		expect(e.code).toBe('DIGEST_MISMATCH');
+		expect(e.details?.expected).toBe(configDigest);
+	});
+
+	it('fails a config of the wrong size', async () => {
+		const e = await failure(verifyConfig(untrusted(configBytes.slice(1)), configDescriptor));
+		expect(e.code).toBe('SIZE_MISMATCH');
+	});
+
+	it('refuses to parse a non-image config', async () => {
+		const e = await failure(
+			verifyConfig(untrusted(configBytes), { ...configDescriptor, mediaType: 'application/vnd.cncf.helm.config.v1+json' })
+		);
+		expect(e.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+	});
+
+	it('accepts the Docker config type and a sha512 descriptor', async () => {
+		const digest = await computeDigest(configBytes, 'sha512');
+		const v = await verifyConfig(untrusted(configBytes), { mediaType: DOCKER_CONFIG, digest, size: configBytes.length });
+		expect(v.verification.digest).toBe(digest);
+	});
+});
+
+describe('verifyBytes', () => {
+	it('returns the bytes only when they match', async () => {
+		const bytes = new TextEncoder().encode('{}');
+		const digest = (await computeDigest(bytes)) as Digest;
+		expect(await verifyBytes(bytes, digest, 2)).toBe(bytes);
+		expect((await failure(verifyBytes(flipped(bytes, 0), digest, 2))).code).toBe('DIGEST_MISMATCH');
+		expect((await failure(verifyBytes(bytes, digest, 3))).code).toBe('SIZE_MISMATCH');
+	});
+});

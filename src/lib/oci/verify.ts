@@ -1,0 +1,141 @@
+/**
+ * The only producer of verified values. Bytes become `Verified<Uint8Array>` here, after their
+ * size and digest were checked, and only verified bytes can be parsed (manifest.ts, config.ts
+ * take nothing else). The digest reported is always the one computed from the bytes; the
+ * registry's Docker-Content-Digest header is recorded as a hint and never trusted.
+ */
+import { parseConfig } from './config';
+import { algorithmOf, computeDigest, parseDigest, shortDigest, type DigestAlgorithm } from './digest';
+import { RegscopeError } from './errors';
+import { parseManifest } from './manifest';
+import { isImageConfigType } from './media-types';
+import type {
+	Descriptor,
+	Digest,
+	UntrustedObject,
+	Verification,
+	VerifiedConfig,
+	VerifiedManifest
+} from './model';
+
+/** Never exported: no other module can name it, so no other module can build a Verified<T>. */
+declare const verifiedBrand: unique symbol;
+
+/** A value whose bytes matched the digest (and size) they were expected to have. */
+export type Verified<T> = T & { readonly [verifiedBrand]: true };
+
+/** What a manifest's digest is checked against; see VerificationBasis in model.ts. */
+export type Expectation =
+	| { basis: 'pinned' | 'parent'; digest: Digest; size?: number }
+	| { basis: 'unpinned' };
+
+interface Checked {
+	bytes: Verified<Uint8Array>;
+	verification: Verification;
+}
+
+function checkSize(what: string, bytes: Uint8Array, size: number, expected: Digest) {
+	if (bytes.length !== size) {
+		throw new RegscopeError(
+			'SIZE_MISMATCH',
+			`the ${what} ${shortDigest(expected)} should be ${size} bytes but the registry sent ${bytes.length}; the content is not what was referenced, so it was not used (retry, or report it to the registry operator)`,
+			{ expected: size, actual: bytes.length, digest: expected }
+		);
+	}
+}
+
+/**
+ * Compares the registry's header with our own digest of the same bytes. null when absent or of
+ * an algorithm we cannot compute; a malformed header counts as disagreeing.
+ */
+async function compareHeader(
+	header: string | null,
+	bytes: Uint8Array,
+	computed: Digest
+): Promise<boolean | null> {
+	if (header === null) return null;
+	let claimed: Digest;
+	try {
+		claimed = parseDigest(header.trim(), 'Docker-Content-Digest');
+	} catch (e) {
+		return e instanceof RegscopeError && e.code === 'UNSUPPORTED_DIGEST' ? null : false;
+	}
+	const algorithm = algorithmOf(claimed);
+	const ours = algorithm === algorithmOf(computed) ? computed : await computeDigest(bytes, algorithm);
+	return ours === claimed;
+}
+
+async function check(
+	what: string,
+	obj: UntrustedObject,
+	expect: Expectation
+): Promise<Checked> {
+	const { bytes } = obj;
+	let algorithm: DigestAlgorithm = 'sha256';
+	if (expect.basis !== 'unpinned') {
+		// Size first: it is cheap and bounds what gets hashed (image-spec descriptor.md).
+		if (expect.size !== undefined) checkSize(what, bytes, expect.size, expect.digest);
+		algorithm = algorithmOf(expect.digest);
+	}
+	const computed = await computeDigest(bytes, algorithm);
+	if (expect.basis !== 'unpinned' && computed !== expect.digest) {
+		throw new RegscopeError(
+			'DIGEST_MISMATCH',
+			`the ${what} does not match its digest: expected ${expect.digest}, but the ${bytes.length} bytes received hash to ${computed}. The registry (or something between it and regscope) sent other content; it was not used. Retry, and if it persists report it to the registry operator.`,
+			{ expected: expect.digest, actual: computed, size: bytes.length }
+		);
+	}
+	const verification: Verification = {
+		basis: expect.basis,
+		digest: computed,
+		size: bytes.length,
+		headerDigest: obj.dockerContentDigest,
+		headerAgrees: await compareHeader(obj.dockerContentDigest, bytes, computed)
+	};
+	if (expect.basis !== 'unpinned') verification.expected = expect.digest;
+	return { bytes: bytes as Verified<Uint8Array>, verification };
+}
+
+/**
+ * Checks a manifest's bytes against what was expected, then classifies and parses them.
+ * `unpinned` (fetched by tag) has nothing to compare with: the result says what the tag resolved
+ * to now, and `verification.headerAgrees === false` is for the caller to warn about.
+ */
+export async function verifyManifest(
+	obj: UntrustedObject,
+	expect: Expectation
+): Promise<VerifiedManifest> {
+	const { bytes, verification } = await check('manifest', obj, expect);
+	const { manifest, mediaType, sniffed } = await parseManifest(bytes, obj.contentType);
+	return { verification, manifest, bytes, mediaType, sniffed };
+}
+
+/** Checks a config blob against the manifest's config descriptor, then parses it. */
+export async function verifyConfig(
+	obj: UntrustedObject,
+	descriptor: Descriptor
+): Promise<VerifiedConfig> {
+	if (!isImageConfigType(descriptor.mediaType)) {
+		throw new RegscopeError(
+			'UNSUPPORTED_MEDIA_TYPE',
+			`config type ${descriptor.mediaType} is not an image config; show the manifest without parsing it`,
+			{ mediaType: descriptor.mediaType }
+		);
+	}
+	const expect = { basis: 'parent', digest: descriptor.digest, size: descriptor.size } as const;
+	const { bytes, verification } = await check('image config', obj, expect);
+	return { verification, config: parseConfig(bytes), bytes };
+}
+
+/**
+ * Checks raw bytes (a blob to display as-is) against a digest and optional size. The result is
+ * only the bytes: parsing them is the job of the functions above.
+ */
+export async function verifyBytes(
+	bytes: Uint8Array,
+	digest: Digest,
+	size?: number
+): Promise<Verified<Uint8Array>> {
+	const untrusted = { bytes, contentType: null, dockerContentDigest: null };
+	return (await check('blob', untrusted, { basis: 'parent', digest, size })).bytes;
+}
