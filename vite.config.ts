@@ -20,7 +20,7 @@ export default defineConfig({
 				test: {
 					name: 'integration',
 					environment: 'node',
-					include: ['tests/integration/**/*.test.ts'],
+					include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
 					globalSetup: ['tests/support/global-setup.ts'],
 					testTimeout: 60_000,
 					hookTimeout: 300_000,

@@ -9,9 +9,14 @@ export function refPath(reference: string): string {
 	return `/r/${reference}`;
 }
 
+/** `?platform=linux/arm64/v8`, slashes kept readable (they are legal in a query). */
+export function platformQuery(platform: string): string {
+	return `?platform=${encodeURIComponent(platform).replace(/%2F/gi, '/')}`;
+}
+
 export function permalink(ref: Reference, platform?: string | null): string {
 	const base = refPath(formatReference(ref));
-	return platform ? `${base}?${new URLSearchParams({ platform })}` : base;
+	return platform ? base + platformQuery(platform) : base;
 }
 
 /** The digest permalink for what a tag resolved to: the digest pins the content, the tag stays for people. */

@@ -1,0 +1,115 @@
+/**
+ * `npm run size`: the JavaScript a permalink page loads, gzip'd, against the 100 KB budget.
+ *
+ * Builds first when there is no build/ (or with `--build`), starts `node build/index.js` on a free
+ * loopback port and opens a permalink. Two figures:
+ *  - static: the page's modulepreload files (link header or <head>) plus the inline script's imports, and
+ *    everything they import statically (what SvelteKit loads before the page is interactive);
+ *  - browser: every JS response Chromium actually received for the page (when /usr/bin/chromium
+ *    exists), which also counts anything loaded later (lazily imported chunks).
+ * gzip sizes are computed here (level 9) from the files in build/client. Exits 1 over budget.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { freePort } from '../tests/support/ports';
+import { spawnService, waitForHttp200 } from '../tests/support/process';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLIENT = path.join(ROOT, 'build', 'client');
+const BUDGET = 100 * 1024;
+const PAGE = '/r/docker.io/library/alpine:3.20?platform=linux/arm64/v8';
+const CHROMIUM = '/usr/bin/chromium';
+
+function gzipSize(urlPath: string): number {
+	const file = path.join(CLIENT, decodeURIComponent(urlPath.split('?')[0] ?? ''));
+	return gzipSync(readFileSync(file), { level: 9 }).length;
+}
+
+/** Static import specifiers of a built ES module (`import"./a.js"`, `from"./b.js"`), not dynamic ones. */
+function staticImports(code: string): string[] {
+	const out: string[] = [];
+	for (const m of code.matchAll(/(?:\bimport|\bfrom)\s*["']([^"']+\.js)["']/g)) if (m[1]) out.push(m[1]);
+	return out;
+}
+
+/** SvelteKit lists a page's modules as modulepreload in the `link` header (or in <head>) and imports its entries inline. */
+function staticClosure(html: string, linkHeader: string, pageUrl: string): Set<string> {
+	const seen = new Set<string>();
+	const queue: string[] = [];
+	const add = (href: string | undefined) => href && queue.push(new URL(href, pageUrl).pathname);
+	for (const m of linkHeader.matchAll(/<([^>]+)>;\s*rel="modulepreload"/g)) add(m[1]);
+	for (const m of html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)) add(m[1]);
+	for (const m of html.matchAll(/import\(\s*"([^"]+\.js)"\s*\)/g)) add(m[1]);
+	while (queue.length > 0) {
+		const p = queue.pop() ?? '';
+		if (seen.has(p)) continue;
+		seen.add(p);
+		const code = readFileSync(path.join(CLIENT, p), 'utf8');
+		for (const spec of staticImports(code)) queue.push(new URL(spec, `http://x${p}`).pathname);
+	}
+	return seen;
+}
+
+async function browserJs(url: string): Promise<Set<string>> {
+	const { chromium } = await import('playwright-core');
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+	try {
+		const page = await browser.newPage();
+		const js = new Set<string>();
+		page.on('response', (r) => {
+			const u = new URL(r.url());
+			if (u.origin === new URL(url).origin && /javascript/.test(r.headers()['content-type'] ?? '')) js.add(u.pathname);
+		});
+		await page.goto(url, { waitUntil: 'networkidle' });
+		await page.waitForTimeout(500);
+		return js;
+	} finally {
+		await browser.close();
+	}
+}
+
+function report(label: string, files: Set<string>): number {
+	const rows = [...files].map((f) => [f, gzipSize(f)] as const).sort((a, b) => b[1] - a[1]);
+	const total = rows.reduce((n, [, s]) => n + s, 0);
+	console.log(`\n${label}: ${rows.length} files, ${(total / 1024).toFixed(1)} KB gzip`);
+	for (const [f, s] of rows) console.log(`  ${(s / 1024).toFixed(1).padStart(6)} KB  ${f}`);
+	return total;
+}
+
+async function main(): Promise<void> {
+	if (process.argv.includes('--build') || !existsSync(path.join(ROOT, 'build', 'index.js'))) {
+		const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+		if (r.status !== 0) throw new Error('the build failed');
+	}
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
+	const app = spawnService(process.execPath, [path.join(ROOT, 'build', 'index.js')], {
+		cwd: ROOT,
+		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: base }
+	});
+	try {
+		await waitForHttp200(`${base}/`, app, 'regscope (node build/index.js)');
+		const res = await fetch(base + PAGE);
+		const html = await res.text();
+		const closure = staticClosure(html, res.headers.get('link') ?? '', base + PAGE);
+		const totals = [report(`static (modulepreload closure of ${PAGE})`, closure)];
+		if (existsSync(CHROMIUM)) totals.push(report('browser (JS responses in Chromium)', await browserJs(base + PAGE)));
+		const worst = Math.max(...totals);
+		const verdict = worst < BUDGET ? 'within' : 'OVER';
+		console.log(`\npermalink page JS: ${(worst / 1024).toFixed(1)} KB gzip, ${verdict} the ${BUDGET / 1024} KB budget`);
+		if (worst >= BUDGET) process.exitCode = 1;
+	} finally {
+		await app.kill();
+	}
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? e.message : e);
+	process.exit(1);
+});

@@ -1,0 +1,55 @@
+/**
+ * Shared by the end-to-end tests: Debian's Chromium driven by playwright-core, pages opened on the
+ * production build that the integration global setup started, screenshots under test-results/e2e/.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ensureTool } from '../support/tools';
+
+export const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'e2e');
+
+export type Look = 'light' | 'dark' | 'phone';
+
+export async function launch(): Promise<Browser> {
+	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
+	return chromium.launch({
+		executablePath,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+}
+
+export async function context(browser: Browser, look: Look = 'light'): Promise<BrowserContext> {
+	const ctx = await browser.newContext({
+		viewport: look === 'phone' ? { width: 375, height: 812 } : { width: 1280, height: 900 },
+		colorScheme: look === 'dark' ? 'dark' : 'light',
+		deviceScaleFactor: 1
+	});
+	ctx.setDefaultTimeout(15_000);
+	return ctx;
+}
+
+/** Collects uncaught page errors so a test can assert there were none. */
+export function pageErrors(page: Page): string[] {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	return errors;
+}
+
+/** Waits until the page's overall verdict is no longer "checking"; returns its text. */
+export async function verdict(page: Page): Promise<string> {
+	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"])');
+	await status.waitFor();
+	return (await status.textContent()) ?? '';
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+	mkdirSync(SHOTS, { recursive: true });
+	await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** `/r/<reference>` with an optional platform. */
+export function permalink(appUrl: string, reference: string, platform?: string): string {
+	return `${appUrl}/r/${reference}${platform ? `?platform=${platform}` : ''}`;
+}
