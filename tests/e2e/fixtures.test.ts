@@ -135,6 +135,29 @@ describe('indexes', () => {
 	});
 });
 
+describe('raw JSON', () => {
+	test('every digest in the raw index and manifest links to its object', async () => {
+		const f = fixtures['oci-index'];
+		const child = f.children['linux/amd64'];
+		const repo = f.ref.replace(/:[^:/]+$/, '');
+		const ctx = await context(browser);
+		const page = await ctx.newPage();
+		await page.goto(permalink(appUrl, f.ref));
+		expect(await verdict(page)).toContain('verified');
+		const raw = page.locator('#raw pre');
+		const hrefs = await raw.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+		for (const p of f.platforms) expect(hrefs).toContain(`/r/${repo}@${f.children[p]?.digest}`);
+		await page.getByRole('tab', { name: 'Manifest' }).click();
+		const manifestLinks = await raw.locator('a').evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute('href')]));
+		expect(manifestLinks).toContainEqual([`"${child?.configDigest}"`, '#config']);
+		for (const d of child?.layerDigests ?? []) expect(manifestLinks).toContainEqual([`"${d}"`, `#layer-${d.replace(':', '-')}`]);
+		await raw.locator('a', { hasText: child?.layerDigests[0] ?? '-' }).click();
+		expect(page.url()).toContain(`#layer-${child?.layerDigests[0]?.replace(':', '-')}`);
+		expect(await page.locator(`li[id="layer-${child?.layerDigests[0]?.replace(':', '-')}"] [data-testid="layer-row"]`).count()).toBe(1);
+		await ctx.close();
+	});
+});
+
 describe('tags', () => {
 	test('every tag is listed and links to its permalink', async () => {
 		const f = fixtures['oci-annotated'];

@@ -105,6 +105,50 @@ describe('permalink shell', () => {
 	});
 });
 
+describe('progressive loading', () => {
+	test('the summary shows as soon as the manifest is verified, before the config arrives', async () => {
+		const f = fixtures['docker-v2'];
+		const ctx = await context(browser);
+		const page = await ctx.newPage();
+		let release: () => void = () => undefined;
+		const held = new Promise<void>((r) => (release = r));
+		await page.route('**/api/registry/blob?**', async (route) => {
+			await held;
+			await route.continue();
+		});
+		await page.goto(permalink(appUrl, f.ref));
+		const digest = page.getByTestId('manifest-digest');
+		await digest.waitFor();
+		expect(await digest.textContent()).toBe(f.digest);
+		// Still checking: the config is held back, so nothing claims "verified" yet.
+		expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('checking');
+		expect(await page.getByTestId('verify-status').textContent()).not.toContain('verified');
+		expect(await page.locator('#summary').textContent()).toContain('waiting for the config');
+		expect(await page.locator('#layers[aria-busy="true"]').count()).toBe(1);
+		expect(await page.getByTestId('layer-row').count()).toBe(0);
+		release();
+		expect(await verdict(page)).toContain('verified');
+		expect(await page.getByTestId('layer-row').count()).toBe(f.layerCount);
+		await ctx.close();
+	});
+
+	test('copy buttons put the digest and the commands on the clipboard', async () => {
+		const f = fixtures['docker-v2'];
+		const ctx = await context(browser);
+		await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appUrl });
+		const page = await ctx.newPage();
+		await page.goto(permalink(appUrl, f.ref));
+		expect(await verdict(page)).toContain('verified');
+		await page.locator('#summary').getByRole('button', { name: `Copy digest ${f.digest}` }).click();
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(f.digest);
+		await page.getByRole('button', { name: 'Copy command: docker pull' }).click();
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
+		await page.getByRole('button', { name: 'Copy command: skopeo inspect' }).click();
+		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`skopeo inspect docker://${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
+		await ctx.close();
+	});
+});
+
 describe('pin and recent lookups', () => {
 	test('"Pin to this digest" opens the digest permalink, checked against the digest asked for', async () => {
 		const f = fixtures['docker-v2'];
