@@ -20,6 +20,7 @@ import type {
 	Inspection,
 	PlatformEntry,
 	Reference,
+	Schema1Manifest,
 	UntrustedObject,
 	VerifiedConfig,
 	VerifiedManifest
@@ -36,7 +37,8 @@ export interface Summary {
 	reference: Reference;
 	top: VerifiedManifest;
 	index?: VerifiedManifest<IndexManifest>;
-	image?: VerifiedManifest<ImageManifest>;
+	/** The image's manifest; a Schema1Manifest for Docker schema1 (inspection.format === 'schema1'). */
+	image?: VerifiedManifest<ImageManifest | Schema1Manifest>;
 	platforms: PlatformEntry[];
 	chosen?: PlatformEntry;
 	/** undefined: not fetched yet; null: not an image config (artifact). */

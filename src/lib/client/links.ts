@@ -10,7 +10,7 @@ export function digestLinker(i: Inspection, platform?: string): (digest: string)
 	const ref: Reference = i.reference;
 	const map = new Map<string, string>();
 	const m = i.manifest.manifest;
-	map.set(m.config.digest, '#config');
+	if (m.kind === 'image') map.set(m.config.digest, '#config');
 	m.layers.forEach((l) => map.set(l.digest, layerAnchor(l.digest)));
 	for (const row of i.timeline.rows) if (row.diffId && row.layer) map.set(row.diffId, layerAnchor(row.layer.digest));
 	for (const e of i.platforms) map.set(e.descriptor.digest, digestPermalink(ref, e.descriptor.digest));

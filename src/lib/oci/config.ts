@@ -4,7 +4,7 @@
  * timeline and skopeo output depend on it: architecture, os, rootfs.diff_ids.
  */
 import type { ErrorCode } from './errors';
-import { FieldReader, decodeJson, fieldPath } from './manifest';
+import { FieldReader, decodeJson, fieldPath } from './fields';
 import type { ContainerConfig, HistoryEntry, ImageConfig } from './model';
 import type { Verified } from './verify';
 
@@ -12,7 +12,7 @@ const CODE: ErrorCode = 'INVALID_CONFIG';
 const r = new FieldReader('config', CODE);
 
 /** Assigns only defined values, so absent fields stay absent (not `undefined`) in the model. */
-function assign<T extends object>(target: T, values: Partial<T>): T {
+export function assign<T extends object>(target: T, values: Partial<T>): T {
 	for (const [key, value] of Object.entries(values)) {
 		if (value !== undefined) (target as Record<string, unknown>)[key] = value;
 	}
@@ -20,42 +20,46 @@ function assign<T extends object>(target: T, values: Partial<T>): T {
 }
 
 /** `ExposedPorts` and `Volumes` are sets written as `{"80/tcp": {}}`; only the keys matter. */
-function optionalSet(value: unknown, path: string): Record<string, object> | undefined {
-	const o = r.optionalObject(value, path);
+function optionalSet(reader: FieldReader, value: unknown, path: string): Record<string, object> | undefined {
+	const o = reader.optionalObject(value, path);
 	return o && Object.fromEntries(Object.keys(o).map((k) => [k, {}]));
 }
 
-function parseContainerConfig(value: unknown): ContainerConfig {
-	const o = r.optionalObject(value, 'config');
+/**
+ * The runtime config (`config` of an image config; also schema1's v1Compatibility `config`, read
+ * with the manifest's reader so errors name the manifest field).
+ */
+export function parseContainerConfig(value: unknown, reader: FieldReader = r, base = 'config'): ContainerConfig {
+	const o = reader.optionalObject(value, base);
 	if (o === undefined) return {};
-	const at = (key: string) => fieldPath('config', key);
-	const healthcheck = r.optionalObject(o.Healthcheck, at('Healthcheck'));
+	const at = (key: string) => fieldPath(base, key);
+	const healthcheck = reader.optionalObject(o.Healthcheck, at('Healthcheck'));
 	return assign<ContainerConfig>(
 		{},
 		{
-			User: r.optionalString(o.User, at('User')),
-			ExposedPorts: optionalSet(o.ExposedPorts, at('ExposedPorts')),
-			Env: r.optionalStringArray(o.Env, at('Env')),
-			Entrypoint: r.optionalStringArray(o.Entrypoint, at('Entrypoint')),
-			Cmd: r.optionalStringArray(o.Cmd, at('Cmd')),
-			Volumes: optionalSet(o.Volumes, at('Volumes')),
-			WorkingDir: r.optionalString(o.WorkingDir, at('WorkingDir')),
-			Labels: r.optionalStringMap(o.Labels, at('Labels')),
-			StopSignal: r.optionalString(o.StopSignal, at('StopSignal')),
-			ArgsEscaped: r.optionalBoolean(o.ArgsEscaped, at('ArgsEscaped')),
+			User: reader.optionalString(o.User, at('User')),
+			ExposedPorts: optionalSet(reader, o.ExposedPorts, at('ExposedPorts')),
+			Env: reader.optionalStringArray(o.Env, at('Env')),
+			Entrypoint: reader.optionalStringArray(o.Entrypoint, at('Entrypoint')),
+			Cmd: reader.optionalStringArray(o.Cmd, at('Cmd')),
+			Volumes: optionalSet(reader, o.Volumes, at('Volumes')),
+			WorkingDir: reader.optionalString(o.WorkingDir, at('WorkingDir')),
+			Labels: reader.optionalStringMap(o.Labels, at('Labels')),
+			StopSignal: reader.optionalString(o.StopSignal, at('StopSignal')),
+			ArgsEscaped: reader.optionalBoolean(o.ArgsEscaped, at('ArgsEscaped')),
 			Healthcheck:
 				healthcheck &&
 				assign(
 					{},
 					{
-						Test: r.optionalStringArray(healthcheck.Test, at('Healthcheck.Test')),
-						Interval: r.optionalNumber(healthcheck.Interval, at('Healthcheck.Interval')),
-						Timeout: r.optionalNumber(healthcheck.Timeout, at('Healthcheck.Timeout')),
-						Retries: r.optionalNumber(healthcheck.Retries, at('Healthcheck.Retries'))
+						Test: reader.optionalStringArray(healthcheck.Test, at('Healthcheck.Test')),
+						Interval: reader.optionalNumber(healthcheck.Interval, at('Healthcheck.Interval')),
+						Timeout: reader.optionalNumber(healthcheck.Timeout, at('Healthcheck.Timeout')),
+						Retries: reader.optionalNumber(healthcheck.Retries, at('Healthcheck.Retries'))
 					}
 				),
-			Shell: r.optionalStringArray(o.Shell, at('Shell')),
-			OnBuild: r.optionalStringArray(o.OnBuild, at('OnBuild'))
+			Shell: reader.optionalStringArray(o.Shell, at('Shell')),
+			OnBuild: reader.optionalStringArray(o.OnBuild, at('OnBuild'))
 		}
 	);
 }

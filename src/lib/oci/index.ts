@@ -11,3 +11,14 @@ export * from './history';
 export * from './inspect';
 export * from './skopeo';
 export * from './tags';
+export {
+	parseSchema1,
+	schema1Envelope,
+	schema1Timeline,
+	fixManifestLayers,
+	GZIPPED_EMPTY_LAYER,
+	UNKNOWN_SIZE,
+	GO_ZERO_TIME,
+	type Schema1Envelope
+} from './schema1';
+export { verifySignatures, keyIdOf, libtrustKeyId, base64UrlDecode, base64UrlEncode, type JwsSignatureBlock } from './jws';

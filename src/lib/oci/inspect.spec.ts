@@ -7,6 +7,7 @@ import {
 	DOCKER_LAYER_GZIP,
 	DOCKER_MANIFEST,
 	DOCKER_MANIFEST_LIST,
+	DOCKER_SCHEMA1,
 	DOCKER_SCHEMA1_SIGNED,
 	OCI_CONFIG,
 	OCI_INDEX,
@@ -333,17 +334,38 @@ describe('inspect an index', () => {
 		expect(e.message).toContain('nested more than 4 levels');
 	});
 
-	it('refuses a schema1 child clearly', async () => {
+	it('inspects an unsigned schema1 child of an index, and refuses an empty signatures array', async () => {
 		const registry = new TestRegistry();
-		const schema1 = await registry.put({ schemaVersion: 1, name: 'app', tag: 'x', fsLayers: [], history: [], signatures: [] }, DOCKER_SCHEMA1_SIGNED);
+		const v1 = (id: string, extra: Record<string, unknown> = {}) => ({ v1Compatibility: JSON.stringify({ id: id.repeat(64), ...extra }) });
+		const schema1 = await registry.put(
+			{
+				schemaVersion: 1,
+				name: 'app',
+				tag: 'x',
+				architecture: 'amd64',
+				fsLayers: [{ blobSum: D('2') }, { blobSum: D('1') }],
+				history: [v1('b', { parent: 'a'.repeat(64), os: 'linux', architecture: 'amd64' }), v1('a')]
+			},
+			DOCKER_SCHEMA1
+		);
 		await registry.put(
-			{ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: DOCKER_SCHEMA1_SIGNED, ...schema1, platform: { os: 'linux', architecture: 'amd64' } }] },
-			OCI_INDEX,
+			{ schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, manifests: [{ mediaType: DOCKER_SCHEMA1, ...schema1, platform: { os: 'linux', architecture: 'amd64' } }] },
+			DOCKER_MANIFEST_LIST,
 			{ tag: 'old' }
 		);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:old')));
-		expect(e.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-		expect(e.message).toContain('Docker schema1 manifests are not supported yet');
+		const result = await inspect(registry, parseReference('localhost:5000/app:old'));
+		expect(result.format).toBe('schema1');
+		expect(result.index?.verification.digest).toBeDefined();
+		expect(result.manifest.verification).toMatchObject({ basis: 'parent', digest: schema1.digest });
+		expect(result.manifest.manifest.kind === 'schema1' && result.manifest.manifest.layers.map((l) => l.digest)).toEqual([D('1'), D('2')]);
+		expect(result.config).toBeNull();
+		expect(result.totalLayerSize).toBeNull();
+
+		const broken = await registry.put({ schemaVersion: 1, name: 'app', tag: 'x', fsLayers: [], history: [], signatures: [] }, DOCKER_SCHEMA1_SIGNED, { tag: 'broken' });
+		expect(broken.size).toBeGreaterThan(0);
+		const e = await failure(inspect(registry, parseReference('localhost:5000/app:broken')));
+		expect(e.code).toBe('INVALID_MANIFEST');
+		expect(e.message).toContain('signatures is empty');
 	});
 
 	it('warns when an index entry names another type than the child has', async () => {

@@ -16,12 +16,14 @@ import type {
 	Platform,
 	PlatformEntry,
 	Reference,
+	Schema1Manifest,
 	UntrustedObject,
 	VerifiedConfig,
 	VerifiedManifest
 } from './model';
 import { choosePlatform, parsePlatform, platformEntries } from './platform';
 import { targetOf } from './reference';
+import { schema1Timeline } from './schema1';
 import { verifyConfig, verifyManifest } from './verify';
 
 /** Where the bytes come from, bound to one repository (server transport or browser proxy). */
@@ -69,6 +71,29 @@ function foreignLayerWarnings(manifest: ImageManifest): string[] {
 			? [`Layer ${i + 1} (${shortDigest(layer.digest)}) is a foreign layer served from ${layer.urls.join(', ')}; the URLs are shown but never fetched.`]
 			: []
 	);
+}
+
+function plural(n: number, one: string, many: string): string {
+	return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What a schema1 image needs said: duplicate entries dropped, signatures that did not verify. */
+function schema1Warnings(manifest: Schema1Manifest): string[] {
+	const out: string[] = [];
+	if (manifest.droppedDuplicates > 0) {
+		out.push(
+			`${plural(manifest.droppedDuplicates, 'history entry repeats', 'history entries repeat')} the v1 id of the entry below; the newer ${manifest.droppedDuplicates === 1 ? 'one was' : 'ones were'} dropped together with ${manifest.droppedDuplicates === 1 ? 'its layer' : 'their layers'}, as skopeo does.`
+		);
+	}
+	manifest.signatures.forEach((s, i) => {
+		if (s.status === 'valid') return;
+		const key = s.keyId ? `, key ${s.keyId}` : '';
+		const what = s.status === 'invalid' ? 'is invalid' : 'could not be checked';
+		out.push(
+			`Signature ${i + 1} of the schema1 manifest (${s.alg || 'no alg'}${key}) ${what}: ${s.reason ?? 'no reason given'}. The digest check, not the signature, is what guarantees the content.`
+		);
+	});
+	return out;
 }
 
 async function fetchChild(
@@ -147,6 +172,25 @@ export async function inspect(
 		}
 		current = await fetchChild(source, entry, warnings);
 	}
+	if (current.manifest.kind === 'schema1') {
+		const manifest: VerifiedManifest<Schema1Manifest> = { ...current, manifest: current.manifest };
+		const timeline = schema1Timeline(manifest.manifest);
+		warnings.push(...schema1Warnings(manifest.manifest));
+		const inspection: Inspection = {
+			format: 'schema1',
+			reference: ref,
+			platforms,
+			manifest,
+			config: null,
+			image: manifest.manifest.image,
+			timeline,
+			totalLayerSize: null,
+			warnings
+		};
+		if (index) inspection.index = index;
+		if (chosen) inspection.chosen = chosen;
+		return inspection;
+	}
 	const manifest: VerifiedManifest<ImageManifest> = { ...current, manifest: current.manifest };
 
 	const config = await fetchConfig(source, manifest.manifest, warnings);
@@ -155,6 +199,7 @@ export async function inspect(
 	warnings.push(...foreignLayerWarnings(manifest.manifest));
 
 	const inspection: Inspection = {
+		format: 'image',
 		reference: ref,
 		platforms,
 		manifest,

@@ -63,12 +63,13 @@ describe('classifyManifest with a manifest Content-Type', () => {
 		);
 	});
 
-	it.each([DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED])('refuses %s clearly', (ct) => {
-		expect(() => classifyManifest(ct, { schemaVersion: 1, fsLayers: [], history: [] })).toThrow(
-			expect.objectContaining({
-				code: 'UNSUPPORTED_MEDIA_TYPE',
-				message: expect.stringContaining('Docker schema1 manifests are not supported yet')
-			})
+	it.each([DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED])('classifies %s as schema1', (ct) => {
+		expect(classifyManifest(ct, { schemaVersion: 1, fsLayers: [], history: [] })).toEqual({ mediaType: ct, kind: 'schema1', sniffed: false });
+	});
+
+	it.each([['config'], ['layers'], ['manifests']])('rejects an ambiguous schema1 body with %s', (field) => {
+		expect(() => classifyManifest(DOCKER_SCHEMA1_SIGNED, { schemaVersion: 1, fsLayers: [], history: [], [field]: [] })).toThrow(
+			expect.objectContaining({ code: 'INVALID_MANIFEST', message: expect.stringContaining(field) })
 		);
 	});
 });
@@ -90,16 +91,11 @@ describe('classifyManifest by sniffing', () => {
 	});
 
 	it.each([
-		[{ schemaVersion: 1, signatures: [], fsLayers: [] }],
-		[{ schemaVersion: 1, fsLayers: [] }],
-		[{ mediaType: DOCKER_SCHEMA1_SIGNED }]
-	])('refuses sniffed schema1 %j', (body) => {
-		expect(() => classifyManifest('application/json', body)).toThrow(
-			expect.objectContaining({
-				code: 'UNSUPPORTED_MEDIA_TYPE',
-				message: expect.stringContaining('schema1')
-			})
-		);
+		[{ schemaVersion: 1, signatures: [], fsLayers: [] }, DOCKER_SCHEMA1_SIGNED],
+		[{ schemaVersion: 1, fsLayers: [] }, DOCKER_SCHEMA1],
+		[{ mediaType: DOCKER_SCHEMA1_SIGNED }, DOCKER_SCHEMA1_SIGNED]
+	])('sniffs schema1 %j → %s', (body, mediaType) => {
+		expect(classifyManifest('application/json', body)).toEqual({ mediaType, kind: 'schema1', sniffed: true });
 	});
 
 	it.each([

@@ -50,7 +50,7 @@ const MANIFEST_KIND: Record<string, ManifestKind> = {
 
 export interface Classification {
 	mediaType: string;
-	kind: 'image' | 'index';
+	kind: ManifestKind;
 	/** true when the Content-Type was missing or generic and the type came from the body. */
 	sniffed: boolean;
 }
@@ -80,9 +80,6 @@ function unsupported(message: string, mediaType: string | null): RegscopeError {
 	return new RegscopeError('UNSUPPORTED_MEDIA_TYPE', message, { mediaType });
 }
 
-const SCHEMA1_UNSUPPORTED =
-	'Docker schema1 manifests are not supported yet; push the image again with a current Docker or buildx to get a schema2 or OCI manifest';
-
 /** The body's guess, for a missing or generic Content-Type (containers/image GuessMIMEType). */
 function sniff(body: Record<string, unknown>): string | undefined {
 	const declared = body.mediaType;
@@ -109,9 +106,14 @@ function sniff(body: Record<string, unknown>): string | undefined {
  * ValidateUnambiguousManifestFormat): a reader that picks the other kind would show other content
  * under the same digest.
  */
-function rejectAmbiguous(body: Record<string, unknown>, kind: 'image' | 'index', mediaType: string) {
-	const foreign =
-		kind === 'image' ? ['manifests', 'fsLayers'] : ['config', 'layers', 'fsLayers'];
+const FOREIGN_FIELDS: Record<ManifestKind, string[]> = {
+	image: ['manifests', 'fsLayers'],
+	index: ['config', 'layers', 'fsLayers'],
+	schema1: ['config', 'layers', 'manifests']
+};
+
+function rejectAmbiguous(body: Record<string, unknown>, kind: ManifestKind, mediaType: string) {
+	const foreign = FOREIGN_FIELDS[kind];
 	const found = foreign.filter((field) => Object.hasOwn(body, field));
 	if (found.length > 0) {
 		throw new RegscopeError(
@@ -124,8 +126,8 @@ function rejectAmbiguous(body: Record<string, unknown>, kind: 'image' | 'index',
 
 /**
  * Decides the manifest type. `contentType` is the header as sent, `untrusted` the parsed body.
- * Throws UNSUPPORTED_MEDIA_TYPE for schema1 and unknown documents, INVALID_MANIFEST for a body
- * that contradicts its Content-Type or is ambiguous.
+ * Throws UNSUPPORTED_MEDIA_TYPE for unknown documents, INVALID_MANIFEST for a body that
+ * contradicts its Content-Type or is ambiguous. Docker schema1 (signed or not) is kind `schema1`.
  */
 export function classifyManifest(contentType: string | null, untrusted: unknown): Classification {
 	if (!isObject(untrusted)) {
@@ -162,7 +164,6 @@ export function classifyManifest(contentType: string | null, untrusted: unknown)
 		sniffed = true;
 	}
 	const kind = manifestKind(mediaType);
-	if (kind === 'schema1') throw unsupported(SCHEMA1_UNSUPPORTED, mediaType);
 	if (kind === undefined) {
 		throw unsupported(
 			`the manifest has media type ${mediaType}, which is not an image manifest or index regscope can read`,

@@ -29,6 +29,7 @@ export interface Platform {
 export interface Descriptor {
 	mediaType: string;
 	digest: Digest;
+	/** Bytes; -1 (UNKNOWN_SIZE in schema1.ts) only in a schema1 timeline row, whose manifest records no sizes. */
 	size: number;
 	urls?: string[];
 	annotations?: Record<string, string>;
@@ -58,7 +59,77 @@ export interface IndexManifest {
 	annotations?: Record<string, string>;
 }
 
-export type Manifest = ImageManifest | IndexManifest;
+/**
+ * One layer of a Docker schema1 manifest (after fixManifestLayers), base first. The manifest records
+ * no size and no media type (the blobs are gzip tars).
+ */
+export interface Schema1Layer {
+	/** `fsLayers[].blobSum`: the compressed blob's digest. */
+	digest: Digest;
+	/** `throwaway` in v1Compatibility, or (older images) the well-known empty gzip layer. */
+	empty: boolean;
+	/** Legacy v1 image ID of the entry that made this layer (not a content digest). */
+	v1Id: string;
+	/** Legacy v1 parent ID (absent for the base). */
+	v1Parent?: string;
+}
+
+/** How a schema1 JWS signature checked out. A signature proves the envelope, not the publisher. */
+export type SignatureStatus = 'valid' | 'invalid' | 'unverifiable';
+
+export interface Schema1Signature {
+	/** `alg` from the JWS header, as written (ES256, RS256…). */
+	alg: string;
+	/** Where the public key came from: the `jwk` header, the first `x5c` certificate, or nowhere. */
+	keySource: 'jwk' | 'x5c' | 'none';
+	/** `EC P-256`, `RSA 2048`… when the key could be read. */
+	keyType?: string;
+	/** libtrust key ID computed from the key: 12 groups of 4 base32 characters joined by ':'. */
+	keyId?: string;
+	/** `kid` as written in the jwk, when present (libtrust requires it to equal keyId). */
+	declaredKeyId?: string;
+	/** `time` from the protected header (RFC 3339), as signed. */
+	time?: string;
+	/** Number of certificates in `x5c` (the chain is not checked against any CA: Docker has no root). */
+	chainLength?: number;
+	status: SignatureStatus;
+	/** Why, when not `valid`. */
+	reason?: string;
+}
+
+/**
+ * A Docker Image Manifest V2, Schema 1 (deprecated), converted as containers/image does: layers and
+ * history base first, the image config synthesized from the newest v1Compatibility. There is no
+ * config blob and no diff_ids.
+ */
+export interface Schema1Manifest {
+	kind: 'schema1';
+	/** `…manifest.v1+prettyjws` (signed) or `…manifest.v1+json`. */
+	mediaType: string;
+	schemaVersion: 1;
+	/** `name` and `tag` as written in the manifest (skopeo prints the tag as `Tag`). */
+	name: string;
+	tag: string;
+	/** The manifest's top-level `architecture` (the image's own is in `image`). */
+	architecture: string;
+	/** blobSums base first, throwaway ones included (as skopeo lists them), duplicates removed. */
+	layers: Schema1Layer[];
+	/**
+	 * The image config as containers/image synthesizes it: created, author, architecture, os,
+	 * variant, docker_version and config from the newest v1Compatibility; history from every entry,
+	 * base first (created_by = container_config.Cmd joined with ' ', empty_layer = throwaway).
+	 * `rootfs.diff_ids` is empty: schema1 does not record them.
+	 */
+	image: ImageConfig;
+	/** The document carried a JWS `signatures` array (the digest is then over the payload). */
+	signed: boolean;
+	/** Every signature, checked (empty when unsigned). An invalid one is a warning, never an error. */
+	signatures: Schema1Signature[];
+	/** Entries removed because they repeated the previous entry's v1 ID (newer one dropped, like skopeo). */
+	droppedDuplicates: number;
+}
+
+export type Manifest = ImageManifest | IndexManifest | Schema1Manifest;
 
 export interface HistoryEntry {
 	created?: string;
@@ -134,7 +205,16 @@ export interface Verification {
 export interface VerifiedManifest<M extends Manifest = Manifest> {
 	verification: Verification;
 	manifest: M;
+	/**
+	 * The document exactly as received (what `raw` shows). For a signed schema1 manifest the
+	 * `signatures` envelope in it is not covered by the digest: see `payload`.
+	 */
 	bytes: Uint8Array;
+	/**
+	 * Signed schema1 only: the reconstructed JWS payload, i.e. the bytes the digest was computed over
+	 * and the manifest was parsed from.
+	 */
+	payload?: Uint8Array;
 	/** Media type after classification (header, else sniffed from the body). */
 	mediaType: string;
 	/** true when the Content-Type was missing or generic and the type came from the body. */
@@ -178,18 +258,40 @@ export interface Timeline {
 	problem?: string;
 }
 
-export interface Inspection {
+interface InspectionBase {
 	reference: Reference;
 	/** The top-level object when the reference named an index or manifest list. */
 	index?: VerifiedManifest<IndexManifest>;
 	platforms: PlatformEntry[];
 	/** The platform that was chosen from the index (absent for a single-platform image). */
 	chosen?: PlatformEntry;
+	timeline: Timeline;
+	warnings: string[];
+}
+
+/** A schema2 or OCI image (or artifact). */
+export interface ImageInspection extends InspectionBase {
+	format: 'image';
 	manifest: VerifiedManifest<ImageManifest>;
 	/** null for artifacts whose config is not an image config (the manifest is still shown). */
 	config: VerifiedConfig | null;
-	timeline: Timeline;
 	/** Sum of the compressed layer sizes in the manifest. */
 	totalLayerSize: number;
-	warnings: string[];
 }
+
+/**
+ * A Docker schema1 image (deprecated format). Timeline rows pair every history entry with its
+ * blobSum (throwaway layers included), with `layer.size` -1 (UNKNOWN_SIZE: not recorded) and no diffId.
+ */
+export interface Schema1Inspection extends InspectionBase {
+	format: 'schema1';
+	manifest: VerifiedManifest<Schema1Manifest>;
+	/** schema1 has no config blob (and no diff_ids); the config is synthesized into `image`. */
+	config: null;
+	/** The image config synthesized from v1Compatibility (same object as manifest.manifest.image). */
+	image: ImageConfig;
+	/** Unknown: schema1 records no layer sizes. */
+	totalLayerSize: null;
+}
+
+export type Inspection = ImageInspection | Schema1Inspection;

@@ -4,8 +4,9 @@
  * describes the chosen platform's image. Absent values are null or '' exactly where skopeo's are.
  * The extras after `Env` are regscope's own and answer what skopeo's users keep asking for.
  */
-import type { Inspection } from './model';
+import type { ImageConfig, Inspection, Schema1Signature } from './model';
 import { repositoryName } from './reference';
+import { GO_ZERO_TIME } from './schema1';
 
 export interface SkopeoLayer {
 	MIMEType: string;
@@ -33,8 +34,21 @@ export interface SkopeoHistoryRow {
 	DiffID: string | null;
 }
 
+/** A schema1 JWS signature, as the API reports it. */
+export interface SkopeoSignature {
+	Algorithm: string;
+	KeyID: string | null;
+	KeySource: Schema1Signature['keySource'];
+	KeyType: string | null;
+	Status: Schema1Signature['status'];
+	Reason: string | null;
+	Time: string | null;
+}
+
 export interface SkopeoInspect {
 	Name: string;
+	/** Only for schema1, and only when the manifest's `tag` is not empty (skopeo's omitempty). */
+	Tag?: string;
 	Digest: string;
 	RepoTags: string[];
 	Created: string | null;
@@ -53,45 +67,55 @@ export interface SkopeoInspect {
 	MediaType: string;
 	/** Digest of the chosen image manifest (equals `Digest` for a single-platform image). */
 	ManifestDigest: string;
-	/** Digest of the config blob: the image ID docker shows. */
+	/** Digest of the config blob: the image ID docker shows ('' for schema1: it has no config blob). */
 	ConfigDigest: string;
 	/** Every entry of the index, attestations included and marked; [] for a single image. */
 	Platforms: SkopeoPlatform[];
 	History: SkopeoHistoryRow[];
 	/** Whether History pairs build steps with layers (false → listed separately). */
 	HistoryAligned: boolean;
-	/** Total compressed size of the layers, in bytes. */
-	LayersSize: number;
+	/** Total compressed size of the layers, in bytes (null for schema1: sizes are not recorded). */
+	LayersSize: number | null;
 	Warnings: string[];
+	/** schema1 only: the manifest format is the deprecated Docker schema1. */
+	Schema1?: true;
+	/** schema1 only: every JWS signature with its libtrust key ID and whether it verified. */
+	Signatures?: SkopeoSignature[];
 }
 
 /** `tags` is the repository's tag list, or null when it was not fetched (skopeo --no-tags: []). */
 export function toSkopeoInspect(inspection: Inspection, tags: string[] | null): SkopeoInspect {
-	const { manifest, config, index, timeline } = inspection;
-	const image = config?.config;
+	const { manifest, index, timeline } = inspection;
+	const schema1 = inspection.format === 'schema1' ? inspection.manifest.manifest : null;
+	const image: ImageConfig | undefined = inspection.format === 'schema1' ? inspection.image : inspection.config?.config;
 	const top = index ?? manifest;
-	return {
+	const out: SkopeoInspect = {
 		Name: repositoryName(inspection.reference),
+		...(schema1 && schema1.tag !== '' ? { Tag: schema1.tag } : {}),
 		Digest: top.verification.digest,
 		RepoTags: tags ?? [],
-		Created: image?.created ?? null,
+		// containers/image reads schema1's created into a Go time: absent prints as the zero time.
+		Created: image?.created ?? (schema1 ? GO_ZERO_TIME : null),
 		DockerVersion: image?.docker_version ?? '',
 		Labels: image?.config.Labels ?? null,
 		Architecture: image?.architecture ?? '',
 		Os: image?.os ?? '',
 		Layers: manifest.manifest.layers.map((l) => l.digest),
-		LayersData: manifest.manifest.layers.map((l) => ({
-			MIMEType: l.mediaType,
-			Digest: l.digest,
-			Size: l.size,
-			Annotations: l.annotations ?? null
-		})),
+		LayersData:
+			inspection.format === 'schema1'
+				? inspection.manifest.manifest.layers.map((l) => ({ MIMEType: '', Digest: l.digest, Size: -1, Annotations: null }))
+				: inspection.manifest.manifest.layers.map((l) => ({
+						MIMEType: l.mediaType,
+						Digest: l.digest,
+						Size: l.size,
+						Annotations: l.annotations ?? null
+					})),
 		Env: image?.config.Env ?? null,
 		Variant: image?.variant ?? '',
 		OsVersion: image?.['os.version'] ?? '',
 		MediaType: top.mediaType,
 		ManifestDigest: manifest.verification.digest,
-		ConfigDigest: manifest.manifest.config.digest,
+		ConfigDigest: inspection.format === 'schema1' ? '' : inspection.manifest.manifest.config.digest,
 		Platforms: inspection.platforms.map((p) => ({
 			Platform: p.label,
 			Digest: p.descriptor.digest,
@@ -105,11 +129,24 @@ export function toSkopeoInspect(inspection: Inspection, tags: string[] | null): 
 			Comment: row.history?.comment ?? null,
 			EmptyLayer: row.history?.empty_layer === true,
 			Layer: row.layer?.digest ?? null,
-			Size: row.layer?.size ?? null,
+			Size: row.layer && row.layer.size >= 0 ? row.layer.size : null,
 			DiffID: row.diffId ?? null
 		})),
 		HistoryAligned: timeline.aligned,
 		LayersSize: inspection.totalLayerSize,
 		Warnings: inspection.warnings
 	};
+	if (schema1) {
+		out.Schema1 = true;
+		out.Signatures = schema1.signatures.map((s) => ({
+			Algorithm: s.alg,
+			KeyID: s.keyId ?? null,
+			KeySource: s.keySource,
+			KeyType: s.keyType ?? null,
+			Status: s.status,
+			Reason: s.reason ?? null,
+			Time: s.time ?? null
+		}));
+	}
+	return out;
 }

@@ -4,7 +4,7 @@
  * The order is kept as the registry sent it, as skopeo's RepoTags does.
  */
 import { RegscopeError } from './errors';
-import { decodeJson } from './manifest';
+import { decodeJson } from './fields';
 import { isValidTag } from './reference';
 
 export interface TagList {

@@ -7,8 +7,10 @@
 import { parseConfig } from './config';
 import { algorithmOf, computeDigest, parseDigest, shortDigest, type DigestAlgorithm } from './digest';
 import { RegscopeError } from './errors';
+import { verifySignatures } from './jws';
 import { parseManifest } from './manifest';
 import { isImageConfigType } from './media-types';
+import { schema1Envelope } from './schema1';
 import type {
 	Descriptor,
 	Digest,
@@ -65,30 +67,36 @@ async function compareHeader(
 	return ours === claimed;
 }
 
+/**
+ * `digested` is what the digest covers when it is not the whole object: a signed schema1
+ * manifest's JWS payload. The size check is always on the bytes received; the result is the
+ * digested bytes, now verified.
+ */
 async function check(
 	what: string,
 	obj: UntrustedObject,
-	expect: Expectation
+	expect: Expectation,
+	digested: Uint8Array = obj.bytes
 ): Promise<Checked> {
-	const { bytes } = obj;
+	const bytes = digested;
 	let algorithm: DigestAlgorithm = 'sha256';
 	if (expect.basis !== 'unpinned') {
 		// Size first: it is cheap and bounds what gets hashed (image-spec descriptor.md).
-		if (expect.size !== undefined) checkSize(what, bytes, expect.size, expect.digest);
+		if (expect.size !== undefined) checkSize(what, obj.bytes, expect.size, expect.digest);
 		algorithm = algorithmOf(expect.digest);
 	}
 	const computed = await computeDigest(bytes, algorithm);
 	if (expect.basis !== 'unpinned' && computed !== expect.digest) {
 		throw new RegscopeError(
 			'DIGEST_MISMATCH',
-			`the ${what} does not match its digest: expected ${expect.digest}, but the ${bytes.length} bytes received hash to ${computed}. The registry (or something between it and regscope) sent other content; it was not used. Retry, and if it persists report it to the registry operator.`,
+			`the ${what} does not match its digest: expected ${expect.digest}, but the ${bytes.length} bytes ${bytes === obj.bytes ? 'received' : 'of its JWS payload (schema1: the digest excludes the signatures)'} hash to ${computed}. The registry (or something between it and regscope) sent other content; it was not used. Retry, and if it persists report it to the registry operator.`,
 			{ expected: expect.digest, actual: computed, size: bytes.length }
 		);
 	}
 	const verification: Verification = {
 		basis: expect.basis,
 		digest: computed,
-		size: bytes.length,
+		size: obj.bytes.length,
 		headerDigest: obj.dockerContentDigest,
 		headerAgrees: await compareHeader(obj.dockerContentDigest, bytes, computed)
 	};
@@ -100,14 +108,26 @@ async function check(
  * Checks a manifest's bytes against what was expected, then classifies and parses them.
  * `unpinned` (fetched by tag) has nothing to compare with: the result says what the tag resolved
  * to now, and `verification.headerAgrees === false` is for the caller to warn about.
+ *
+ * A signed schema1 manifest is identified by its JWS payload (registry-protocol §5.4): the payload
+ * is rebuilt from the signatures' formatLength/formatTail (nothing else of the document is read),
+ * hashed and checked like any manifest, and only the verified payload is parsed. Its signatures are
+ * then checked over that payload; an invalid one is reported, never thrown.
  */
 export async function verifyManifest(
 	obj: UntrustedObject,
 	expect: Expectation
 ): Promise<VerifiedManifest> {
-	const { bytes, verification } = await check('manifest', obj, expect);
-	const { manifest, mediaType, sniffed } = await parseManifest(bytes, obj.contentType);
-	return { verification, manifest, bytes, mediaType, sniffed };
+	const envelope = schema1Envelope(obj.bytes);
+	const { bytes, verification } = await check('manifest', obj, expect, envelope?.payload);
+	const signed = envelope !== null;
+	const { manifest, mediaType, sniffed } = await parseManifest(bytes, obj.contentType, { signed });
+	if (manifest.kind === 'schema1' && envelope) {
+		manifest.signatures = await verifySignatures(envelope.signatures, bytes);
+	}
+	const verified: VerifiedManifest = { verification, manifest, bytes: obj.bytes, mediaType, sniffed };
+	if (envelope) verified.payload = bytes;
+	return verified;
 }
 
 /** Checks a config blob against the manifest's config descriptor, then parses it. */

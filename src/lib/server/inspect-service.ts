@@ -77,6 +77,13 @@ export async function inspectImage(req: InspectRequest, opts: RegistrySourceOpti
 
 	if (req.config) {
 		const inspection = await inspect(source, ref, options);
+		if (inspection.format === 'schema1') {
+			// skopeo --config --raw prints nothing for schema1; say why instead.
+			throw new RegscopeError(
+				'INVALID_REQUEST',
+				`${req.ref} is a Docker schema1 manifest: it has no config blob (its configuration is in the manifest's history[].v1Compatibility, shown by raw=1)`
+			);
+		}
 		if (inspection.config) {
 			const c = inspection.config;
 			return bytesAnswer(c.bytes, inspection.manifest.manifest.config.mediaType, c.verification.digest);
