@@ -15,7 +15,7 @@ import { isIP } from 'node:net';
 import { promises as dns } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { RegscopeError } from '$lib/oci/errors';
-import { hostListed, normalizeHost, type Settings } from './settings';
+import { listEntry, normalizeHost, type HostEntry, type Settings } from './settings';
 
 export type AddressKind =
 	| 'public'
@@ -207,10 +207,52 @@ export function classifyAddress(address: string): AddressClass | null {
 
 export type Decision = { ok: true } | { ok: false; reason: string };
 
-/** Whether a connection to this IP may be made; `allowlisted` = the host is on REGSCOPE_PRIVATE_REGISTRIES. */
-export function decideAddress(address: string, allowlisted: boolean): Decision {
+/** An address as one number: IPv4 (and IPv4-mapped IPv6) as 32 bits, other IPv6 as 128 bits. */
+function addressBits(address: string): { v: 4 | 6; n: bigint } | null {
+	const a = normalizeHost(address);
+	const n4 = parseIPv4(a);
+	if (n4 !== null) return { v: 4, n: BigInt(n4) };
+	const g = a.includes(':') ? parseIPv6(a) : null;
+	if (!g) return null;
+	if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return { v: 4, n: BigInt(embeddedV4(g[6]!, g[7]!)) };
+	return { v: 6, n: g.reduce((acc, x) => (acc << 16n) | BigInt(x), 0n) };
+}
+
+/** Whether `address` lies in `cidr` (`10.1.0.0/16`, `fd00:1::/64`); IPv4-mapped addresses match IPv4 ranges. */
+export function inCidr(address: string, cidr: string): boolean {
+	const slash = cidr.lastIndexOf('/');
+	const net = addressBits(cidr.slice(0, slash));
+	const ip = addressBits(address);
+	const len = Number(cidr.slice(slash + 1));
+	if (!net || !ip || net.v !== ip.v || !Number.isInteger(len)) return false;
+	const width = net.v === 4 ? 32n : 128n;
+	if (BigInt(len) > width) return false;
+	const shift = width - BigInt(len);
+	return ip.n >> shift === net.n >> shift;
+}
+
+/**
+ * Whether a connection to this IP may be made. `allow` = the host's REGSCOPE_PRIVATE_REGISTRIES entry
+ * (or `true` for an unpinned one): loopback/private/CGNAT/ULA become reachable, and when the entry pins
+ * CIDRs the address must also lie in one of them. Metadata, link-local etc. are never reachable.
+ */
+export function decideAddress(address: string, allow: boolean | HostEntry | undefined): Decision {
 	const c = classifyAddress(address);
 	if (!c) return { ok: false, reason: `${address} is not a valid IP address` };
+	const entry = typeof allow === 'object' ? allow : undefined;
+	const allowlisted = allow === true || entry !== undefined;
+	if (entry?.cidrs) {
+		if (c.kind !== 'public' && !ALLOWLIST_OVERRIDES.has(c.kind)) {
+			return { ok: false, reason: `${normalizeHost(address)} is ${KIND_TEXT[c.kind]}${c.note ? ` (${c.note})` : ''}; this is never allowed` };
+		}
+		if (!entry.cidrs.some((r) => inCidr(address, r))) {
+			return {
+				ok: false,
+				reason: `${normalizeHost(address)} is outside the ranges REGSCOPE_PRIVATE_REGISTRIES allows for ${entry.host} (${entry.cidrs.join(', ')})`
+			};
+		}
+		return { ok: true };
+	}
 	if (c.kind === 'public') return { ok: true };
 	if (allowlisted && ALLOWLIST_OVERRIDES.has(c.kind)) return { ok: true };
 	const what = `${normalizeHost(address)} is ${KIND_TEXT[c.kind]}${c.note ? ` (${c.note})` : ''}`;
@@ -228,8 +270,9 @@ const BLOCKED_SUFFIXES = ['.localhost', '.local', '.internal', '.svc', '.lan', '
  */
 export function decideHostname(hostname: string, port: number, settings: Settings): Decision {
 	const host = normalizeHost(hostname);
-	const allowlisted = hostListed(settings.privateRegistries, host, port);
-	if (isIP(host)) return decideAddress(host, allowlisted);
+	const entry = listEntry(settings.privateRegistries, host, port);
+	const allowlisted = entry !== undefined;
+	if (isIP(host)) return decideAddress(host, entry);
 	if (host.includes(':')) return { ok: false, reason: `${hostname} is not a valid host name` };
 	if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
 		return { ok: false, reason: `${hostname} is not a valid host name` };
@@ -267,6 +310,19 @@ export function blockedError(host: string, reason: string): RegscopeError {
 	return new RegscopeError('BLOCKED_ADDRESS', `refusing to connect to ${host}: ${reason}`, { host });
 }
 
+/** The port rule (security.md A5): 443, 5000, 8443 (REGSCOPE_ALLOWED_PORTS), any port for allowlisted hosts. */
+export function decidePort(hostname: string, port: number, settings: Settings): Decision {
+	const h = normalizeHost(hostname);
+	if (settings.allowedPorts.includes(port)) return { ok: true };
+	if (listEntry(settings.privateRegistries, h, port) || listEntry(settings.insecureRegistries, h, port)) {
+		return { ok: true };
+	}
+	return {
+		ok: false,
+		reason: `port ${port} is not allowed (only ${settings.allowedPorts.join(', ')}, unless the registry is listed in REGSCOPE_PRIVATE_REGISTRIES or REGSCOPE_INSECURE_REGISTRIES)`
+	};
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // DNS
 
@@ -294,7 +350,7 @@ type LookupCallback = (
  * A `net.connect` lookup that resolves with `resolver` and fails unless EVERY answer passes the policy.
  * Supports both the single-address and the `all: true` callback forms.
  */
-export function guardedLookup(resolver: Resolver, allowlisted: boolean) {
+export function guardedLookup(resolver: Resolver, allowlisted: boolean | HostEntry | undefined) {
 	return (hostname: string, options: LookupOptions | number | undefined, callback: LookupCallback): void => {
 		const opts: LookupOptions = typeof options === 'number' ? { family: options } : (options ?? {});
 		resolver(hostname).then(

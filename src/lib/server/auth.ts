@@ -5,10 +5,16 @@
  * The realm is registry-controlled: it must be https (http only for REGSCOPE_INSECURE_REGISTRIES hosts),
  * carry no userinfo, and pass the same address policy as every other request (http.ts checks it).
  */
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { RegscopeError } from '$lib/oci/errors';
+import { blockedError, decideHostname, decidePort } from './address-policy';
+import { basicHeaderValue, isBasic, isBearer, type Credentials } from './credentials';
 import { redactUrl, type Upstream } from './http';
 import { hostListed, normalizeHost, urlPort } from './settings';
+
+export type { Credentials } from './credentials';
 
 export interface Challenge {
 	/** Lowercase scheme: `bearer`, `basic`, … */
@@ -112,20 +118,22 @@ export function pickChallenge(challenges: Challenge[]): Challenge | null {
 	);
 }
 
-export interface Credentials {
-	username: string;
-	password: string;
-}
-
 export interface TokenContext {
 	registry: string;
 	/** Origin of the registry (scheme://host:port), for realm scheme rules and Basic. */
 	registryOrigin: string;
 	signal?: AbortSignal;
 	credentials?: Credentials;
+	/**
+	 * Whether tokens obtained with `credentials` may be kept in the shared cache, keyed by a hash of the
+	 * credentials (operator credentials: every user gets their access anyway). A user's never are.
+	 */
+	shareCredentialTokens?: boolean;
+	/** Per-call memo (one API call, one user): tokens obtained with the user's credentials live here only. */
+	memo?: Map<string, CachedToken>;
 }
 
-interface CachedToken {
+export interface CachedToken {
 	token: string;
 	expiresAt: number;
 }
@@ -173,8 +181,65 @@ export function parseTokenResponse(bytes: Uint8Array, receivedAt: number): Token
 	return { token, expiresAt: issued + lifetime * 1000 - TOKEN_SAFETY_MARGIN_MS };
 }
 
-function basicValue(c: Credentials): string {
-	return `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
+/** Multi-label public suffixes and multi-tenant domains whose subdomains belong to different owners. */
+const SHARED_SUFFIXES = new Set([
+	'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'me.uk', 'com.au', 'net.au', 'org.au', 'co.jp', 'ne.jp', 'or.jp',
+	'com.br', 'com.cn', 'net.cn', 'org.cn', 'co.nz', 'co.in', 'co.kr', 'com.tw', 'com.hk', 'com.sg', 'com.mx',
+	'co.za', 'com.tr', 'com.ar', 'co.il',
+	'github.io', 'gitlab.io', 'herokuapp.com', 'azurecr.io', 'azurewebsites.net', 'cloudfront.net',
+	'amazonaws.com', 'appspot.com', 'pkg.dev', 'web.app', 'firebaseapp.com', 'netlify.app', 'vercel.app',
+	'pages.dev', 'workers.dev', 'fly.dev', 'onrender.com', 'ngrok.io', 'ngrok-free.app', 'trycloudflare.com',
+	'duckdns.org', 'nip.io', 'sslip.io', 'core.windows.net', 'cloudapp.azure.com', 'cloudapp.net',
+	'digitaloceanspaces.com', 'r2.dev', 'run.app', 'cloudfunctions.net', 'ondigitalocean.app', 'glitch.me'
+]);
+const CC_SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'ac', 'edu', 'ne', 'or', 'go']);
+
+/**
+ * The registrable domain of a host, conservatively: IP literals are their own; a multi-tenant or
+ * multi-label suffix (curated list, plus `co.xx`-style ccTLD second levels) takes one more label.
+ * Without a full Public Suffix List this can only be stricter than the PSL for unlisted suffixes whose
+ * subdomains have different owners; those are listed above.
+ */
+export function registrableDomain(hostname: string): string {
+	const h = normalizeHost(hostname);
+	if (isIP(h) || !h.includes('.')) return h;
+	const labels = h.split('.');
+	let take = 2;
+	for (let n = labels.length - 1; n >= 2; n--) {
+		const suffix = labels.slice(-n).join('.');
+		if (SHARED_SUFFIXES.has(suffix)) {
+			take = n + 1;
+			break;
+		}
+	}
+	if (take === 2 && labels.length >= 3) {
+		const tld = labels[labels.length - 1]!;
+		const second = labels[labels.length - 2]!;
+		if (tld.length === 2 && CC_SECOND_LEVEL.has(second)) take = 3;
+		if (SHARED_SUFFIXES.has(`${second}.${tld}`)) take = 3;
+	}
+	if (labels.length < take) return h;
+	return labels.slice(-take).join('.');
+}
+
+/**
+ * Whether a user's Basic credentials may be sent to this realm (security.md D3): the registry's own host
+ * (any port), or a host under the same registrable domain; never across schemes to plain http unless the
+ * registry itself is plain http.
+ */
+export function realmMayReceiveCredentials(realm: URL, registryOrigin: string): boolean {
+	const reg = new URL(registryOrigin);
+	if (realm.protocol === 'http:' && reg.protocol !== 'http:') return false;
+	const a = normalizeHost(realm.hostname);
+	const b = normalizeHost(reg.hostname);
+	if (a === b) return true;
+	if (isIP(a) || isIP(b)) return false;
+	return registrableDomain(a) === registrableDomain(b);
+}
+
+function credentialsKey(c: Credentials): string {
+	const material = isBasic(c) ? `basic\n${c.username}\n${c.password}` : `bearer\n${c.token}`;
+	return createHash('sha256').update(material, 'utf8').digest('hex');
 }
 
 export class AuthManager {
@@ -202,19 +267,29 @@ export class AuthManager {
 		this.tokens.delete(this.key(c, scope));
 	}
 
-	private key(c: Challenge, scope: string): string {
-		return [c.params.realm ?? '', c.params.service ?? '', scope, 'anon'].join('\n');
+	private key(c: Challenge, scope: string, who = 'anon'): string {
+		return [c.params.realm ?? '', c.params.service ?? '', scope, who].join('\n');
 	}
 
 	/**
 	 * The Authorization value answering `c` for `scope`, or null when it cannot be answered (Basic without
-	 * credentials, unknown scheme). Anonymous tokens only are cached; credentialed ones never are.
+	 * credentials, unknown scheme). Anonymous tokens are cached; tokens from operator credentials are cached
+	 * under a hash of those credentials; tokens from a user's credentials only in that call's `memo`.
 	 */
 	async authorization(c: Challenge, scope: string, ctx: TokenContext): Promise<string | null> {
-		if (c.scheme === 'basic') return ctx.credentials ? basicValue(ctx.credentials) : null;
+		const creds = ctx.credentials;
+		if (c.scheme === 'basic') return isBasic(creds) ? basicHeaderValue(creds) : null;
 		if (c.scheme !== 'bearer' || !c.params.realm) return null;
-		if (ctx.credentials) return `Bearer ${(await this.fetchToken(c, scope, ctx)).token}`;
-		const key = this.key(c, scope);
+		if (isBearer(creds)) return `Bearer ${creds.token}`;
+		if (creds && !ctx.shareCredentialTokens) {
+			const key = this.key(c, scope, credentialsKey(creds));
+			const hit = ctx.memo?.get(key);
+			if (hit && hit.expiresAt > this.now()) return `Bearer ${hit.token}`;
+			const t = await this.fetchToken(c, scope, ctx);
+			ctx.memo?.set(key, t);
+			return `Bearer ${t.token}`;
+		}
+		const key = this.key(c, scope, creds ? credentialsKey(creds) : 'anon');
 		const hit = this.tokens.get(key);
 		if (hit && hit.expiresAt > this.now()) return `Bearer ${hit.token}`;
 		let p = this.inflight.get(key);
@@ -225,6 +300,10 @@ export class AuthManager {
 		const t = await p;
 		this.tokens.set(key, t);
 		return `Bearer ${t.token}`;
+	}
+
+	forgetFor(c: Challenge, scope: string, creds: Credentials | undefined): void {
+		this.tokens.delete(this.key(c, scope, creds ? credentialsKey(creds) : 'anon'));
 	}
 
 	private realmUrl(c: Challenge, scope: string, ctx: TokenContext): URL {
@@ -238,6 +317,13 @@ export class AuthManager {
 			throw new RegscopeError('UPSTREAM_ERROR', `registry ${ctx.registry} sent a token realm with credentials in it`);
 		}
 		const settings = this.upstream.settings;
+		if (url.protocol === 'https:' || url.protocol === 'http:') {
+			// The realm is registry-controlled: the same address and port policy as the registry itself.
+			const d = decideHostname(url.hostname, urlPort(url), settings);
+			if (!d.ok) throw blockedError(url.host, `${d.reason} (the token realm of ${ctx.registry})`);
+			const p = decidePort(url.hostname, urlPort(url), settings);
+			if (!p.ok) throw blockedError(url.host, `${p.reason} (the token realm of ${ctx.registry})`);
+		}
 		const insecureOk =
 			url.protocol === 'http:' && hostListed(settings.insecureRegistries, normalizeHost(url.hostname), urlPort(url));
 		if (url.protocol !== 'https:' && !insecureOk) {
@@ -254,11 +340,16 @@ export class AuthManager {
 
 	private async fetchToken(c: Challenge, scope: string, ctx: TokenContext): Promise<CachedToken> {
 		const url = this.realmUrl(c, scope, ctx);
-		// Credentials go to the realm only when it is the registry's own origin.
-		const auth =
-			ctx.credentials && url.origin === ctx.registryOrigin
-				? { origin: url.origin, value: basicValue(ctx.credentials) }
-				: undefined;
+		const creds = isBasic(ctx.credentials) ? ctx.credentials : undefined;
+		// Credentials go only to the registry's own host or a host of its registrable domain (D3).
+		if (creds && !realmMayReceiveCredentials(url, ctx.registryOrigin)) {
+			throw new RegscopeError(
+				'UNAUTHORIZED',
+				`registry ${ctx.registry} sends its token requests to ${url.host}, which is neither the registry's host nor under its domain: your credentials were not sent there`,
+				{ realmHost: url.host }
+			);
+		}
+		const auth = creds ? { origin: url.origin, value: basicHeaderValue(creds) } : undefined;
 		this.tokenRequests++;
 		const res = await this.upstream.request(url, {
 			accept: 'application/json',
@@ -268,12 +359,28 @@ export class AuthManager {
 			what: 'the token response',
 			registry: ctx.registry,
 			template: '<token realm>',
-			signal: ctx.signal
+			signal: ctx.signal,
+			// The realm is hostile input: a redirect from it is not followed (D3).
+			followRedirects: false
 		});
+		if (res.status >= 300 && res.status < 400) {
+			throw new RegscopeError(
+				'UPSTREAM_ERROR',
+				`the token service of ${ctx.registry} (${url.host}) answered with a redirect (HTTP ${res.status}); token requests do not follow redirects`
+			);
+		}
+		if ((res.status === 401 || res.status === 403) && creds) {
+			throw new RegscopeError(
+				'UNAUTHORIZED',
+				`registry ${ctx.registry} did not accept the credentials given for user "${untrustedName(creds.username)}" (HTTP ${res.status} from its token service ${url.host} for ${scope}): check the username and password or token`,
+				{ status: res.status }
+			);
+		}
 		if (res.status === 401 || res.status === 403) {
 			throw new RegscopeError(
 				'UNAUTHORIZED',
-				`registry ${ctx.registry} refused an anonymous token for ${scope} (HTTP ${res.status} from ${url.host}): credentials are needed`
+				`registry ${ctx.registry} refused an anonymous token for ${scope} (HTTP ${res.status} from ${url.host}): credentials are needed`,
+				{ status: res.status }
 			);
 		}
 		if (res.status === 429) {
@@ -294,4 +401,10 @@ export class AuthManager {
 			);
 		}
 	}
+}
+
+/** A username for messages: printable ASCII only, short (it is the user's own input, not a secret). */
+function untrustedName(u: string): string {
+	const clean = u.replace(/[^\x20-\x7e]/g, '?');
+	return clean.length > 64 ? `${clean.slice(0, 63)}…` : clean;
 }

@@ -9,9 +9,17 @@
 import { Agent, buildConnector, request } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { RegscopeError, type ErrorCode } from '$lib/oci/errors';
-import { blockedError, decideHostname, guardedLookup, systemResolver, type Resolver } from './address-policy';
-import { getSettings, hostListed, normalizeHost, urlPort, type Settings } from './settings';
+import {
+	blockedError,
+	decideHostname,
+	decidePort,
+	guardedLookup,
+	systemResolver,
+	type Resolver
+} from './address-policy';
+import { getSettings, hostListed, listEntry, normalizeHost, urlPort, type Settings } from './settings';
 import { logUpstream, type UpstreamLogLine } from './log';
+import { KeyedLimiter } from './limits';
 
 export const USER_AGENT = 'regscope/0.1 (+https://github.com/regscope)';
 
@@ -55,6 +63,70 @@ export interface UpstreamOptions {
 	settings?: Settings;
 	resolver?: Resolver;
 	log?: (line: UpstreamLogLine) => void;
+	/** Builds the inner (socket-opening) connector; tests inject one that records instead of connecting. */
+	buildConnector?: (opts: buildConnector.BuildOptions) => buildConnector.connector;
+	/** Sleep used between a 429/503 and its retry (tests make it instant). */
+	sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * The connect-time guard (security.md B1): IP literals are classified here (undici does not call `lookup`
+ * for them), names through a lookup wrapper that checks every A/AAAA answer, and the port rule (A5).
+ * The address that was checked is the one the socket connects to.
+ */
+export function createGuardedConnector(
+	settings: Settings,
+	resolver: Resolver,
+	build: (opts: buildConnector.BuildOptions) => buildConnector.connector = buildConnector
+): buildConnector.connector {
+	const timeout = settings.limits.connectTimeoutMs;
+	const strict = build({ timeout, lookup: guardedLookup(resolver, false) as never });
+	const byEntry = new Map<object, buildConnector.connector>();
+	return (opts, callback) => {
+		const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
+		const d = decideHostname(opts.hostname, port, settings);
+		if (!d.ok) {
+			callback(blockedError(opts.hostname, d.reason), null);
+			return;
+		}
+		const p = decidePort(opts.hostname, port, settings);
+		if (!p.ok) {
+			callback(blockedError(`${opts.hostname}:${port}`, p.reason), null);
+			return;
+		}
+		const entry = listEntry(settings.privateRegistries, opts.hostname, port);
+		if (!entry) return strict(opts, callback);
+		let c = byEntry.get(entry);
+		if (!c) {
+			c = build({ timeout, lookup: guardedLookup(resolver, entry) as never });
+			byEntry.set(entry, c);
+		}
+		c(opts, callback);
+	};
+}
+
+/** Parses Retry-After (seconds or HTTP-date) into milliseconds from now; null when absent or invalid. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+	if (!value) return null;
+	const v = value.trim();
+	if (/^\d{1,9}$/.test(v)) return Number(v) * 1000;
+	const t = Date.parse(v);
+	return Number.isFinite(t) ? Math.max(0, t - now) : null;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason as Error);
+		const t = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		const onAbort = () => {
+			clearTimeout(t);
+			reject(signal!.reason as Error);
+		};
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
 }
 
 export function header(headers: IncomingHttpHeaders, name: string): string | null {
@@ -102,6 +174,8 @@ export function checkTarget(url: URL, settings: Settings, previous?: URL): void 
 	}
 	const d = decideHostname(host, urlPort(url), settings);
 	if (!d.ok) throw blockedError(url.host, d.reason);
+	const p = decidePort(host, urlPort(url), settings);
+	if (!p.ok) throw blockedError(url.host, p.reason);
 }
 
 function describeNetworkError(e: unknown): { timeout: boolean; text: string } {
@@ -159,33 +233,43 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 	const log = options.log ?? logUpstream;
 	const limits = settings.limits;
 
-	const strict = buildConnector({
-		timeout: limits.connectTimeoutMs,
-		lookup: guardedLookup(resolver, false) as never
-	});
-	const lenient = buildConnector({
-		timeout: limits.connectTimeoutMs,
-		lookup: guardedLookup(resolver, true) as never
-	});
-	const connect: buildConnector.connector = (opts, callback) => {
-		const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
-		const d = decideHostname(opts.hostname, port, settings);
-		if (!d.ok) {
-			callback(blockedError(opts.hostname, d.reason), null);
-			return;
-		}
-		const allow = hostListed(settings.privateRegistries, opts.hostname, port);
-		(allow ? lenient : strict)(opts, callback);
-	};
+	const sleep = options.sleep ?? abortableSleep;
+	const connect = createGuardedConnector(settings, resolver, options.buildConnector);
 	const agent = new Agent({
 		connect,
 		headersTimeout: limits.requestTimeoutMs,
 		bodyTimeout: limits.requestTimeoutMs,
-		connections: 16,
-		keepAliveTimeout: 10_000
+		connections: limits.hostConcurrency,
+		keepAliveTimeout: 10_000,
+		maxHeaderSize: 16 * 1024
+	});
+	/** Per upstream host: we must not be usable to flood one registry (security.md F6). */
+	const perHost = new KeyedLimiter({
+		concurrency: limits.hostConcurrency,
+		queue: limits.hostQueue,
+		maxWaitMs: limits.requestTimeoutMs,
+		describe: (host) => `requests to ${host} from this server`
 	});
 
-	async function once(url: URL, o: UpstreamRequest, auth: string | undefined) {
+	async function once(url: URL, o: UpstreamRequest, auth: string | undefined): Promise<UpstreamResponse> {
+		let release: (() => void) | undefined;
+		try {
+			release = await perHost.acquire(normalizeHost(url.host), o.signal);
+		} catch (e) {
+			if (e instanceof RegscopeError) throw e;
+			throw new RegscopeError(
+				'UPSTREAM_TIMEOUT',
+				`registry ${o.registry} did not answer in time (${url.host}): the overall deadline passed while waiting for a free connection`
+			);
+		}
+		try {
+			return await onceInner(url, o, auth);
+		} finally {
+			release();
+		}
+	}
+
+	async function onceInner(url: URL, o: UpstreamRequest, auth: string | undefined): Promise<UpstreamResponse> {
 		const headers: Record<string, string> = {
 			'user-agent': USER_AGENT,
 			'accept-encoding': 'identity'
@@ -285,12 +369,30 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 		let url = start;
 		let previous: URL | undefined;
 		const seen = new Set<string>();
+		let retried = false;
 		for (let hop = 0; ; hop++) {
 			checkTarget(url, settings, previous);
 			seen.add(url.href);
 			const auth =
 				o.authorization && url.origin === o.authorization.origin ? o.authorization.value : undefined;
-			const res = await once(url, hop === 0 ? o : { ...o, template: `${o.template} (redirect)` }, auth);
+			const lo = hop === 0 ? o : { ...o, template: `${o.template} (redirect)` };
+			let res = await once(url, lo, auth);
+			if ((res.status === 429 || res.status === 503) && !retried) {
+				// One bounded retry (security.md F4): only when the registry asks for a short wait.
+				const wait = retryAfterMs(header(res.headers, 'retry-after')) ?? (res.status === 503 ? 500 : 1000);
+				if (wait <= limits.maxRetryAfterMs) {
+					retried = true;
+					try {
+						await sleep(wait, o.signal);
+					} catch {
+						throw new RegscopeError(
+							'UPSTREAM_TIMEOUT',
+							`registry ${o.registry} did not answer in time (${url.host}): the overall deadline passed while waiting to retry`
+						);
+					}
+					res = await once(url, { ...lo, template: `${lo.template} (retry)` }, auth);
+				}
+			}
 			if (!REDIRECTS.has(res.status) || o.followRedirects === false) return res;
 			const location = header(res.headers, 'location');
 			if (!location) {

@@ -63,3 +63,57 @@ export function bytesHeaders(contentType: string | null, byDigest: boolean): Rec
 		'cache-control': byDigest ? 'public, max-age=31536000, immutable' : 'no-cache'
 	};
 }
+
+/** What one API call should tell the user about how it was served (filled by the registry source). */
+export interface CallReport {
+	operatorCredentials?: boolean;
+	rateLimit?: { limit?: number; remaining?: number; windowSeconds?: number };
+}
+
+/**
+ * Final touches on an API answer made for one call: with any credentials (the user's, or the operator's
+ * when they were used) it is `Cache-Control: private, no-store` and varies on the credential header, so no
+ * shared cache keeps it; the rate limit the registry reported and the use of operator credentials are
+ * said in headers and, for JSON answers with `jsonExtras`, as extra fields (`RateLimit`,
+ * `OperatorCredentials`).
+ */
+export async function withCallReport(
+	res: Response,
+	report: CallReport,
+	userCredentials: boolean,
+	jsonExtras = false
+): Promise<Response> {
+	const operator = report.operatorCredentials === true;
+	const rl = report.rateLimit;
+	if (!userCredentials && !operator && !rl) return res;
+	const headers = new Headers(res.headers);
+	if (userCredentials || operator) {
+		headers.set('cache-control', 'private, no-store');
+		headers.set('vary', 'X-Registry-Authorization');
+		headers.delete('etag');
+	}
+	if (operator) headers.set('x-regscope-operator-credentials', '1');
+	if (rl?.limit !== undefined) headers.set('x-registry-ratelimit-limit', String(rl.limit));
+	if (rl?.remaining !== undefined) headers.set('x-registry-ratelimit-remaining', String(rl.remaining));
+	if (rl?.windowSeconds !== undefined) headers.set('x-registry-ratelimit-window', String(rl.windowSeconds));
+	let body: BodyInit | null = res.body;
+	if (
+		jsonExtras &&
+		res.status === 200 &&
+		(operator || rl) &&
+		(headers.get('content-type') ?? '').startsWith('application/json')
+	) {
+		const obj = (await res.json()) as Record<string, unknown>;
+		if (operator) obj.OperatorCredentials = true;
+		if (rl) {
+			obj.RateLimit = {
+				...(rl.limit !== undefined ? { Limit: rl.limit } : {}),
+				...(rl.remaining !== undefined ? { Remaining: rl.remaining } : {}),
+				...(rl.windowSeconds !== undefined ? { WindowSeconds: rl.windowSeconds } : {})
+			};
+		}
+		body = JSON.stringify(obj);
+		headers.delete('content-length');
+	}
+	return new Response(body, { status: res.status, statusText: res.statusText, headers });
+}

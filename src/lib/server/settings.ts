@@ -8,6 +8,11 @@ export interface HostEntry {
 	host: string;
 	/** undefined = every port of that host. */
 	port?: number;
+	/**
+	 * REGSCOPE_PRIVATE_REGISTRIES only: the address ranges this host may resolve to
+	 * (`host[:port]=10.1.0.0/16;fd00:1::/64`). undefined = any loopback/private/CGNAT/ULA address.
+	 */
+	cidrs?: string[];
 }
 
 export interface Limits {
@@ -24,13 +29,28 @@ export interface Limits {
 	/** Whole API call (all upstream requests of one inspection). */
 	overallTimeoutMs: number;
 	connectTimeoutMs: number;
+	/** Longest Retry-After (ms) the server waits for before its one retry on 429/503. */
+	maxRetryAfterMs: number;
+	/** In-flight API calls per client address, and how many more may wait. */
+	clientConcurrency: number;
+	clientQueue: number;
+	/** In-flight upstream requests per upstream host, and how many more may wait. */
+	hostConcurrency: number;
+	hostQueue: number;
 }
 
 export interface Settings {
 	insecureRegistries: HostEntry[];
 	privateRegistries: HostEntry[];
+	/** Ports any registry may use over https; other ports only for hosts on either list above. */
+	allowedPorts: number[];
+	/** Path of a Docker-style config.json with operator credentials (REGSCOPE_AUTH_FILE), if any. */
+	authFile?: string;
 	limits: Limits;
 }
+
+/** 443 plus the two ports self-hosted registries commonly use (security.md A5). */
+export const DEFAULT_PORTS: readonly number[] = Object.freeze([443, 5000, 8443]);
 
 const MiB = 1024 * 1024;
 
@@ -45,7 +65,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	redirects: 5,
 	requestTimeoutMs: 15_000,
 	overallTimeoutMs: 60_000,
-	connectTimeoutMs: 5_000
+	connectTimeoutMs: 5_000,
+	maxRetryAfterMs: 2_000,
+	clientConcurrency: 8,
+	clientQueue: 32,
+	hostConcurrency: 16,
+	hostQueue: 64
 });
 
 /**
@@ -80,6 +105,50 @@ export function parseHostList(value: string | undefined): HostEntry[] {
 		.map(parseHostEntry);
 }
 
+const CIDR = /^([0-9a-f:.]+)\/(\d{1,3})$/;
+
+/**
+ * REGSCOPE_PRIVATE_REGISTRIES entries: `host[:port]` optionally pinned to ranges, `host[:port]=CIDR[;CIDR…]`
+ * (security.md B6: the name AND the resolved address must match, since DNS can change).
+ */
+export function parsePrivateList(value: string | undefined): HostEntry[] {
+	if (!value) return [];
+	return value
+		.split(',')
+		.map((s) => s.trim())
+		.filter((s) => s !== '')
+		.map((raw) => {
+			const eq = raw.indexOf('=');
+			if (eq < 0) return parseHostEntry(raw);
+			const entry = parseHostEntry(raw.slice(0, eq));
+			const cidrs = raw
+				.slice(eq + 1)
+				.split(';')
+				.map((c) => c.trim().toLowerCase())
+				.filter((c) => c !== '');
+			if (cidrs.length === 0) throw new Error(`invalid registry entry ${JSON.stringify(raw)}: no CIDR after "="`);
+			for (const c of cidrs) {
+				const m = CIDR.exec(c);
+				const max = m && m[1]!.includes(':') ? 128 : 32;
+				if (!m || Number(m[2]) > max) {
+					throw new Error(`invalid CIDR ${JSON.stringify(c)} in registry entry ${JSON.stringify(raw)}`);
+				}
+			}
+			return { ...entry, cidrs };
+		});
+}
+
+function portList(value: string | undefined): number[] {
+	if (value === undefined || value.trim() === '') return [...DEFAULT_PORTS];
+	return value.split(',').map((p) => {
+		const n = Number(p.trim());
+		if (!Number.isInteger(n) || n < 1 || n > 65535) {
+			throw new Error(`REGSCOPE_ALLOWED_PORTS: ${JSON.stringify(p)} is not a port`);
+		}
+		return n;
+	});
+}
+
 function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number): number {
 	const v = env[name];
 	if (v === undefined || v.trim() === '') return fallback;
@@ -92,12 +161,20 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
 	const limits: Limits = {
 		...DEFAULT_LIMITS,
 		requestTimeoutMs: positiveInt(env, 'REGSCOPE_REQUEST_TIMEOUT_MS', DEFAULT_LIMITS.requestTimeoutMs),
-		overallTimeoutMs: positiveInt(env, 'REGSCOPE_OVERALL_TIMEOUT_MS', DEFAULT_LIMITS.overallTimeoutMs)
+		overallTimeoutMs: positiveInt(env, 'REGSCOPE_OVERALL_TIMEOUT_MS', DEFAULT_LIMITS.overallTimeoutMs),
+		maxRetryAfterMs: positiveInt(env, 'REGSCOPE_MAX_RETRY_AFTER_MS', DEFAULT_LIMITS.maxRetryAfterMs),
+		clientConcurrency: positiveInt(env, 'REGSCOPE_CLIENT_CONCURRENCY', DEFAULT_LIMITS.clientConcurrency),
+		clientQueue: positiveInt(env, 'REGSCOPE_CLIENT_QUEUE', DEFAULT_LIMITS.clientQueue),
+		hostConcurrency: positiveInt(env, 'REGSCOPE_HOST_CONCURRENCY', DEFAULT_LIMITS.hostConcurrency),
+		hostQueue: positiveInt(env, 'REGSCOPE_HOST_QUEUE', DEFAULT_LIMITS.hostQueue)
 	};
 	limits.connectTimeoutMs = Math.min(limits.connectTimeoutMs, limits.requestTimeoutMs);
+	const authFile = env.REGSCOPE_AUTH_FILE?.trim();
 	return {
 		insecureRegistries: parseHostList(env.REGSCOPE_INSECURE_REGISTRIES),
-		privateRegistries: parseHostList(env.REGSCOPE_PRIVATE_REGISTRIES),
+		privateRegistries: parsePrivateList(env.REGSCOPE_PRIVATE_REGISTRIES),
+		allowedPorts: portList(env.REGSCOPE_ALLOWED_PORTS),
+		...(authFile ? { authFile } : {}),
 		limits
 	};
 }
@@ -112,8 +189,15 @@ export function normalizeHost(hostname: string): string {
 
 /** True when `host`:`port` is on the list (a bare-host entry matches every port). */
 export function hostListed(list: readonly HostEntry[], hostname: string, port: number): boolean {
+	return listEntry(list, hostname, port) !== undefined;
+}
+
+/** The entry matching `host`:`port` (a port-specific entry wins over a bare-host one). */
+export function listEntry(list: readonly HostEntry[], hostname: string, port: number): HostEntry | undefined {
 	const h = normalizeHost(hostname);
-	return list.some((e) => e.host === h && (e.port === undefined || e.port === port));
+	return (
+		list.find((e) => e.host === h && e.port === port) ?? list.find((e) => e.host === h && e.port === undefined)
+	);
 }
 
 /** The effective port of a URL (explicit, else the scheme default). */
