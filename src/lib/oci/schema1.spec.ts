@@ -19,9 +19,12 @@ const D = (c: string) => `sha256:${c.repeat(64)}` as Digest;
 const ID = (c: string) => c.repeat(64);
 
 const fixtureFile = (name: string) => new URL(`../../../tests/fixtures/manifests/${name}`, import.meta.url);
-const skopeoSigned = new Uint8Array(readFileSync(fixtureFile('schema1-skopeo-signed.json')));
+/** Payload written by skopeo copy --format v2s1, signed by the registry (see tests/fixtures/manifests/README.md). */
+const skopeoSigned = new Uint8Array(readFileSync(fixtureFile('schema1-skopeo-registry.json')));
+/** Written and signed by skopeo itself (copy to dir:). */
+const skopeoDir = new Uint8Array(readFileSync(fixtureFile('schema1-skopeo-dir.json')));
 /** What skopeo 1.9 printed for that manifest (captured with it, from Debian's registry 2.8). */
-const skopeoPrinted = JSON.parse(readFileSync(fixtureFile('schema1-skopeo-signed.inspect.json'), 'utf8')) as Record<string, unknown>;
+const skopeoPrinted = JSON.parse(readFileSync(fixtureFile('schema1-skopeo-registry.inspect.json'), 'utf8')) as Record<string, unknown>;
 /** The registry's Docker-Content-Digest for it. */
 const SKOPEO_DIGEST = 'sha256:002f1eaa6bf3c5e4d66637abd3bcd44b004005f86c318dc6727e56ca39e1e012' as Digest;
 
@@ -239,7 +242,23 @@ describe('signed schema1 manifests', () => {
 	});
 });
 
-describe('a manifest signed by skopeo (containers/image, libtrust)', () => {
+describe('manifests written by skopeo (containers/image, libtrust)', () => {
+	it('rebuilds the payload of one skopeo signed itself, and its signature verifies', async () => {
+		const envelope = schema1Envelope(skopeoDir)!;
+		expect(dec.decode(envelope.formatTail)).toBe('}');
+		expect(Buffer.from(envelope.payload.subarray(0, envelope.formatLength)).equals(Buffer.from(skopeoDir.subarray(0, envelope.formatLength)))).toBe(true);
+		expect(envelope.payload.length).toBe(envelope.formatLength + 1);
+		expect(dec.decode(envelope.payload).endsWith('"schemaVersion":1}')).toBe(true);
+		const result = await verifyManifest(untrusted(skopeoDir, DOCKER_SCHEMA1_SIGNED), { basis: 'pinned', digest: sha256(envelope.payload) as Digest });
+		const m = schema1(result);
+		expect(m).toMatchObject({ name: '', tag: '', signed: true });
+		expect(m.signatures).toEqual([expect.objectContaining({ status: 'valid', keyId: 'AUBY:DIBU:WXCR:3EJS:YNNG:WSUL:ZJQE:ME5D:UXN3:VCJ6:FQJE:GDOY', declaredKeyId: 'AUBY:DIBU:WXCR:3EJS:YNNG:WSUL:ZJQE:ME5D:UXN3:VCJ6:FQJE:GDOY' })]);
+		// Same image as the registry copy: same layers and config, other name/tag, so another digest.
+		const registryCopy = schema1(await verifyManifest(untrusted(skopeoSigned, DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' }));
+		expect(m.layers).toEqual(registryCopy.layers);
+		expect(m.image).toEqual(registryCopy.image);
+	});
+
 	it('rebuilds the payload whose digest the registry reported', async () => {
 		const envelope = schema1Envelope(skopeoSigned)!;
 		expect(envelope.formatLength).toBe(3885);
