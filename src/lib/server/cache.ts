@@ -1,0 +1,328 @@
+/**
+ * The server's registry cache. Three parts, all in memory, all per process (several instances behind a
+ * load balancer each keep their own; nothing in it belongs to a user):
+ *
+ * - objects: manifests and config blobs, keyed by registry host + repository + digest, stored only after
+ *   their bytes were checked against that digest (verify.ts). Content-addressed, so never stale. An LRU
+ *   bounded in bytes (`REGSCOPE_CACHE_MB`, default 64).
+ * - tags: tag → digest answers, kept `REGSCOPE_TAG_TTL_SECONDS` (default 5) so a moved tag is seen soon.
+ * - tag lists: a repository's tag listing, kept `REGSCOPE_TAG_LIST_TTL_SECONDS` (default 30).
+ *
+ * Only anonymous fetches are ever cached: `cachedRegistrySource` returns the plain, uncached source
+ * whenever the call carries user credentials. Tokens and challenges are cached by auth.ts (per host,
+ * anonymous only).
+ */
+import { LRUCache } from 'lru-cache';
+import { RegscopeError } from '$lib/oci/errors';
+import type { Descriptor, Digest, Reference, UntrustedObject } from '$lib/oci/model';
+import { apiHost } from '$lib/oci/reference';
+import { verifyBytes, verifyManifest } from '$lib/oci/verify';
+import { getSettings, hostListed, normalizeHost, type Settings } from './settings';
+import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource, type TagListing } from './registry-client';
+
+export interface CacheSettings {
+	/** Byte bound of the object LRU. 0 disables object caching. */
+	maxBytes: number;
+	/** Lifetime of a tag → digest answer, ms. 0 disables. */
+	tagTtlMs: number;
+	/** Lifetime of a tag listing, ms. 0 disables. */
+	tagListTtlMs: number;
+}
+
+function nonNegative(env: Record<string, string | undefined>, name: string, fallback: number): number {
+	const v = env[name];
+	if (v === undefined || v.trim() === '') return fallback;
+	const n = Number(v);
+	if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${v}"`);
+	return n;
+}
+
+export function parseCacheSettings(env: Record<string, string | undefined>): CacheSettings {
+	return {
+		maxBytes: Math.floor(nonNegative(env, 'REGSCOPE_CACHE_MB', 64) * 1024 * 1024),
+		tagTtlMs: Math.floor(nonNegative(env, 'REGSCOPE_TAG_TTL_SECONDS', 5) * 1000),
+		tagListTtlMs: Math.floor(nonNegative(env, 'REGSCOPE_TAG_LIST_TTL_SECONDS', 30) * 1000)
+	};
+}
+
+/** Bookkeeping cost charged per entry on top of its bytes (key, headers, LRU node). */
+export const ENTRY_OVERHEAD = 256;
+
+interface CachedObject {
+	bytes: Uint8Array;
+	contentType: string | null;
+	dockerContentDigest: string | null;
+}
+
+export interface CacheStats {
+	hits: number;
+	misses: number;
+	stores: number;
+	/** Bytes currently held by the object LRU (including ENTRY_OVERHEAD per entry). */
+	bytes: number;
+	entries: number;
+}
+
+export class RegistryCache {
+	readonly settings: CacheSettings;
+	private readonly objects: LRUCache<string, CachedObject> | null;
+	private readonly tags: LRUCache<string, Digest> | null;
+	private readonly tagLists: LRUCache<string, TagListing> | null;
+	private readonly inflight = new Map<string, Promise<UntrustedObject>>();
+	hits = 0;
+	misses = 0;
+	stores = 0;
+
+	constructor(settings: CacheSettings, now?: () => number) {
+		this.settings = settings;
+		// A test clock: lru-cache must then read it on every check (ttlResolution 0), not once per ms tick.
+		const perf = now ? { now } : undefined;
+		this.objects =
+			settings.maxBytes > 0
+				? new LRUCache<string, CachedObject>({
+						maxSize: settings.maxBytes,
+						// one object never takes more than a quarter of the cache
+						maxEntrySize: Math.max(ENTRY_OVERHEAD + 1, Math.floor(settings.maxBytes / 4)),
+						sizeCalculation: (v, k) => v.bytes.byteLength + k.length + ENTRY_OVERHEAD
+					})
+				: null;
+		this.tags =
+			settings.tagTtlMs > 0
+				? new LRUCache<string, Digest>({ max: 10_000, ttl: settings.tagTtlMs, ...(perf ? { perf, ttlResolution: 0 } : {}) })
+				: null;
+		this.tagLists =
+			settings.tagListTtlMs > 0
+				? new LRUCache<string, TagListing>({
+						max: 1_000,
+						maxSize: Math.max(256 * 1024, Math.floor(settings.maxBytes / 8)),
+						sizeCalculation: (v) => v.tags.reduce((n, t) => n + t.length + 16, 64),
+						ttl: settings.tagListTtlMs,
+						...(perf ? { perf, ttlResolution: 0 } : {})
+					})
+				: null;
+	}
+
+	stats(): CacheStats {
+		return {
+			hits: this.hits,
+			misses: this.misses,
+			stores: this.stores,
+			bytes: this.objects?.calculatedSize ?? 0,
+			entries: this.objects?.size ?? 0
+		};
+	}
+
+	clear(): void {
+		this.objects?.clear();
+		this.tags?.clear();
+		this.tagLists?.clear();
+	}
+
+	/** A cached, verified object (a copy of the record; the bytes are shared and never mutated). */
+	getObject(key: string): UntrustedObject | undefined {
+		const v = this.objects?.get(key);
+		return v ? { bytes: v.bytes, contentType: v.contentType, dockerContentDigest: v.dockerContentDigest } : undefined;
+	}
+
+	/** Stores an object whose bytes the caller has verified against the digest in `key`. */
+	putVerified(key: string, obj: UntrustedObject): void {
+		if (!this.objects) return;
+		this.objects.set(key, { bytes: obj.bytes, contentType: obj.contentType, dockerContentDigest: obj.dockerContentDigest });
+		if (this.objects.has(key)) this.stores++;
+	}
+
+	getTag(key: string): Digest | undefined {
+		return this.tags?.get(key);
+	}
+
+	putTag(key: string, digest: Digest): void {
+		this.tags?.set(key, digest);
+	}
+
+	getTagList(key: string): TagListing | undefined {
+		const v = this.tagLists?.get(key);
+		return v ? { tags: [...v.tags], truncated: v.truncated, warnings: [...v.warnings] } : undefined;
+	}
+
+	putTagList(key: string, listing: TagListing): void {
+		this.tagLists?.set(key, { tags: [...listing.tags], truncated: listing.truncated, warnings: [...listing.warnings] });
+	}
+
+	/** One fetch per key at a time: concurrent cold requests for the same object share it. */
+	shared(key: string, fetch: () => Promise<UntrustedObject>): Promise<UntrustedObject> {
+		let p = this.inflight.get(key);
+		if (!p) {
+			p = fetch().finally(() => this.inflight.delete(key));
+			this.inflight.set(key, p);
+		}
+		return p;
+	}
+}
+
+let shared: RegistryCache | undefined;
+
+/** The process-wide cache, configured from the environment on first use. */
+export function getCache(): RegistryCache {
+	shared ??= new RegistryCache(parseCacheSettings(process.env));
+	return shared;
+}
+
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
+ * The cache key prefix of one repository, as security.md E2 asks: an anonymous marker, the scheme and
+ * host:port the registry is reached at, and the repository. Manifests add `/manifests/<digest|tag>` (the
+ * Accept header is always MANIFEST_ACCEPT), blobs `/blobs/<digest>`.
+ */
+export function repositoryKey(ref: Reference, settings: Settings = getSettings()): string {
+	const host = apiHost(ref).toLowerCase();
+	let scheme = 'https';
+	try {
+		const u = new URL(`http://${host}/`);
+		const port = u.port ? Number(u.port) : 80;
+		if (hostListed(settings.insecureRegistries, normalizeHost(u.hostname), port)) scheme = 'http';
+	} catch {
+		/* an invalid host fails in createRegistrySource before any caching */
+	}
+	return `anon ${scheme}://${host}/${ref.repository}`;
+}
+
+async function verifiedManifestDigest(obj: UntrustedObject, pinned: Digest | null): Promise<Digest | null> {
+	try {
+		const v = await verifyManifest(obj, pinned ? { basis: 'pinned', digest: pinned } : { basis: 'unpinned' });
+		return v.verification.digest;
+	} catch (e) {
+		if (!(e instanceof RegscopeError)) throw e;
+		return null; // not cacheable; the caller's own verification reports the problem
+	}
+}
+
+/**
+ * Wraps a repository's source with the cache. Objects are stored only once verified against their
+ * digest (by digest: the requested one; by tag: the computed one, which the tag then points to for
+ * `tagTtlMs`). Anything that fails verification is passed through uncached, so the caller's own check
+ * reports it exactly as without the cache.
+ */
+export function cachingSource(inner: ServerRegistrySource, repoKey: string, cache: RegistryCache): ServerRegistrySource {
+	const manifestKey = (digest: string) => `${repoKey}/manifests/${digest}`;
+	const blobKey = (digest: string) => `${repoKey}/blobs/${digest}`;
+	return {
+		async manifest(target: string): Promise<UntrustedObject> {
+			const byDigest = target.includes(':') && DIGEST.test(target);
+			if (byDigest) {
+				const key = manifestKey(target);
+				const hit = cache.getObject(key);
+				if (hit) {
+					cache.hits++;
+					return hit;
+				}
+				cache.misses++;
+				return cache.shared(key, async () => {
+					const obj = await inner.manifest(target);
+					if ((await verifiedManifestDigest(obj, target as Digest)) === target) cache.putVerified(key, obj);
+					return obj;
+				});
+			}
+			const tagKey = `${repoKey}/manifests/${target}`;
+			const digest = cache.getTag(tagKey);
+			if (digest) {
+				const hit = cache.getObject(manifestKey(digest));
+				if (hit) {
+					cache.hits++;
+					return hit;
+				}
+			}
+			cache.misses++;
+			return cache.shared(tagKey, async () => {
+				const obj = await inner.manifest(target);
+				const computed = await verifiedManifestDigest(obj, null);
+				if (computed) {
+					cache.putVerified(manifestKey(computed), obj);
+					cache.putTag(tagKey, computed);
+				}
+				return obj;
+			});
+		},
+
+		async blob(d: Descriptor): Promise<UntrustedObject> {
+			const key = blobKey(d.digest);
+			const hit = cache.getObject(key);
+			if (hit && hit.bytes.byteLength === d.size) {
+				cache.hits++;
+				return hit;
+			}
+			cache.misses++;
+			return cache.shared(`${key}#${d.size}`, async () => {
+				const obj = await inner.blob(d);
+				try {
+					await verifyBytes(obj.bytes, d.digest, d.size);
+					cache.putVerified(key, obj);
+				} catch (e) {
+					if (!(e instanceof RegscopeError)) throw e;
+				}
+				return obj;
+			});
+		},
+
+		async tags(): Promise<TagListing> {
+			const key = `${repoKey}/tags/list`;
+			const hit = cache.getTagList(key);
+			if (hit) {
+				cache.hits++;
+				return hit;
+			}
+			cache.misses++;
+			const listing = await inner.tags();
+			cache.putTagList(key, listing);
+			return listing;
+		}
+	};
+}
+
+/**
+ * The RegistrySource the API services use: cached when the call is anonymous, the plain source when it
+ * carries user credentials (nothing fetched with them is ever stored or served from the cache).
+ */
+export function cachedRegistrySource(
+	ref: Reference,
+	opts: RegistrySourceOptions = {},
+	cache: RegistryCache = getCache()
+): ServerRegistrySource {
+	const source = createRegistrySource(ref, opts);
+	if (isCredentialed(opts)) return source;
+	return cachingSource(source, repositoryKey(ref, opts.upstream?.settings ?? getSettings()), cache);
+}
+
+/** Whether a call carries user credentials (then: no server cache, `Cache-Control: private, no-store`). */
+export function isCredentialed(opts: RegistrySourceOptions): boolean {
+	return opts.credentials !== undefined && opts.credentials !== null;
+}
+
+/** `Cache-Control` for an answer: immutable when anonymous and digest-addressed, else revalidated. */
+export function cacheControl(opts: { credentialed: boolean; immutable: boolean }): string {
+	if (opts.credentialed) return 'private, no-store';
+	return opts.immutable ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+/** The strong ETag for a digest-addressed answer. */
+export function digestEtag(digest: string): string {
+	return `"${digest}"`;
+}
+
+/** Whether `If-None-Match` (a list, or `*`) names `etag` (weak comparison, RFC 9110 §13.1.2). */
+export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
+	if (!ifNoneMatch) return false;
+	const want = etag.replace(/^W\//, '');
+	return ifNoneMatch.split(',').some((t) => {
+		const s = t.trim();
+		return s === '*' || s.replace(/^W\//, '') === want;
+	});
+}
+
+/** A 304 for a digest-addressed answer the client already has. */
+export function notModified(etag: string, extra: Record<string, string> = {}): Response {
+	return new Response(null, {
+		status: 304,
+		headers: { etag, 'cache-control': cacheControl({ credentialed: false, immutable: true }), ...extra }
+	});
+}
