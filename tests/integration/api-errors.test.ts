@@ -7,6 +7,9 @@ import { startBadRegistry, startCanary, type BadRegistry, type Canary } from '..
 import { startApp, type RunningApp } from '../support/app';
 import { freePort } from '../support/ports';
 
+/** The browser client's custom header; the proxy endpoints refuse requests without it. */
+const PROXY = { headers: { 'X-Registry-Proxy': '1' } };
+
 const appUrl = inject('appUrl');
 const registry = inject('registry');
 const fixtures = inject('fixtures');
@@ -110,7 +113,7 @@ describe('unreachable and blocked registries', () => {
 		const e = await inspectError(`${canary.host}/x/y:1`);
 		expect(e).toMatchObject({ status: 403, code: 'BLOCKED_ADDRESS' });
 		expect(e.message).toMatch(/127\.0\.0\.2.*loopback/);
-		const p = await fetch(`${appUrl}/api/registry/manifest?ref=${encodeURIComponent(`${canary.host}/x/y`)}&target=1`);
+		const p = await fetch(`${appUrl}/api/registry/manifest?ref=${encodeURIComponent(`${canary.host}/x/y`)}&target=1`, PROXY);
 		expect(p.status).toBe(403);
 		expect(canary.connections()).toBe(0);
 		await expectHealthy();

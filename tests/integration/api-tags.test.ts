@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startBadRegistry, startCanary, type BadRegistry, type Canary } from '../support/bad-registry';
 
+/** The browser client's custom header; the proxy endpoints refuse requests without it. */
+const PROXY = { headers: { 'X-Registry-Proxy': '1' } };
+
 const appUrl = inject('appUrl');
 const registry = inject('registry');
 const fixtures = inject('fixtures');
@@ -41,13 +44,13 @@ describe('tag pagination', () => {
 		expect(body.RepoTags).toEqual(['x', 'y']);
 		expect(canary.connections()).toBe(0);
 		expect(JSON.stringify(body.Warnings)).toMatch(/another host/);
-		const tags = await fetch(`${appUrl}/api/registry/tags?ref=${encodeURIComponent(`${bad.host}/foreign/img`)}`);
+		const tags = await fetch(`${appUrl}/api/registry/tags?ref=${encodeURIComponent(`${bad.host}/foreign/img`)}`, PROXY);
 		expect(await tags.json()).toMatchObject({ name: `${bad.host}/foreign/img`, tags: ['x', 'y'], truncated: true });
 		expect(canary.connections()).toBe(0);
 	});
 
 	test('a self-referencing Link stops', async () => {
-		const res = await fetch(`${appUrl}/api/registry/tags?ref=${encodeURIComponent(`${bad.host}/loop/img`)}`);
+		const res = await fetch(`${appUrl}/api/registry/tags?ref=${encodeURIComponent(`${bad.host}/loop/img`)}`, PROXY);
 		expect(res.status).toBe(200);
 		const body = (await res.json()) as { tags: string[]; truncated: boolean; warnings: string[] };
 		expect(body.tags).toEqual(['l1', 'l2']);
@@ -89,7 +92,7 @@ describe('browser proxy endpoints', () => {
 
 	test('manifest by tag: bytes unchanged, registry headers, no-cache', async () => {
 		const repo = `${registry}/${fx().repository}`;
-		const res = await fetch(`${appUrl}/api/registry/manifest?ref=${encodeURIComponent(repo)}&target=${fx().tags[0]}`);
+		const res = await fetch(`${appUrl}/api/registry/manifest?ref=${encodeURIComponent(repo)}&target=${fx().tags[0]}`, PROXY);
 		expect(res.status).toBe(200);
 		expect(sha256(await res.arrayBuffer())).toBe(fx().digest);
 		expect(res.headers.get('content-type')).toBe(fx().mediaType);
@@ -100,7 +103,7 @@ describe('browser proxy endpoints', () => {
 
 	test('manifest by digest is immutable', async () => {
 		const repo = `${registry}/${fx().repository}`;
-		const res = await fetch(`${appUrl}/api/registry/manifest?ref=${encodeURIComponent(repo)}&target=${fx().digest}`);
+		const res = await fetch(`${appUrl}/api/registry/manifest?ref=${encodeURIComponent(repo)}&target=${fx().digest}`, PROXY);
 		expect(res.status).toBe(200);
 		expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 	});
@@ -108,11 +111,11 @@ describe('browser proxy endpoints', () => {
 	test('blob by digest and size; size too small → BLOB_TOO_LARGE', async () => {
 		const ref = encodeURIComponent(`${bad.host}/good/img`);
 		const { configDigest, config } = bad.image;
-		const ok = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=${configDigest}&size=${config.byteLength}`);
+		const ok = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=${configDigest}&size=${config.byteLength}`, PROXY);
 		expect(ok.status).toBe(200);
 		expect(sha256(await ok.arrayBuffer())).toBe(configDigest);
 		expect(ok.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-		const short = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=${configDigest}&size=10`);
+		const short = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=${configDigest}&size=10`, PROXY);
 		expect(short.status).toBe(502);
 		expect(((await short.json()) as { error: { code: string } }).error.code).toBe('BLOB_TOO_LARGE');
 	});
@@ -124,11 +127,11 @@ describe('browser proxy endpoints', () => {
 			[`ref=${ref}`, 'INVALID_REQUEST'],
 			[`ref=http%3A%2F%2Fevil.test%2Fx&target=v1`, 'INVALID_REFERENCE']
 		] as const) {
-			const res = await fetch(`${appUrl}/api/registry/manifest?${q}`);
+			const res = await fetch(`${appUrl}/api/registry/manifest?${q}`, PROXY);
 			expect(res.status, q).toBe(400);
 			expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
 		}
-		const blob = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=sha256:abc&size=1`);
+		const blob = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=sha256:abc&size=1`, PROXY);
 		expect(blob.status).toBe(400);
 	});
 
@@ -150,7 +153,7 @@ describe('browser proxy endpoints', () => {
 		expect(csp).toContain("frame-ancestors 'none'");
 		expect(page.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-		const cross = await fetch(`${appUrl}/api/registry/tags?ref=x/y`, { headers: { 'sec-fetch-site': 'cross-site' } });
+		const cross = await fetch(`${appUrl}/api/registry/tags?ref=x/y`, { headers: { ...PROXY.headers, 'sec-fetch-site': 'cross-site' } });
 		expect(cross.status).toBe(403);
 	});
 });

@@ -12,7 +12,21 @@
  * - `foreign/img`         tags x, y and a Link to another host (`foreignNext`, the canary) that must not be followed
  * - `loop/img`            tags l1, l2 and a Link to the same page
  * - `auth/img:v1`         Bearer challenge (realm on this server); blobs 307 to the CDN port
- * All manifests of paged/, foreign/, loop/, auth/ are the good manifest.
+ * - `drip/img:v1`        sends the manifest one byte every 200 ms (never idle long enough for a body timeout)
+ * - `redir/loop:v1`      manifest 302 A → B → A
+ * - `redir/private:v1`   manifest 307 to `canary` (a loopback address that is not allowlisted)
+ * - `redir/k8s:v1`       manifest 307 to a second registry that wants its own Bearer token (registry.k8s.io
+ *                         style); that registry records the Authorization it receives
+ * - `realm/private:v1`   401 with a Bearer realm on `canary` (https) → must never be contacted
+ * - `rate/once:v1`       first manifest GET is 429 with Retry-After: 1, then fine
+ * - `rate/long:v1`       always 429 with Retry-After: 3600
+ * - `busy/once:v1`       first manifest GET is 503 (no Retry-After), then fine
+ * - `html/img:v1`        manifest is an HTML page served as text/html
+ * - `json/invalid:v1`    manifest body is not JSON
+ * - `json/dupe:v1`       manifest with duplicate `layers` keys
+ * - `ctype/wrong:v1`     manifest served with the index media type
+ * - `limited/img:v1`     every answer carries Docker Hub style ratelimit-limit / ratelimit-remaining
+ * All manifests of paged/, foreign/, loop/, auth/, rate/, busy/, limited/ are the good manifest.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -58,6 +72,10 @@ export function buildGoodImage(): BuiltImage {
 
 export interface BadRegistryState {
 	tokenRequests: number;
+	/** Authorization (or null) of every request the second registry (`redir/k8s`) received. */
+	otherAuthorization: (string | null)[];
+	/** Requests per `METHOD path` for the once-only failures. */
+	hits: Record<string, number>;
 	/** Authorization header (or null) of every request the CDN port received. */
 	cdnAuthorization: (string | null)[];
 	/** `METHOD path` of every request, query stripped. */
@@ -121,11 +139,42 @@ function closeServer(server: http.Server): Promise<void> {
 	});
 }
 
-export async function startBadRegistry(options: { foreignNext?: string } = {}): Promise<BadRegistry> {
+export async function startBadRegistry(options: { foreignNext?: string; canary?: string } = {}): Promise<BadRegistry> {
 	const image = buildGoodImage();
-	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [] };
+	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {} };
 	const TOKEN = 'bad-registry-token-1';
+	const OTHER_TOKEN = 'other-registry-token-2';
+	const canaryHost = options.canary ?? '127.0.0.2:9';
 	const held = new Set<http.ServerResponse>();
+	const timers = new Set<NodeJS.Timeout>();
+
+	// A second registry on another port (another origin) with its own token realm, like the target of
+	// registry.k8s.io's redirects.
+	let otherPort = 0;
+	const other = http.createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://x');
+		if (url.pathname === '/token') {
+			const scope = url.searchParams.get('scope');
+			if (req.headers.authorization || scope !== 'repository:mirror/img:pull') {
+				res.writeHead(400, { 'content-type': 'application/json' }).end('{"details":"unexpected"}');
+				return;
+			}
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: OTHER_TOKEN }));
+			return;
+		}
+		state.otherAuthorization.push(req.headers.authorization ?? null);
+		if (req.headers.authorization !== `Bearer ${OTHER_TOKEN}`) {
+			res.writeHead(401, {
+				'content-type': 'application/json',
+				'www-authenticate': `Bearer realm="http://127.0.0.1:${otherPort}/token",service="other",scope="repository:mirror/img:pull"`
+			});
+			res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+			return;
+		}
+		res.writeHead(200, { 'content-type': OCI_MANIFEST, 'content-length': image.manifest.byteLength });
+		res.end(image.manifest);
+	});
+	otherPort = await listen(other);
 
 	const cdn = http.createServer((req, res) => {
 		state.cdnAuthorization.push(req.headers.authorization ?? null);
@@ -156,6 +205,7 @@ export async function startBadRegistry(options: { foreignNext?: string } = {}): 
 		const sendManifest = (bytes: Uint8Array) =>
 			send(200, bytes, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256(bytes) });
 
+		const hit = (state.hits[`${req.method} ${path}`] = (state.hits[`${req.method} ${path}`] ?? 0) + 1);
 		if (path === '/v2/' || path === '/v2') return json(200, {});
 		if (path === '/token') {
 			state.tokenRequests++;
@@ -169,6 +219,15 @@ export async function startBadRegistry(options: { foreignNext?: string } = {}): 
 		if (!m) return ociError(404, 'NOT_FOUND', 'page not found');
 		const [, repo, kind, target] = m as unknown as [string, string, string, string];
 
+		if (repo === 'realm/private') {
+			return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
+				'www-authenticate': `Bearer realm="https://${canaryHost}/token",service="evil"`
+			});
+		}
+		if (repo === 'limited/img') {
+			res.setHeader('ratelimit-limit', '100;w=21600');
+			res.setHeader('ratelimit-remaining', '76;w=21600');
+		}
 		if (repo === 'auth/img' && req.headers.authorization !== `Bearer ${TOKEN}`) {
 			return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
 				'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="bad-registry",scope="repository:auth/img:pull"`
@@ -203,6 +262,59 @@ export async function startBadRegistry(options: { foreignNext?: string } = {}): 
 				held.add(res);
 				return; // never answer
 			}
+			if (repo === 'drip/img') {
+				res.writeHead(200, { 'content-type': OCI_MANIFEST });
+				res.on('error', () => undefined);
+				let i = 0;
+				const t = setInterval(() => {
+					if (i >= image.manifest.byteLength || res.destroyed) {
+						clearInterval(t);
+						timers.delete(t);
+						res.end();
+						return;
+					}
+					res.write(image.manifest.subarray(i, i + 1));
+					i++;
+				}, 200);
+				timers.add(t);
+				return;
+			}
+			if (repo === 'redir/loop') {
+				const to = target === 'v1' ? '/v2/redir/loop/manifests/v1b' : '/v2/redir/loop/manifests/v1';
+				res.writeHead(302, { location: to, 'content-length': '0' });
+				return res.end();
+			}
+			if (repo === 'redir/private') {
+				res.writeHead(307, { location: `http://${canaryHost}/v2/x/manifests/v1`, 'content-length': '0' });
+				return res.end();
+			}
+			if (repo === 'redir/k8s') {
+				res.writeHead(307, { location: `http://127.0.0.1:${otherPort}/v2/mirror/img/manifests/v1`, 'content-length': '0' });
+				return res.end();
+			}
+			if (repo === 'rate/once' && hit === 1) {
+				return json(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': '1' });
+			}
+			if (repo === 'rate/long') {
+				return json(429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'pull limit reached' }] }, { 'retry-after': '3600' });
+			}
+			if (repo === 'busy/once' && hit === 1) {
+				return send(503, '<html><body>busy</body></html>', { 'content-type': 'text/html' });
+			}
+			if (repo === 'html/img') {
+				return send(200, '<!doctype html><script>alert(document.domain)</script>', { 'content-type': 'text/html' });
+			}
+			if (repo === 'json/invalid') {
+				return send(200, '{"schemaVersion": 2, "mediaType": ', { 'content-type': OCI_MANIFEST });
+			}
+			if (repo === 'json/dupe') {
+				const text = new TextDecoder().decode(image.manifest);
+				const dupe = text.replace('"layers":', '"layers":[],"layers":');
+				return sendManifest(new TextEncoder().encode(dupe));
+			}
+			if (repo === 'ctype/wrong') {
+				return send(200, image.manifest, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
+			}
 			if (repo === 'bad/digest') {
 				return sendManifest(new Uint8Array([...image.manifest, 0x20]));
 			}
@@ -224,7 +336,11 @@ export async function startBadRegistry(options: { foreignNext?: string } = {}): 
 				pump();
 				return;
 			}
-			if (target === 'v1' || target === image.manifestDigest || ['paged/img', 'foreign/img', 'loop/img'].includes(repo)) {
+			if (
+				target === 'v1' ||
+				target === image.manifestDigest ||
+				['paged/img', 'foreign/img', 'loop/img', 'rate/once', 'busy/once', 'limited/img'].includes(repo)
+			) {
 				return sendManifest(image.manifest);
 			}
 			return ociError(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
@@ -253,7 +369,9 @@ export async function startBadRegistry(options: { foreignNext?: string } = {}): 
 		image,
 		state,
 		close: async () => {
+			for (const t of timers) clearInterval(t);
 			for (const r of held) r.destroy();
+			await closeServer(other);
 			await closeServer(server);
 			await closeServer(cdn);
 		}

@@ -157,6 +157,9 @@ export function checkTarget(url: URL, settings: Settings, previous?: URL): void 
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new RegscopeError('UPSTREAM_ERROR', `refusing to follow a ${url.protocol} URL`);
 	}
+	// The address rule first: its message says what the target really is.
+	const d = decideHostname(host, urlPort(url), settings);
+	if (!d.ok) throw blockedError(url.host, d.reason);
 	if (url.protocol === 'http:') {
 		if (previous?.protocol === 'https:') {
 			throw new RegscopeError(
@@ -172,8 +175,6 @@ export function checkTarget(url: URL, settings: Settings, previous?: URL): void 
 			);
 		}
 	}
-	const d = decideHostname(host, urlPort(url), settings);
-	if (!d.ok) throw blockedError(url.host, d.reason);
 	const p = decidePort(host, urlPort(url), settings);
 	if (!p.ok) throw blockedError(url.host, p.reason);
 }

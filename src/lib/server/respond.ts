@@ -45,10 +45,18 @@ export function flagParam(url: URL, name: string, fallback: boolean): boolean {
 	throw new RegscopeError('INVALID_REQUEST', `the query parameter "${name}" must be 1 or 0`);
 }
 
-/** Content-Type passed through from a registry when it is a plain media type; else octet-stream. */
+/**
+ * Content-Type passed through from a registry when it is a plain `application/*` media type that no browser
+ * renders (never HTML, XML, SVG or script types); else octet-stream.
+ */
 export function safeContentType(ct: string | null): string {
-	if (ct && ct.length <= 255 && /^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\r\n]*"|[\w!#$&^.+-]+))*$/.test(ct.trim())) {
-		return ct.trim();
+	const t = ct?.trim() ?? '';
+	if (
+		t.length <= 255 &&
+		/^application\/[\w!#$&^.+-]+(\s*;\s*[\w!#$&^.+-]+=("[^"\r\n]*"|[\w!#$&^.+-]+))*$/i.test(t) &&
+		!/^application\/[^;]*(html|xml|javascript|ecmascript|svg|pdf|x-shockwave)/i.test(t)
+	) {
+		return t;
 	}
 	return 'application/octet-stream';
 }
