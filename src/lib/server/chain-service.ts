@@ -1,0 +1,154 @@
+/**
+ * `GET /api/chain?ref=REF[&platform=os/arch[/variant]]`: the whole chain a page needs for its first
+ * render, in one answer: the raw bytes of the top manifest (index or image), the chosen platform's
+ * manifest (and any nested index on the way) and the config blob, each with the headers the registry
+ * sent. The page verifies every object itself, starting from the pinned digest (or, for a tag, the
+ * digest it computes), exactly as it would over the per-object proxy: the server saves round trips, it
+ * is not trusted.
+ *
+ * The server walks the chain with the core's own `inspect` (so the platform choice and every error are
+ * the core's), through the cached source, recording each object as it passes. Tags are not part of the
+ * chain: the page loads them after the first render (`/api/registry/tags`).
+ *
+ * Answer: `{ reference, objects: ChainObject[] }` with base64 bodies. By digest and anonymous it is
+ * immutable (`ETag` = the digest, `If-None-Match` → 304 without touching the registry); by tag it is
+ * `no-cache` with the resolved digest as ETag; with user credentials it is `private, no-store` and
+ * nothing is cached.
+ */
+import { inspect } from '$lib/oci/inspect';
+import type { Descriptor, UntrustedObject } from '$lib/oci/model';
+import { formatReference, parseReference } from '$lib/oci/reference';
+import { parsePlatform } from '$lib/oci/platform';
+import type { RegistrySourceOptions } from './registry-client';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified, type RegistryCache } from './cache';
+import { errorResponse, requireParam } from './respond';
+import { getSettings } from './settings';
+import { logRequest, upstreamCount, withUpstreamCount } from './upstream-count';
+
+/** One object of the chain, as the registry sent it. */
+export interface ChainObject {
+	/** `manifest`: asked for by `target` (a tag or a digest). `blob`: the config, by digest and size. */
+	kind: 'manifest' | 'blob';
+	target: string;
+	/** Blobs: the size the manifest's descriptor gives. */
+	size?: number;
+	contentType: string | null;
+	dockerContentDigest: string | null;
+	/** The bytes, base64. */
+	body: string;
+}
+
+export interface ChainAnswer {
+	/** The canonical reference inspected. */
+	reference: string;
+	platform: string | null;
+	objects: ChainObject[];
+}
+
+export interface ChainRequest {
+	ref: string;
+	platform?: string;
+}
+
+export interface ChainOptions {
+	credentials?: RegistrySourceOptions['credentials'];
+	ifNoneMatch?: string | null;
+	signal?: AbortSignal;
+	cache?: RegistryCache;
+}
+
+export function parseChainQuery(url: URL): ChainRequest {
+	const ref = requireParam(url, 'ref');
+	const platform = url.searchParams.get('platform');
+	const req: ChainRequest = { ref };
+	if (platform !== null && platform.trim() !== '') req.platform = platform;
+	return req;
+}
+
+function record(obj: UntrustedObject, kind: ChainObject['kind'], target: string, size?: number): ChainObject {
+	const o: ChainObject = {
+		kind,
+		target,
+		contentType: obj.contentType,
+		dockerContentDigest: obj.dockerContentDigest,
+		body: Buffer.from(obj.bytes.buffer, obj.bytes.byteOffset, obj.bytes.byteLength).toString('base64')
+	};
+	if (size !== undefined) o.size = size;
+	return o;
+}
+
+/** Walks the chain; returns the objects in the order they were fetched, and the top manifest's digest. */
+export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Promise<{ answer: ChainAnswer; topDigest: string }> {
+	const ref = parseReference(req.ref);
+	// A platform typo fails before any registry request.
+	if (req.platform !== undefined) parsePlatform(req.platform);
+	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	const source = cachedRegistrySource(ref, { signal, credentials: opts.credentials }, opts.cache);
+	const objects: ChainObject[] = [];
+	const seen = new Set<string>();
+	const recorder = {
+		async manifest(target: string) {
+			const obj = await source.manifest(target);
+			if (!seen.has(`m ${target}`)) {
+				seen.add(`m ${target}`);
+				objects.push(record(obj, 'manifest', target));
+			}
+			return obj;
+		},
+		async blob(d: Descriptor) {
+			const obj = await source.blob(d);
+			if (!seen.has(`b ${d.digest}`)) {
+				seen.add(`b ${d.digest}`);
+				objects.push(record(obj, 'blob', d.digest, d.size));
+			}
+			return obj;
+		}
+	};
+	const inspection = await inspect(recorder, ref, req.platform === undefined ? {} : { platform: req.platform });
+	const top = inspection.index ?? inspection.manifest;
+	return {
+		answer: { reference: formatReference(ref), platform: req.platform ?? null, objects },
+		topDigest: top.verification.digest
+	};
+}
+
+/** The endpoint's whole answer (success, 304 or error), with the upstream count header and log line. */
+export function chainResponse(req: ChainRequest | (() => ChainRequest), opts: ChainOptions = {}): Promise<Response> {
+	const started = Date.now();
+	return withUpstreamCount(async () => {
+		let res: Response;
+		try {
+			res = await answer(typeof req === 'function' ? req() : req, opts);
+		} catch (e) {
+			res = errorResponse(e, 'GET /api/chain');
+		}
+		const n = upstreamCount();
+		res.headers.set('x-upstream-requests', String(n));
+		logRequest('/api/chain', res.status, n, Date.now() - started);
+		return res;
+	});
+}
+
+async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> {
+	const credentialed = isCredentialed(opts);
+	const pinned = parseReference(req.ref).digest;
+	if (!credentialed && pinned && etagMatches(opts.ifNoneMatch ?? null, digestEtag(pinned))) {
+		return notModified(digestEtag(pinned));
+	}
+	const { answer, topDigest } = await fetchChain(req, opts);
+	const etag = digestEtag(topDigest);
+	const headers: Record<string, string> = {
+		'content-type': 'application/json; charset=utf-8',
+		'cache-control': cacheControl({ credentialed, immutable: pinned !== undefined && pinned !== null })
+	};
+	if (credentialed) {
+		headers.vary = 'X-Registry-Authorization';
+	} else {
+		headers.etag = etag;
+		// By tag: the client may revalidate; a 304 saves the body (the tag was still resolved upstream).
+		if (etagMatches(opts.ifNoneMatch ?? null, etag)) {
+			return new Response(null, { status: 304, headers: { etag, 'cache-control': headers['cache-control']! } });
+		}
+	}
+	return new Response(JSON.stringify(answer), { status: 200, headers });
+}
