@@ -112,6 +112,9 @@ describe('progressive loading', () => {
 		const page = await ctx.newPage();
 		let release: () => void = () => undefined;
 		const held = new Promise<void>((r) => (release = r));
+		// The page normally gets the whole chain in one /api/chain answer; without it (here: refused) it
+		// falls back to the per-object proxy, where the summary shows before the config arrives.
+		await page.route('**/api/chain?**', (route) => route.abort());
 		await page.route('**/api/registry/blob?**', async (route) => {
 			await held;
 			await route.continue();

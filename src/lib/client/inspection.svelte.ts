@@ -1,6 +1,6 @@
 /**
  * The state of one permalink view: a reference (and platform) being inspected in the browser.
- * All fetching goes through `proxySource`; all checking is the core's `inspect`, which verifies every
+ * All fetching goes through `chainSource` (one `/api/chain` request, the per-object proxy as fallback); all checking is the core's `inspect`, which verifies every
  * object before parsing it. A failed check leaves `result` null: nothing unverified is ever exposed.
  *
  * So that the summary can show as soon as the manifest is in (before the config), the source handed
@@ -11,7 +11,7 @@
 import { inspect, type RegistrySource } from '$lib/oci/inspect';
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
 import { platformEntries } from '$lib/oci/platform';
-import { repositoryName, targetOf } from '$lib/oci/reference';
+import { formatReference, repositoryName, targetOf } from '$lib/oci/reference';
 import { verifyManifest } from '$lib/oci/verify';
 import type {
 	Descriptor,
@@ -26,7 +26,7 @@ import type {
 	VerifiedManifest
 } from '$lib/oci/model';
 import { isMismatch } from './messages';
-import { proxySource } from './source';
+import { chainSource } from './source';
 
 /** Where the work is: fetching manifests, then the config, then done (or failed). */
 export type Phase = 'manifest' | 'config' | 'done' | 'error';
@@ -88,7 +88,8 @@ export class InspectionView {
 	start(fetchFn: typeof fetch = fetch): this {
 		if (this.#started) return this;
 		this.#started = true;
-		const source = proxySource(repositoryName(this.reference), fetchFn);
+		// One request for the whole chain (top, child, config); every object is still verified here.
+		const source = chainSource(formatReference(this.reference), repositoryName(this.reference), this.platform, fetchFn);
 		const observed: RegistrySource = {
 			manifest: async (target: string) => {
 				const o = await source.manifest(target);

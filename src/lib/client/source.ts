@@ -66,6 +66,64 @@ export function proxySource(repo: string, fetchFn: Fetch = fetch) {
 	};
 }
 
+interface ChainObjectJson {
+	kind?: unknown;
+	target?: unknown;
+	contentType?: unknown;
+	dockerContentDigest?: unknown;
+	body?: unknown;
+}
+
+function fromBase64(s: string): Uint8Array {
+	const bin = atob(s);
+	const out = new Uint8Array(bin.length);
+	for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+	return out;
+}
+
+/**
+ * A RegistrySource for one inspection that asks the server once for the whole chain (`/api/chain`: top
+ * manifest, chosen child, config, each with its headers) and answers `inspect` from it. Nothing in the
+ * chain is trusted: `inspect` verifies every object against the pinned (or computed) digest and the
+ * descriptors, exactly as with the per-object proxy. Anything the chain lacks, and the whole inspection
+ * when the chain request fails (an error, a mismatch the server saw, an older server), goes through the
+ * per-object proxy, so the browser's own checks produce the verdict and every error.
+ */
+export function chainSource(reference: string, repo: string, platform?: string, fetchFn: Fetch = fetch) {
+	const fallback = proxySource(repo, fetchFn);
+	let chain: Promise<Map<string, UntrustedObject> | null> | undefined;
+	const load = () =>
+		(chain ??= (async () => {
+			const q = new URLSearchParams({ ref: reference });
+			if (platform) q.set('platform', platform);
+			try {
+				const res = await fetchFn(`/api/chain?${q}`, { headers: PROXY_HEADER });
+				if (!res.ok) return null;
+				const body = (await res.json()) as { objects?: unknown };
+				const map = new Map<string, UntrustedObject>();
+				for (const o of Array.isArray(body.objects) ? (body.objects as ChainObjectJson[]) : []) {
+					if ((o.kind !== 'manifest' && o.kind !== 'blob') || typeof o.target !== 'string' || typeof o.body !== 'string') continue;
+					map.set(`${o.kind} ${o.target}`, {
+						bytes: fromBase64(o.body),
+						contentType: typeof o.contentType === 'string' ? o.contentType : null,
+						dockerContentDigest: typeof o.dockerContentDigest === 'string' ? o.dockerContentDigest : null
+					});
+				}
+				return map;
+			} catch {
+				return null;
+			}
+		})());
+	return {
+		async manifest(target: string): Promise<UntrustedObject> {
+			return (await load())?.get(`manifest ${target}`) ?? fallback.manifest(target);
+		},
+		async blob(d: Descriptor): Promise<UntrustedObject> {
+			return (await load())?.get(`blob ${d.digest}`) ?? fallback.blob(d);
+		}
+	};
+}
+
 /** The repository's tags (the server follows pagination and says when it stopped). */
 export async function fetchTags(repo: string, fetchFn: Fetch = fetch): Promise<TagList> {
 	const res = await call(fetchFn, `/api/registry/tags?${new URLSearchParams({ ref: repo })}`, 'tag list');

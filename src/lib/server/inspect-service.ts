@@ -8,8 +8,10 @@ import type { Reference } from '$lib/oci/model';
 import { parseReference, targetOf } from '$lib/oci/reference';
 import { toSkopeoInspect } from '$lib/oci/skopeo';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
-import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource } from './registry-client';
-import { flagParam, json, requireParam, safeContentType } from './respond';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified } from './cache';
+import type { RegistrySourceOptions, ServerRegistrySource } from './registry-client';
+import { errorResponse, flagParam, json, requireParam, safeContentType } from './respond';
+import { logRequest, upstreamCount, withUpstreamCount } from './upstream-count';
 import { getSettings } from './settings';
 
 export interface InspectRequest {
@@ -60,10 +62,51 @@ async function tagsOrWarning(source: ServerRegistrySource, ref: Reference): Prom
 	}
 }
 
-export async function inspectImage(req: InspectRequest, opts: RegistrySourceOptions = {}): Promise<Response> {
+/**
+ * The endpoint's whole answer, errors included, with HTTP caching and the upstream count:
+ * anonymous and digest-addressed (raw, config, or JSON without RepoTags) → `immutable` + ETag (the digest),
+ * and a matching `If-None-Match` → 304 without any registry request; by tag, or JSON with RepoTags (which
+ * move) → `no-cache`; with user credentials → `private, no-store`. `X-Upstream-Requests` says how many
+ * registry requests (token requests and redirect hops included) this answer cost.
+ */
+export function inspectImage(
+	req: InspectRequest | (() => InspectRequest),
+	opts: RegistrySourceOptions = {},
+	http: { ifNoneMatch?: string | null } = {}
+): Promise<Response> {
+	const started = Date.now();
+	return withUpstreamCount(async () => {
+		let res: Response;
+		try {
+			const r = typeof req === 'function' ? req() : req;
+			const credentialed = isCredentialed(opts);
+			const pinned = parseReference(r.ref).digest;
+			const immutable = !credentialed && !!pinned && (r.raw || r.config || !r.tags);
+			if (immutable && etagMatches(http.ifNoneMatch ?? null, digestEtag(pinned!))) {
+				res = notModified(digestEtag(pinned!));
+			} else {
+				res = await inspectUncached(r, opts);
+				if (res.status === 200) {
+					res.headers.set('cache-control', cacheControl({ credentialed, immutable }));
+					if (immutable) res.headers.set('etag', digestEtag(pinned!));
+					if (credentialed) res.headers.set('vary', 'X-Registry-Authorization');
+				}
+			}
+		} catch (e) {
+			res = errorResponse(e, 'GET /api/inspect');
+		}
+		const n = upstreamCount();
+		res.headers.set('x-upstream-requests', String(n));
+		logRequest('/api/inspect', res.status, n, Date.now() - started);
+		return res;
+	});
+}
+
+async function inspectUncached(req: InspectRequest, opts: RegistrySourceOptions): Promise<Response> {
 	const ref = parseReference(req.ref);
 	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
-	const source = createRegistrySource(ref, { ...opts, signal });
+	// Cached only when anonymous (cache.ts); with credentials this is the plain source.
+	const source = cachedRegistrySource(ref, { ...opts, signal });
 	const options = req.platform === undefined ? {} : { platform: req.platform };
 
 	if (req.raw) {

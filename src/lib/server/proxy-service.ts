@@ -6,7 +6,8 @@ import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest } from '$lib/oci/model';
 import { algorithmOf, computeDigest, parseDigest } from '$lib/oci/digest';
 import { isValidTag, parseReference, repositoryName } from '$lib/oci/reference';
-import { createRegistrySource } from './registry-client';
+import { cachedRegistrySource, digestEtag } from './cache';
+import { counted } from './upstream-count';
 import { bytesHeaders, json, requireParam } from './respond';
 import { getSettings } from './settings';
 import type { UntrustedObject } from '$lib/oci/model';
@@ -31,6 +32,7 @@ async function bytesResponse(obj: UntrustedObject, digest: Digest | null): Promi
 	const immutable = digest !== null && (await digestMatches(obj, digest));
 	const headers = bytesHeaders(obj.contentType, immutable);
 	if (digest !== null && !immutable) headers['cache-control'] = 'no-store';
+	if (immutable && digest !== null) headers.etag = digestEtag(digest);
 	if (obj.dockerContentDigest !== null && /^[\x21-\x7e]{1,200}$/.test(obj.dockerContentDigest)) {
 		headers['docker-content-digest'] = obj.dockerContentDigest;
 	}
@@ -38,7 +40,11 @@ async function bytesResponse(obj: UntrustedObject, digest: Digest | null): Promi
 }
 
 /** `GET /api/registry/manifest?ref=REPO_REF&target=TAG_OR_DIGEST` */
-export async function proxyManifest(url: URL): Promise<Response> {
+export function proxyManifest(url: URL): Promise<Response> {
+	return counted('/api/registry/manifest', () => proxyManifestUncounted(url));
+}
+
+async function proxyManifestUncounted(url: URL): Promise<Response> {
 	const ref = parseReference(requireParam(url, 'ref'));
 	const target = requireParam(url, 'target').trim();
 	let digest: Digest | null = null;
@@ -47,12 +53,16 @@ export async function proxyManifest(url: URL): Promise<Response> {
 	} else if (!isValidTag(target)) {
 		throw new RegscopeError('INVALID_REQUEST', `target "${target.slice(0, 80)}" is neither a valid tag nor a digest`);
 	}
-	const source = createRegistrySource(ref, { signal: deadline() });
+	const source = cachedRegistrySource(ref, { signal: deadline() });
 	return bytesResponse(await source.manifest(target), digest);
 }
 
 /** `GET /api/registry/blob?ref=REPO_REF&digest=D&size=N` */
-export async function proxyBlob(url: URL): Promise<Response> {
+export function proxyBlob(url: URL): Promise<Response> {
+	return counted('/api/registry/blob', () => proxyBlobUncounted(url));
+}
+
+async function proxyBlobUncounted(url: URL): Promise<Response> {
 	const ref = parseReference(requireParam(url, 'ref'));
 	const digest = parseDigest(requireParam(url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
 	const sizeText = requireParam(url, 'size').trim();
@@ -60,14 +70,18 @@ export async function proxyBlob(url: URL): Promise<Response> {
 		throw new RegscopeError('INVALID_REQUEST', 'the query parameter "size" must be a non-negative integer');
 	}
 	const d: Descriptor = { mediaType: 'application/octet-stream', digest, size: Number(sizeText) };
-	const source = createRegistrySource(ref, { signal: deadline() });
+	const source = cachedRegistrySource(ref, { signal: deadline() });
 	return bytesResponse(await source.blob(d), digest);
 }
 
 /** `GET /api/registry/tags?ref=REPO_REF` → `{ name, tags, truncated, warnings }` */
-export async function proxyTags(url: URL): Promise<Response> {
+export function proxyTags(url: URL): Promise<Response> {
+	return counted('/api/registry/tags', () => proxyTagsUncounted(url));
+}
+
+async function proxyTagsUncounted(url: URL): Promise<Response> {
 	const ref = parseReference(requireParam(url, 'ref'));
-	const source = createRegistrySource(ref, { signal: deadline() });
+	const source = cachedRegistrySource(ref, { signal: deadline() });
 	const listing = await source.tags();
 	return json({ name: repositoryName(ref), ...listing });
 }

@@ -14,6 +14,7 @@ import { AuthManager, parseWwwAuthenticate, pickChallenge, type Credentials } fr
 import { getUpstream, header, headerAll, type Upstream, type UpstreamRequest, type UpstreamResponse } from './http';
 import { nextLink } from './link';
 import { hostListed, normalizeHost } from './settings';
+import { countingUpstream } from './upstream-count';
 
 export interface TagListing {
 	tags: string[];
@@ -41,8 +42,40 @@ const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[.
 
 let sharedAuth: AuthManager | undefined;
 
+/**
+ * First contact with a registry origin: while its first request is out (and no challenge is known yet),
+ * concurrent requests to that origin wait for its answer, so they reuse the challenge (and the one token)
+ * it leads to instead of each collecting their own 401. Per AuthManager; entries are dropped once settled.
+ */
+const firstContact = new WeakMap<AuthManager, Map<string, Promise<void>>>();
+const contacted = new WeakMap<AuthManager, Set<string>>();
+
+async function awaitFirstContact(auth: AuthManager, origin: string): Promise<(() => void) | null> {
+	const done = contacted.get(auth) ?? new Set<string>();
+	contacted.set(auth, done);
+	if (done.has(origin) || auth.knownChallenge(origin)) return null;
+	const pending = firstContact.get(auth) ?? new Map<string, Promise<void>>();
+	firstContact.set(auth, pending);
+	const inFlight = pending.get(origin);
+	if (inFlight) {
+		await inFlight;
+		return null;
+	}
+	let release!: () => void;
+	pending.set(origin, new Promise<void>((resolve) => (release = resolve)));
+	let released = false;
+	return () => {
+		if (released) return;
+		released = true;
+		if (done.size >= 1000) done.clear();
+		done.add(origin);
+		pending.delete(origin);
+		release();
+	};
+}
+
 export function getAuthManager(): AuthManager {
-	sharedAuth ??= new AuthManager(getUpstream());
+	sharedAuth ??= new AuthManager(countingUpstream(getUpstream()));
 	return sharedAuth;
 }
 
@@ -78,7 +111,8 @@ function retryAfter(headers: IncomingHttpHeaders): string {
 }
 
 export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions = {}): ServerRegistrySource {
-	const upstream = opts.upstream ?? getUpstream();
+	// Counted per API call (X-Upstream-Requests); see upstream-count.ts.
+	const upstream = countingUpstream(opts.upstream ?? getUpstream());
 	const auth = opts.auth ?? (opts.upstream ? new AuthManager(upstream) : getAuthManager());
 	const settings = upstream.settings;
 	const registry = ref.registry;
@@ -133,6 +167,15 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 
 	/** One request with the challenge flow: send, on 401 answer the challenge and retry once. */
 	async function send(url: URL, o: SendOptions): Promise<UpstreamResponse> {
+		const release = await awaitFirstContact(auth, origin);
+		try {
+			return await sendOnce(url, o, release);
+		} finally {
+			release?.();
+		}
+	}
+
+	async function sendOnce(url: URL, o: SendOptions, release: (() => void) | null): Promise<UpstreamResponse> {
 		let authorization = await authorizationFromCache();
 		const request = (value: string | null) =>
 			upstream.request(url, {
@@ -148,6 +191,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		const known = auth.knownChallenge(origin);
 		if (known && authorization) auth.forget(known, scope);
 		auth.rememberChallenge(origin, challenge);
+		release?.();
 		authorization = await auth.authorization(challenge, scope, ctx);
 		if (!authorization) return res;
 		res = await request(authorization);
