@@ -11,6 +11,10 @@ import { counted } from './upstream-count';
 import { bytesHeaders, json, requireParam } from './respond';
 import { getSettings } from './settings';
 import type { UntrustedObject } from '$lib/oci/model';
+import type { RegistrySourceOptions } from './registry-client';
+
+/** Per-call options the endpoint passes: the user's credentials and the report to fill. */
+export type ProxyOptions = Pick<RegistrySourceOptions, 'credentials' | 'report'>;
 
 function deadline(): AbortSignal {
 	return AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
@@ -40,11 +44,11 @@ async function bytesResponse(obj: UntrustedObject, digest: Digest | null): Promi
 }
 
 /** `GET /api/registry/manifest?ref=REPO_REF&target=TAG_OR_DIGEST` */
-export function proxyManifest(url: URL): Promise<Response> {
-	return counted('/api/registry/manifest', () => proxyManifestUncounted(url));
+export function proxyManifest(url: URL, opts: ProxyOptions = {}): Promise<Response> {
+	return counted('/api/registry/manifest', () => proxyManifestUncounted(url, opts));
 }
 
-async function proxyManifestUncounted(url: URL): Promise<Response> {
+async function proxyManifestUncounted(url: URL, opts: ProxyOptions): Promise<Response> {
 	const ref = parseReference(requireParam(url, 'ref'));
 	const target = requireParam(url, 'target').trim();
 	let digest: Digest | null = null;
@@ -53,16 +57,16 @@ async function proxyManifestUncounted(url: URL): Promise<Response> {
 	} else if (!isValidTag(target)) {
 		throw new RegscopeError('INVALID_REQUEST', `target "${target.slice(0, 80)}" is neither a valid tag nor a digest`);
 	}
-	const source = cachedRegistrySource(ref, { signal: deadline() });
+	const source = cachedRegistrySource(ref, { ...opts, signal: deadline() });
 	return bytesResponse(await source.manifest(target), digest);
 }
 
 /** `GET /api/registry/blob?ref=REPO_REF&digest=D&size=N` */
-export function proxyBlob(url: URL): Promise<Response> {
-	return counted('/api/registry/blob', () => proxyBlobUncounted(url));
+export function proxyBlob(url: URL, opts: ProxyOptions = {}): Promise<Response> {
+	return counted('/api/registry/blob', () => proxyBlobUncounted(url, opts));
 }
 
-async function proxyBlobUncounted(url: URL): Promise<Response> {
+async function proxyBlobUncounted(url: URL, opts: ProxyOptions): Promise<Response> {
 	const ref = parseReference(requireParam(url, 'ref'));
 	const digest = parseDigest(requireParam(url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
 	const sizeText = requireParam(url, 'size').trim();
@@ -70,18 +74,18 @@ async function proxyBlobUncounted(url: URL): Promise<Response> {
 		throw new RegscopeError('INVALID_REQUEST', 'the query parameter "size" must be a non-negative integer');
 	}
 	const d: Descriptor = { mediaType: 'application/octet-stream', digest, size: Number(sizeText) };
-	const source = cachedRegistrySource(ref, { signal: deadline() });
+	const source = cachedRegistrySource(ref, { ...opts, signal: deadline() });
 	return bytesResponse(await source.blob(d), digest);
 }
 
 /** `GET /api/registry/tags?ref=REPO_REF` → `{ name, tags, truncated, warnings }` */
-export function proxyTags(url: URL): Promise<Response> {
-	return counted('/api/registry/tags', () => proxyTagsUncounted(url));
+export function proxyTags(url: URL, opts: ProxyOptions = {}): Promise<Response> {
+	return counted('/api/registry/tags', () => proxyTagsUncounted(url, opts));
 }
 
-async function proxyTagsUncounted(url: URL): Promise<Response> {
+async function proxyTagsUncounted(url: URL, opts: ProxyOptions): Promise<Response> {
 	const ref = parseReference(requireParam(url, 'ref'));
-	const source = cachedRegistrySource(ref, { signal: deadline() });
+	const source = cachedRegistrySource(ref, { ...opts, signal: deadline() });
 	const listing = await source.tags();
 	return json({ name: repositoryName(ref), ...listing });
 }

@@ -10,7 +10,9 @@ import type { Descriptor, Reference, UntrustedObject } from '$lib/oci/model';
 import { MANIFEST_ACCEPT } from '$lib/oci/media-types';
 import { apiHost } from '$lib/oci/reference';
 import { parseTagList } from '$lib/oci/tags';
-import { AuthManager, parseWwwAuthenticate, pickChallenge, type Credentials } from './auth';
+import { LRUCache } from 'lru-cache';
+import { AuthManager, parseWwwAuthenticate, pickChallenge, type CachedToken, type Challenge, type Credentials } from './auth';
+import { isBasic, operatorCredentials } from './credentials';
 import { getUpstream, header, headerAll, type Upstream, type UpstreamRequest, type UpstreamResponse } from './http';
 import { nextLink } from './link';
 import { hostListed, normalizeHost } from './settings';
@@ -33,10 +35,45 @@ export interface RegistrySourceOptions {
 	signal?: AbortSignal;
 	upstream?: Upstream;
 	auth?: AuthManager;
+	/** The user's own credentials for this one call (X-Registry-Authorization). */
 	credentials?: Credentials;
+	/** Filled in while the source works: what the API answer should tell the user (see SourceReport). */
+	report?: SourceReport;
+	/**
+	 * A by-digest manifest lookup (the server cache, anonymous calls only). Where tags are resolved with HEAD
+	 * (Docker Hub and registries that report a pull rate limit), a hit saves the counted GET.
+	 */
+	cachedManifest?: (digest: string) => Promise<UntrustedObject | undefined> | UntrustedObject | undefined;
 }
 
+/** Facts about how an API call was served, for response headers and extra JSON fields. */
+export interface SourceReport {
+	/** Operator credentials (REGSCOPE_AUTH_FILE) answered a challenge for this call. */
+	operatorCredentials?: boolean;
+	/** The last `ratelimit-limit` / `ratelimit-remaining` the registry reported (Docker Hub style). */
+	rateLimit?: RateLimit;
+}
+
+export interface RateLimit {
+	limit?: number;
+	remaining?: number;
+	/** Window in seconds (`;w=21600`). */
+	windowSeconds?: number;
+}
+
+/** Parses Docker Hub's `ratelimit-remaining: 76;w=21600` into its number and window. */
+export function parseRateLimitHeader(v: string | null): { value: number; window?: number } | null {
+	if (!v) return null;
+	const m = /^\s*(\d{1,9})\s*(?:;\s*w\s*=\s*(\d{1,9}))?/.exec(v);
+	if (!m) return null;
+	return { value: Number(m[1]), ...(m[2] ? { window: Number(m[2]) } : {}) };
+}
+
+/** Registry origins that reported a pull rate limit: tags are resolved with HEAD there (HEAD is not counted). */
+const countsPulls = new LRUCache<string, true>({ max: 1000 });
+const DOCKER_HUB_API = 'registry-1.docker.io';
 const TAG = /^[\w][\w.-]{0,127}$/;
+const STRICT_DIGEST = /^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
@@ -137,7 +174,73 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 	}
 	const origin = base.origin;
 	const scope = `repository:${repo}:pull`;
-	const ctx = { registry, registryOrigin: origin, signal: opts.signal, credentials: opts.credentials };
+	// Operator credentials only when the user sent none; never mixed with a user's.
+	const operator = opts.credentials ? undefined : operatorCredentials(settings.authFile, registry);
+	const ctx = {
+		registry,
+		registryOrigin: origin,
+		signal: opts.signal,
+		credentials: opts.credentials ?? operator,
+		shareCredentialTokens: operator !== undefined,
+		memo: new Map<string, CachedToken>()
+	};
+	const report = opts.report;
+
+	/** Notes what the report needs from a registry answer (rate limit headers). */
+	function observe(res: UpstreamResponse): UpstreamResponse {
+		const limit = parseRateLimitHeader(header(res.headers, 'ratelimit-limit'));
+		const remaining = parseRateLimitHeader(header(res.headers, 'ratelimit-remaining'));
+		if ((limit || remaining) && res.url.origin === origin) {
+			countsPulls.set(origin, true);
+			if (report) {
+				report.rateLimit = {
+					...(limit ? { limit: limit.value } : {}),
+					...(remaining ? { remaining: remaining.value } : {}),
+					...((remaining?.window ?? limit?.window) !== undefined
+						? { windowSeconds: (remaining?.window ?? limit?.window)! }
+						: {})
+				};
+			}
+		}
+		return res;
+	}
+
+	/** Answers a challenge with this call's credentials, noting when operator credentials were used. */
+	async function answer(c: Challenge): Promise<string | null> {
+		const value = await auth.authorization(c, scope, ctx);
+		if (value && operator && report) report.operatorCredentials = true;
+		return value;
+	}
+
+	/**
+	 * A redirect target that is itself a registry (registry.k8s.io → another registry) answered 401 with its
+	 * own challenge: run that challenge anonymously for that host and scope, never with this registry's
+	 * token or the user's credentials (security.md C3), then ask the target again.
+	 */
+	async function foreignChallenge(res: UpstreamResponse, o: SendOptions): Promise<UpstreamResponse> {
+		const c = pickChallenge(parseWwwAuthenticate(headerAll(res.headers, 'www-authenticate')));
+		if (!c || c.scheme !== 'bearer' || !c.params.realm) return res;
+		const target = res.url;
+		const fromPath = /^\/v2\/(.+?)\/(?:manifests|blobs|tags)\//.exec(target.pathname)?.[1];
+		const asked = /^repository:([^:\s]+):pull$/.exec(c.params.scope ?? '')?.[1];
+		const name = asked && REPOSITORY.test(asked) ? asked : fromPath && REPOSITORY.test(fromPath) ? fromPath : null;
+		if (!name) return res;
+		const value = await auth.authorization(c, `repository:${name}:pull`, {
+			registry: `${registry} (redirected to ${target.host})`,
+			registryOrigin: target.origin,
+			signal: opts.signal
+		});
+		if (!value) return res;
+		return observe(
+			await upstream.request(target, {
+				...o,
+				template: `${o.template} (redirect target)`,
+				registry,
+				signal: opts.signal,
+				authorization: { origin: target.origin, value }
+			})
+		);
+	}
 
 	function build(path: string): URL {
 		const url = new URL(path, base);
@@ -156,7 +259,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		const known = auth.knownChallenge(origin);
 		if (!known) return null;
 		try {
-			return await auth.authorization(known, scope, ctx);
+			return await answer(known);
 		} catch (e) {
 			if (e instanceof RegscopeError && e.code === 'UPSTREAM_TIMEOUT') throw e;
 			return null;
@@ -184,18 +287,23 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 				signal: opts.signal,
 				authorization: value ? { origin, value } : undefined
 			});
-		let res = await request(authorization);
-		if (res.status !== 401 || res.url.origin !== origin) return res;
+		let res = observe(await request(authorization));
+		if (res.status !== 401) return res;
+		if (res.url.origin !== origin) return foreignChallenge(res, o);
 		const challenge = pickChallenge(parseWwwAuthenticate(headerAll(res.headers, 'www-authenticate')));
 		if (!challenge) return res;
 		const known = auth.knownChallenge(origin);
-		if (known && authorization) auth.forget(known, scope);
+		if (known && authorization) {
+			auth.forgetFor(known, scope, ctx.shareCredentialTokens ? ctx.credentials : undefined);
+			ctx.memo.clear();
+		}
 		auth.rememberChallenge(origin, challenge);
 		release?.();
-		authorization = await auth.authorization(challenge, scope, ctx);
+		authorization = await answer(challenge);
 		if (!authorization) return res;
-		res = await request(authorization);
-		return res;
+		res = observe(await request(authorization));
+		if (res.status !== 401 || res.url.origin === origin) return res;
+		return foreignChallenge(res, o);
 	}
 
 	function fail(res: UpstreamResponse, what: 'manifest' | 'blob' | 'tags', target: string): RegscopeError {
@@ -204,6 +312,14 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		const status = res.status;
 		const subject =
 			what === 'tags' ? repo : what === 'blob' ? `${repo}@${target}` : target.includes(':') && DIGEST.test(target) ? `${repo}@${target}` : `${repo}:${target}`;
+		if ((status === 401 || status === 403) && opts.credentials) {
+			const who = isBasic(opts.credentials) ? `for user "${untrustedText(opts.credentials.username, 64)}"` : '(a token)';
+			return new RegscopeError(
+				'UNAUTHORIZED',
+				`registry ${registry} did not accept the credentials given ${who} for ${repo} (HTTP ${status}${said ? `: ${said}` : ''}): check the username and password or token`,
+				{ status }
+			);
+		}
 		if (status === 401 || status === 403) {
 			return new RegscopeError(
 				'UNAUTHORIZED',
@@ -225,7 +341,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		const label = what === 'tags' ? `the tag list of ${repo}` : `${what} ${subject}`;
 		return new RegscopeError(
 			'UPSTREAM_ERROR',
-			`registry ${registry} answered HTTP ${status} for ${label}${said ? `: ${said}` : ''}`,
+			`registry ${registry} answered HTTP ${status} for ${label}${said ? `: ${said}` : ''}${status === 503 ? retryAfter(res.headers) : ''}`,
 			{ status }
 		);
 	}
@@ -244,6 +360,34 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 				throw new RegscopeError('INVALID_REFERENCE', `"${untrustedText(target, 80)}" is neither a tag nor a digest`);
 			}
 			const url = build(`/v2/${repo}/manifests/${target}`);
+			if (!DIGEST.test(target) && (base.hostname === DOCKER_HUB_API || countsPulls.has(origin))) {
+				// HEAD is not a counted pull: resolve the tag, then use the by-digest copy if one is at hand.
+				const head = await send(url, {
+					method: 'HEAD',
+					accept: MANIFEST_ACCEPT,
+					maxBytes: settings.limits.manifestBytes,
+					tooLarge: 'MANIFEST_TOO_LARGE',
+					what: `manifest ${repo}:${target}`,
+					template: '/v2/<name>/manifests/<ref> (HEAD)'
+				});
+				if (head.status === 404 || head.status === 429 || head.status === 401 || head.status === 403) {
+					throw fail(head, 'manifest', target);
+				}
+				const resolved = head.status === 200 ? header(head.headers, 'docker-content-digest')?.trim() : undefined;
+				if (resolved && STRICT_DIGEST.test(resolved)) {
+					const hit = await opts.cachedManifest?.(resolved);
+					if (hit) return hit;
+					const byDigest = await send(build(`/v2/${repo}/manifests/${resolved}`), {
+						accept: MANIFEST_ACCEPT,
+						maxBytes: settings.limits.manifestBytes,
+						tooLarge: 'MANIFEST_TOO_LARGE',
+						what: `manifest ${repo}:${target} (${resolved})`,
+						template: '/v2/<name>/manifests/<ref>'
+					});
+					if (byDigest.status !== 200) throw fail(byDigest, 'manifest', resolved);
+					return untrusted(byDigest);
+				}
+			}
 			const res = await send(url, {
 				accept: MANIFEST_ACCEPT,
 				maxBytes: settings.limits.manifestBytes,

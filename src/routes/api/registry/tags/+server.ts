@@ -1,10 +1,16 @@
 import type { RequestHandler } from './$types';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
 import { proxyTags } from '$lib/server/proxy-service';
-import { errorResponse } from '$lib/server/respond';
+import type { SourceReport } from '$lib/server/registry-client';
+import { errorResponse, withCallReport } from '$lib/server/respond';
 
-export const GET: RequestHandler = async ({ url }) => {
+// The custom-header and cross-site checks for every proxy endpoint are in hooks.server.ts.
+export const GET: RequestHandler = async ({ url, request }) => {
 	try {
-		return await proxyTags(url);
+		const credentials = parseCredentialsHeader(request.headers.get(CREDENTIALS_HEADER)) ?? undefined;
+		const report: SourceReport = {};
+		const res = await proxyTags(url, { credentials, report });
+		return await withCallReport(res, report, credentials !== undefined);
 	} catch (e) {
 		return errorResponse(e, 'GET /api/registry/tags');
 	}

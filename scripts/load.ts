@@ -1,0 +1,173 @@
+/**
+ * `npm run load [-- --seconds 15 --concurrency 48 --build]`: a bounded load test on loopback only.
+ *
+ * Starts Debian's registry with the fixtures, the misbehaving registry and the built app (built first when
+ * build/index.js is missing or --build is given), then runs many concurrent inspections of the fixtures with
+ * misbehaving cases mixed in (bad digests, oversized and never-answering manifests, 429s, HTML, redirect
+ * loops, blocked redirects) for a fixed time. Prints requests/s, answers by status and error code, latency
+ * percentiles and the app's RSS before and after; fails if the app stopped answering or RSS grew too much.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { seedFixtures } from '../tests/fixtures/fixtures';
+import { buildApp, REPO_ROOT } from '../tests/support/app';
+import { startBadRegistry } from '../tests/support/bad-registry';
+import { freePort } from '../tests/support/ports';
+import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { startRegistry } from '../tests/support/registry';
+
+function arg(name: string, fallback: number): number {
+	const i = process.argv.indexOf(`--${name}`);
+	const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+	return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+const SECONDS = arg('seconds', 15);
+const CONCURRENCY = arg('concurrency', 48);
+const RSS_GROWTH_LIMIT_MB = arg('rss-growth-mb', 256);
+
+function rssMb(pid: number): number {
+	const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+function percentile(sorted: number[], p: number): number {
+	if (sorted.length === 0) return 0;
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+	const t0 = Date.now();
+	const log = (m: string) => console.log(`[load ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+	if (process.argv.includes('--build') || !existsSync(path.join(REPO_ROOT, 'build', 'index.js'))) {
+		log('building the app (npx vite build)…');
+		await buildApp();
+	}
+	const registry = await startRegistry({ schema1: true });
+	const bad = await startBadRegistry();
+	let app: ReturnType<typeof spawnService> | undefined;
+	try {
+		const fixtures = await seedFixtures(registry.url);
+		log(`registry ${registry.host} seeded, bad registry ${bad.host}`);
+		const port = await freePort();
+		const appUrl = `http://127.0.0.1:${port}`;
+		app = spawnService(process.execPath, [path.join(REPO_ROOT, 'build', 'index.js')], {
+			cwd: REPO_ROOT,
+			env: {
+				...process.env,
+				NODE_ENV: 'production',
+				ORIGIN: appUrl,
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
+				REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
+				REGSCOPE_REQUEST_TIMEOUT_MS: '2000',
+				REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
+				REGSCOPE_LOG_UPSTREAM: '0'
+			}
+		});
+		await waitForHttp200(`${appUrl}/`, app, 'regscope app', 30_000);
+		const pid = app.child.pid!;
+
+		const good = Object.values(fixtures).map((f) => `/api/inspect?ref=${encodeURIComponent(f.ref)}`);
+		const misbehaving = [
+			'bad/digest@' + bad.image.manifestDigest,
+			'bad/config:v1',
+			'bad/big:v1',
+			'slow/img:v1',
+			'rate/long:v1',
+			'html/img:v1',
+			'json/invalid:v1',
+			'redir/loop:v1',
+			'redir/private:v1',
+			'good/img:v1'
+		].map((r) => `/api/inspect?ref=${encodeURIComponent(`${bad.host}/${r}`)}`);
+		const proxied = Object.values(fixtures)
+			.filter((f) => 'digest' in f)
+			.map((f) => {
+				const at = f.ref.lastIndexOf(':');
+				return `/api/registry/manifest?${new URLSearchParams({ ref: f.ref.slice(0, at), target: f.ref.slice(at + 1) })}`;
+			});
+		const paths = [...good, ...good, ...proxied, ...misbehaving];
+
+		// Warm up once (fills caches the way a running server would have them).
+		for (const p of good) await fetch(`${appUrl}${p}`).then((r) => r.arrayBuffer());
+		const rssBefore = rssMb(pid);
+		log(`app pid ${pid}, RSS ${rssBefore} MB; ${CONCURRENCY} concurrent clients for ${SECONDS} s over ${paths.length} paths`);
+
+		const counts = new Map<string, number>();
+		const latencies: number[] = [];
+		let total = 0;
+		let networkErrors = 0;
+		const end = Date.now() + SECONDS * 1000;
+		let next = 0;
+		async function worker(): Promise<void> {
+			while (Date.now() < end) {
+				const p = paths[next++ % paths.length]!;
+				const started = Date.now();
+				try {
+					const res = await fetch(`${appUrl}${p}`, {
+						headers: p.startsWith('/api/registry/') ? { 'X-Registry-Proxy': '1' } : {},
+						signal: AbortSignal.timeout(30_000)
+					});
+					const body = await res.arrayBuffer();
+					let key = String(res.status);
+					if (res.status >= 400) {
+						try {
+							key += ` ${(JSON.parse(new TextDecoder().decode(body)) as { error?: { code?: string } }).error?.code ?? '?'}`;
+						} catch {
+							key += ' (not JSON)';
+						}
+					}
+					counts.set(key, (counts.get(key) ?? 0) + 1);
+				} catch {
+					networkErrors++;
+				}
+				latencies.push(Date.now() - started);
+				total++;
+			}
+		}
+		const started = Date.now();
+		const sampler = setInterval(() => log(`${total} requests so far, RSS ${rssMb(pid)} MB`), 5000);
+		await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+		clearInterval(sampler);
+		const elapsed = (Date.now() - started) / 1000;
+
+		// The server must still answer a normal request after the storm.
+		const after = await fetch(`${appUrl}${good[0]}`);
+		await after.arrayBuffer();
+		await new Promise((r) => setTimeout(r, 500));
+		const rssAfter = rssMb(pid);
+		latencies.sort((a, b) => a - b);
+
+		console.log('');
+		console.log(`requests:      ${total} in ${elapsed.toFixed(1)} s = ${(total / elapsed).toFixed(1)} requests/s`);
+		console.log(`latency ms:    p50 ${percentile(latencies, 50)}  p95 ${percentile(latencies, 95)}  max ${latencies.at(-1) ?? 0}`);
+		console.log('answers by status / error code:');
+		for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(28)} ${n}`);
+		console.log(`  ${'network errors'.padEnd(28)} ${networkErrors}`);
+		console.log(`RSS:           ${rssBefore} MB before, ${rssAfter} MB after (limit +${RSS_GROWTH_LIMIT_MB} MB)`);
+		console.log(`after the run: GET ${good[0]!.slice(0, 60)}… → HTTP ${after.status}`);
+
+		const problems: string[] = [];
+		if (after.status !== 200) problems.push('the app did not answer a good request after the run');
+		if (networkErrors > 0) problems.push(`${networkErrors} requests got no HTTP answer`);
+		if ([...counts.keys()].some((k) => k.startsWith('500'))) problems.push('some answers were 500 INTERNAL_ERROR');
+		if (rssAfter - rssBefore > RSS_GROWTH_LIMIT_MB) problems.push(`RSS grew by ${rssAfter - rssBefore} MB`);
+		if (problems.length > 0) {
+			console.error(`\nFAILED: ${problems.join('; ')}`);
+			process.exitCode = 1;
+		} else {
+			console.log('\nOK: the server kept answering and memory stayed bounded');
+		}
+	} finally {
+		await app?.kill();
+		await bad.close();
+		await registry.stop();
+	}
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
