@@ -52,7 +52,7 @@ const wouldConnect: string[] = [];
 /** The inner connector: real for 127.0.0.1 (our own test server), a recorder for everything else. */
 function recordingBuild(opts: buildConnector.BuildOptions): buildConnector.connector {
 	const real = buildConnector(opts);
-	const lookup = opts.lookup as unknown as (
+	const lookup = (opts as { lookup?: unknown }).lookup as (
 		h: string,
 		o: { all: boolean },
 		cb: (e: Error | null, a: { address: string }[] | string) => void
