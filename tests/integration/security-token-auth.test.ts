@@ -3,6 +3,9 @@
  * anonymous pull tokens for `public/…`, Basic-authenticated ones for `private/…`. Inspected through the
  * API with and without X-Registry-Authorization; credentials never leak into logs, messages or caches.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildDockerV2, buildSmallImage } from '../fixtures/fixtures';
 import type { BuiltImage } from '../fixtures/image';
@@ -127,5 +130,47 @@ describe('token-auth registry', () => {
 			expect(log).not.toContain(secret);
 		}
 		expect(log).not.toMatch(/[?&](scope|service)=/);
+	});
+});
+
+describe('operator credentials (REGSCOPE_AUTH_FILE)', () => {
+	let op: RunningApp | undefined;
+	let dir = '';
+	beforeAll(async () => {
+		dir = await mkdtemp(path.join(tmpdir(), 'regscope-authfile-'));
+		const file = path.join(dir, 'config.json');
+		await writeFile(file, JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${ALICE}:${ALICE_PW}`).toString('base64') } } }));
+		op = await startApp({
+			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_AUTH_FILE: file
+		});
+	});
+	afterAll(async () => {
+		await op?.stop();
+		await rm(dir, { recursive: true, force: true });
+	});
+
+	test('used when the user sends none, and the answer says so', async () => {
+		const res = await fetch(`${op!.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`);
+		const body = (await res.json()) as Record<string, unknown>;
+		expect(res.status, JSON.stringify(body)).toBe(200);
+		expect(body.OperatorCredentials).toBe(true);
+		expect(res.headers.get('x-regscope-operator-credentials')).toBe('1');
+		expect(res.headers.get('cache-control')).toBe('private, no-store');
+	});
+
+	test('never mixed with the user credentials: a wrong password is not rescued by them', async () => {
+		const res = await fetch(`${op!.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`, {
+			headers: { 'X-Registry-Authorization': basic(ALICE, 'nope-wrong') }
+		});
+		expect(res.status).toBe(401);
+		expect(res.headers.get('x-regscope-operator-credentials')).toBeNull();
+	});
+
+	test('not used for other registries (exact host:port match)', async () => {
+		const res = await fetch(`${app.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`);
+		expect(res.status).toBe(401);
+		expect(op!.output()).not.toContain(ALICE_PW);
 	});
 });
