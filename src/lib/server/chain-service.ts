@@ -20,7 +20,7 @@ import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 import { formatReference, parseReference } from '$lib/oci/reference';
 import { parsePlatform } from '$lib/oci/platform';
 import type { RegistrySourceOptions } from './registry-client';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified, type RegistryCache } from './cache';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isCredentialed, notModified, repositoryKey, type RegistryCache } from './cache';
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
 import { logRequest, upstreamCount, withUpstreamCount } from './upstream-count';
@@ -135,8 +135,23 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 	if (!credentialed && pinned && etagMatches(opts.ifNoneMatch ?? null, digestEtag(pinned))) {
 		return notModified(digestEtag(pinned));
 	}
+	// By digest and anonymous, the whole answer is a pure function of (repository, digest, platform): once
+	// built from verified objects it is kept, in the same byte-bounded LRU, so a repeat skips the walk.
+	const cache = opts.cache ?? getCache();
+	const memoKey = !credentialed && pinned ? `${repositoryKey(parseReference(req.ref))}/chain/${pinned}?${req.platform ?? ''}` : null;
+	const memo = memoKey ? cache.getObject(memoKey) : undefined;
+	if (memo && memoKey) {
+		cache.hits++;
+		return new Response(memo.bytes as Uint8Array<ArrayBuffer>, {
+			status: 200,
+			headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': cacheControl({ credentialed, immutable: true }), etag: digestEtag(pinned!) }
+		});
+	}
 	const { answer, topDigest } = await fetchChain(req, opts);
 	const etag = digestEtag(topDigest);
+	if (memoKey && topDigest === pinned) {
+		cache.putVerified(memoKey, { bytes: new TextEncoder().encode(JSON.stringify(answer)), contentType: null, dockerContentDigest: null });
+	}
 	const headers: Record<string, string> = {
 		'content-type': 'application/json; charset=utf-8',
 		'cache-control': cacheControl({ credentialed, immutable: pinned !== undefined && pinned !== null })

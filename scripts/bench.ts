@@ -1,0 +1,432 @@
+/**
+ * `npm run bench`: regscope against `skopeo inspect` on the same references, loopback only.
+ *
+ * Starts Debian's registry with the fixtures (tests/support helpers), a latency-injecting TCP proxy in
+ * front of it (scripts/latency-proxy.ts, 25 ms each way by default), and the built app pointed at the
+ * proxy. Then measures, medians of several runs:
+ *
+ * - API rows: cold by tag (single platform, multi-platform), cold by digest, warm by digest. regscope is
+ *   one whole HTTP client request to `/api/inspect` on a fresh connection (like `curl`); cold means a
+ *   freshly started, warmed-up app (see startBenchApp) with an empty cache, no pooled connection and no
+ *   known challenge for the proxied registry. skopeo is the whole
+ *   `skopeo inspect --tls-verify=false docker://…` command through the same proxy. Upstream requests:
+ *   regscope's `X-Upstream-Requests` (cross-checked with the proxy's count), skopeo's counted by the proxy.
+ * - Browser rows: navigation → `verified` on a digest permalink in Chromium, cold and warm server cache
+ *   (a fresh browser context each time), and the gzip bytes of the JS the page loaded.
+ * - Load row: the warm digest permalink's API (`/api/chain?ref=…@digest`) under a bounded concurrent
+ *   keep-alive client loop (node:http) for N seconds: requests/s, p50/p99, server RSS.
+ *
+ * Options: --delay=MS (one way, default 25), --runs=N (default 5), --load-seconds=S (default 10),
+ * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import http from 'node:http';
+import { seedFixtures } from '../tests/fixtures/fixtures';
+import { buildApp, REPO_ROOT } from '../tests/support/app';
+import { freePort } from '../tests/support/ports';
+import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { startRegistry } from '../tests/support/registry';
+import { runSkopeo, skopeoInspectArgs } from '../tests/support/skopeo';
+import { ensureTool } from '../tests/support/tools';
+import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
+
+const args = new Map(
+	process.argv.slice(2).map((a) => {
+		const [k, v] = a.replace(/^--/, '').split('=');
+		return [k!, v ?? 'true'] as const;
+	})
+);
+const DELAY = Number(args.get('delay') ?? 25);
+const RUNS = Number(args.get('runs') ?? 5);
+const LOAD_SECONDS = Number(args.get('load-seconds') ?? 10);
+const CONCURRENCY = Number(args.get('concurrency') ?? 10);
+const log = (s: string) => console.error(`[bench] ${s}`);
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/**
+ * The bench runs its own copy of build/ (under node_modules/.cache, so the app's packages still resolve),
+ * so a concurrent `vite build` in the working tree cannot pull files from under it.
+ */
+const BUILD_COPY = path.join(REPO_ROOT, 'node_modules', '.cache', 'regscope-bench', 'build');
+
+function copyBuild(): void {
+	rmSync(BUILD_COPY, { recursive: true, force: true });
+	cpSync(path.join(REPO_ROOT, 'build'), BUILD_COPY, { recursive: true });
+	if (!existsSync(path.join(BUILD_COPY, 'index.js'))) throw new Error('build/ was incomplete while copying it; run again');
+}
+
+interface App {
+	url: string;
+	pid: number;
+	stop(): Promise<void>;
+}
+
+/** Set in main: an inspection straight at the registry (not through the proxy: another origin). */
+let warmUpUrl = '';
+
+/**
+ * A fresh app process whose JIT, hash-wasm and route modules are warm (one inspection straight at the
+ * registry's own port, another origin than the proxy's) but whose cache, connection pool and challenge
+ * memory for the proxied registry are empty: a long-running server meeting an image for the first time.
+ */
+async function startBenchApp(): Promise<App> {
+	const port = await freePort();
+	const url = `http://127.0.0.1:${port}`;
+	const service = spawnService(process.execPath, [path.join(BUILD_COPY, 'index.js')], {
+		cwd: REPO_ROOT,
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			ORIGIN: url,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_LOG_UPSTREAM: '0'
+		}
+	});
+	await waitForHttp200(`${url}/`, service, 'regscope app', 30_000);
+	if (warmUpUrl) {
+		await get(`${url}/api/inspect?${new URLSearchParams({ ref: warmUpUrl })}`, false);
+		await get(`${url}/api/chain?${new URLSearchParams({ ref: warmUpUrl })}`, false);
+	}
+	return { url, pid: service.child.pid!, stop: () => service.kill() };
+}
+
+/** One whole client request on a fresh connection, like curl: ms, upstream count, status. */
+/**
+ * node:http, not undici: importing undici 7 next to Node 20's built-in fetch (used by the fixture seeder
+ * and the test-bed helpers) breaks the latter.
+ */
+function get(url: string, agent: http.Agent | false): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+	return new Promise((resolve, reject) => {
+		const req = http.get(url, { agent }, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+			res.on('error', reject);
+		});
+		req.on('error', reject);
+	});
+}
+
+async function clientRequest(url: string): Promise<{ ms: number; upstream: number; status: number; bytes: number }> {
+	const t0 = performance.now();
+	const res = await get(url, false);
+	const ms = performance.now() - t0;
+	const upstream = Number(res.headers['x-upstream-requests'] ?? NaN);
+	if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`);
+	return { ms, upstream, status: res.status, bytes: res.body.length };
+}
+
+async function skopeoRun(proxy: LatencyProxy, ref: string): Promise<{ ms: number; upstream: number }> {
+	proxy.reset();
+	const t0 = performance.now();
+	await runSkopeo(skopeoInspectArgs(ref));
+	const ms = performance.now() - t0;
+	return { ms, upstream: proxy.requests().length };
+}
+
+interface ApiRow {
+	name: string;
+	ref: string;
+	regscopeMs: number;
+	skopeoMs: number;
+	ratio: number;
+	regscopeUpstream: number;
+	proxySawRegscope: number;
+	skopeoUpstream: number;
+	skopeoRequests: string[];
+}
+
+async function apiRow(name: string, ref: string, proxy: LatencyProxy, warm: boolean): Promise<ApiRow> {
+	const ours: { ms: number; upstream: number }[] = [];
+	const proxied: number[] = [];
+	let app = warm ? await startBenchApp() : null;
+	const apiUrl = (a: App) => `${a.url}/api/inspect?${new URLSearchParams({ ref })}`;
+	if (app) await clientRequest(apiUrl(app)); // warm the server cache
+	for (let i = 0; i < RUNS + 1; i++) {
+		if (!warm) app = await startBenchApp();
+		proxy.reset();
+		const r = await clientRequest(apiUrl(app!));
+		if (i > 0) {
+			ours.push(r);
+			proxied.push(proxy.requests().length);
+		}
+		if (!warm) await app!.stop();
+	}
+	if (warm) await app!.stop();
+	const theirs: { ms: number; upstream: number }[] = [];
+	let skopeoRequests: string[] = [];
+	await skopeoRun(proxy, ref); // warm-up (binary in page cache)
+	for (let i = 0; i < RUNS; i++) {
+		theirs.push(await skopeoRun(proxy, ref));
+		skopeoRequests = proxy.requests();
+	}
+	const regscopeMs = median(ours.map((r) => r.ms));
+	const skopeoMs = median(theirs.map((r) => r.ms));
+	return {
+		name,
+		ref,
+		regscopeMs,
+		skopeoMs,
+		ratio: skopeoMs / regscopeMs,
+		regscopeUpstream: median(ours.map((r) => r.upstream)),
+		proxySawRegscope: median(proxied),
+		skopeoUpstream: median(theirs.map((r) => r.upstream)),
+		skopeoRequests
+	};
+}
+
+interface BrowserRow {
+	coldMs: number;
+	warmMs: number;
+	jsFiles: number;
+	jsRawBytes: number;
+	jsGzipBytes: number;
+}
+
+async function browserRows(permalinkRef: string): Promise<BrowserRow> {
+	const { chromium } = await import('playwright-core');
+	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
+	const browser = await chromium.launch({
+		executablePath,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+	const cold: number[] = [];
+	const warm: number[] = [];
+	let js = { files: 0, raw: 0, gz: 0 };
+	const visit = async (app: App, collect: boolean) => {
+		const ctx = await browser.newContext();
+		const page = await ctx.newPage();
+		const scripts: Promise<Buffer | null>[] = [];
+		if (collect) {
+			page.on('response', (r) => {
+				if (r.request().resourceType() === 'script') scripts.push(r.body().catch(() => null));
+			});
+		}
+		const t0 = performance.now();
+		await page.goto(`${app.url}/r/${permalinkRef}`);
+		try {
+			await page.locator('[data-testid="verify-status"]', { hasText: 'verified' }).waitFor({ timeout: 30_000 });
+		} catch (e) {
+			const text = (await page.locator('main').textContent().catch(() => ''))?.slice(0, 600);
+			throw new Error(`the permalink did not reach "verified": ${text}`, { cause: e });
+		}
+		const ms = performance.now() - t0;
+		if (collect) {
+			const bodies = (await Promise.all(scripts)).filter((b): b is Buffer => b !== null);
+			js = {
+				files: bodies.length,
+				raw: bodies.reduce((n, b) => n + b.length, 0),
+				gz: bodies.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0)
+			};
+		}
+		await ctx.close();
+		return ms;
+	};
+	for (let i = 0; i < RUNS + 1; i++) {
+		const app = await startBenchApp();
+		const c = await visit(app, i === 0);
+		const w = await visit(app, false);
+		if (i > 0) {
+			cold.push(c);
+			warm.push(w);
+		}
+		await app.stop();
+	}
+	await browser.close();
+	return { coldMs: median(cold), warmMs: median(warm), jsFiles: js.files, jsRawBytes: js.raw, jsGzipBytes: js.gz };
+}
+
+interface LoadRow {
+	path: string;
+	seconds: number;
+	concurrency: number;
+	requests: number;
+	errors: number;
+	rps: number;
+	p50: number;
+	p99: number;
+	rssMiB: number;
+	peakRssMiB: number;
+	upstreamDuringLoad: number;
+}
+
+function rss(pid: number): { rss: number; peak: number } {
+	const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
+	return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+async function loadRow(ref: string, proxy: LatencyProxy): Promise<LoadRow> {
+	const app = await startBenchApp();
+	const pathQ = `/api/chain?${new URLSearchParams({ ref })}`;
+	await clientRequest(`${app.url}${pathQ}`);
+	const pool = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+	const target = `${app.url}${pathQ}`;
+	// short warm-up of the JIT and the pool
+	const warmUntil = Date.now() + 1000;
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (Date.now() < warmUntil) await get(target, pool);
+		})
+	);
+	proxy.reset();
+	const latencies: number[] = [];
+	let errors = 0;
+	const started = performance.now();
+	const until = started + LOAD_SECONDS * 1000;
+	await Promise.all(
+		Array.from({ length: CONCURRENCY }, async () => {
+			while (performance.now() < until) {
+				const t0 = performance.now();
+				try {
+					const res = await get(target, pool);
+					if (res.status !== 200) errors++;
+				} catch {
+					errors++;
+				}
+				latencies.push(performance.now() - t0);
+			}
+		})
+	);
+	const elapsed = (performance.now() - started) / 1000;
+	const mem = rss(app.pid);
+	pool.destroy();
+	await app.stop();
+	const sorted = latencies.sort((a, b) => a - b);
+	return {
+		path: '/api/chain?ref=…@digest',
+		seconds: elapsed,
+		concurrency: CONCURRENCY,
+		requests: latencies.length,
+		errors,
+		rps: latencies.length / elapsed,
+		p50: pct(sorted, 50),
+		p99: pct(sorted, 99),
+		rssMiB: mem.rss,
+		peakRssMiB: mem.peak,
+		upstreamDuringLoad: proxy.requests().length
+	};
+}
+
+function machine(): string {
+	const free = (() => {
+		try {
+			return execFileSync('free', ['-h'], { encoding: 'utf8' }).split('\n')[1]?.trim().replace(/\s+/g, ' ') ?? '';
+		} catch {
+			return '';
+		}
+	})();
+	const skopeo = (() => {
+		try {
+			return execFileSync('skopeo', ['--version'], { encoding: 'utf8' }).trim();
+		} catch {
+			return 'skopeo ?';
+		}
+	})();
+	return `nproc ${os.cpus().length} (${os.cpus()[0]?.model ?? '?'}), free -h: ${free}, node ${process.version}, ${skopeo}`;
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const f0 = (n: number) => n.toFixed(0);
+
+async function main(): Promise<void> {
+	const cleanup: (() => Promise<void>)[] = [];
+	const onSignal = () => {
+		void Promise.all(cleanup.map((c) => c().catch(() => undefined))).then(() => process.exit(130));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
+	try {
+		if (args.get('build') !== 'false' && !args.has('no-build')) {
+			log('building the app (npx vite build)…');
+			await buildApp();
+		} else if (!existsSync(path.join(REPO_ROOT, 'build', 'index.js'))) {
+			throw new Error('build/index.js is missing: run without --no-build');
+		}
+		copyBuild();
+		const registry = await startRegistry({ schema1: true });
+		cleanup.push(() => registry.stop());
+		log(`registry ${registry.host}; seeding fixtures…`);
+		const fixtures = await seedFixtures(registry.url);
+		const proxy = await startLatencyProxy({ targetHost: '127.0.0.1', targetPort: Number(registry.host.split(':')[1]), delayMs: DELAY });
+		cleanup.push(() => proxy.close());
+		log(`latency proxy ${proxy.host} → ${registry.host}, ${DELAY} ms each way`);
+		const via = (ref: string) => ref.replace(registry.host, proxy.host);
+		warmUpUrl = fixtures['minimal-config'].ref;
+		const single = fixtures['docker-v2'];
+		const multi = fixtures['oci-index'];
+		const byDigest = `${via(multi.ref).replace(/:[^:/]+$/, '')}@${multi.digest}`;
+
+		const rows: ApiRow[] = [];
+		log('cold by tag, single platform…');
+		rows.push(await apiRow('cold by tag, single platform', via(single.ref), proxy, false));
+		log('cold by tag, multi-platform…');
+		rows.push(await apiRow('cold by tag, multi-platform (index)', via(multi.ref), proxy, false));
+		log('cold by digest…');
+		rows.push(await apiRow('cold by digest (index)', byDigest, proxy, false));
+		log('warm by digest…');
+		rows.push(await apiRow('warm by digest (index)', byDigest, proxy, true));
+
+		let browser: BrowserRow | null = null;
+		if (!args.has('no-browser')) {
+			log('browser: permalink → verified…');
+			browser = await browserRows(byDigest);
+		}
+		let load: LoadRow | null = null;
+		if (!args.has('no-load')) {
+			log(`load: ${LOAD_SECONDS} s at concurrency ${CONCURRENCY}…`);
+			load = await loadRow(byDigest, proxy);
+		}
+
+		const out: string[] = [];
+		out.push(`machine: ${machine()}`);
+		out.push(`latency: ${DELAY} ms each way (round trip ${2 * DELAY} ms, +1 round trip per new connection); medians of ${RUNS} runs`);
+		out.push('');
+		out.push('| Inspection | regscope /api/inspect | skopeo inspect | skopeo ÷ regscope | upstream requests regscope | upstream requests skopeo |');
+		out.push('|---|---:|---:|---:|---:|---:|');
+		for (const r of rows) {
+			out.push(`| ${r.name} | ${f0(r.regscopeMs)} ms | ${f0(r.skopeoMs)} ms | ${r.ratio.toFixed(2)}× | ${r.regscopeUpstream} | ${r.skopeoUpstream} |`);
+		}
+		if (browser) {
+			out.push('');
+			out.push('| Browser (Chromium, digest permalink, fresh context) | Figure |');
+			out.push('|---|---:|');
+			out.push(`| navigation → verified, cold server cache | ${f0(browser.coldMs)} ms |`);
+			out.push(`| navigation → verified, warm server cache | ${f0(browser.warmMs)} ms |`);
+			out.push(`| JS loaded: ${browser.jsFiles} files | ${browser.jsRawBytes} B raw / ${browser.jsGzipBytes} B gzip |`);
+		}
+		if (load) {
+			out.push('');
+			out.push(`| Load: ${load.path}, ${load.concurrency} concurrent, ${f1(load.seconds)} s | Figure |`);
+			out.push('|---|---:|');
+			out.push(`| requests/s | ${f0(load.rps)} (${load.requests} requests, ${load.errors} errors) |`);
+			out.push(`| latency p50 / p99 | ${load.p50.toFixed(2)} ms / ${load.p99.toFixed(2)} ms |`);
+			out.push(`| server RSS after / peak | ${f0(load.rssMiB)} MiB / ${f0(load.peakRssMiB)} MiB |`);
+			out.push(`| upstream requests during the load | ${load.upstreamDuringLoad} |`);
+		}
+		out.push('');
+		out.push('skopeo requests (last run of each row):');
+		for (const r of rows) out.push(`  ${r.name}: ${r.skopeoRequests.join(', ')}`);
+		out.push('regscope upstream count cross-check (requests the proxy saw): ' + rows.map((r) => `${r.proxySawRegscope}`).join(', '));
+		console.log(out.join('\n'));
+		const json = args.get('json');
+		if (json) writeFileSync(json, JSON.stringify({ machine: machine(), delayMs: DELAY, runs: RUNS, rows, browser, load }, null, 2));
+	} finally {
+		for (const c of cleanup.reverse()) await c().catch(() => undefined);
+	}
+}
+
+await main();
