@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { ImageFixture, IndexFixture } from '../fixtures/fixtures';
+import type { ImageFixture, IndexFixture, Schema1Fixture } from '../fixtures/fixtures';
 import { context, launch, pageErrors, permalink, shot, verdict } from './browser';
 
 const appUrl = inject('appUrl');
@@ -19,8 +19,10 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-// schema1 fixtures are not listed here until the page renders them (inspection.format === 'schema1').
-const images = Object.values(fixtures).filter((f): f is ImageFixture => f.kind === 'image' || f.kind === 'artifact');
+// Docker schema1 (deprecated) renders like any single image, without a config object (see schema1.test.ts).
+const images = Object.values(fixtures).filter(
+	(f): f is ImageFixture | Schema1Fixture => f.kind === 'image' || f.kind === 'artifact' || f.kind === 'schema1'
+);
 const indexes = Object.values(fixtures).filter((f): f is IndexFixture => f.kind === 'index');
 
 async function rows(page: Page): Promise<{ layers: number; history: number }> {
@@ -47,6 +49,9 @@ describe('single images', () => {
 		expect(await page.getByTestId('platform-option').count()).toBe(0);
 		if (f.kind === 'artifact') {
 			expect(await page.locator('#config').textContent()).toContain('not an image config');
+		} else if (f.kind === 'schema1') {
+			expect(await page.locator('[data-testid="verify-object"][data-kind="config"]').count()).toBe(0);
+			expect(await page.getByTestId('schema1-config-note').textContent()).toContain('No config blob and no diff_ids');
 		} else {
 			expect(await page.locator('[data-testid="verify-object"][data-kind="config"]').count()).toBe(1);
 		}

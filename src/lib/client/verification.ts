@@ -36,7 +36,15 @@ function describe(kind: CheckedObject['kind'], label: string, v: Verification): 
 export function checkedObjects(s: Summary): CheckedObject[] {
 	const out: CheckedObject[] = [];
 	if (s.index) out.push(describe('index', 'Index', s.index.verification));
-	if (s.image) out.push(describe('manifest', s.index ? 'Platform manifest' : 'Manifest', s.image.verification));
+	if (s.image) {
+		const m = describe('manifest', s.index ? 'Platform manifest' : 'Manifest', s.image.verification);
+		if (s.image.manifest.kind === 'schema1' && s.image.payload) {
+			m.notes.push(
+				`schema1: computed over the ${s.image.payload.length.toLocaleString('en-US')}-byte JWS payload (the document without its signatures)`
+			);
+		}
+		out.push(m);
+	}
 	if (s.config) out.push(describe('config', 'Config', s.config.verification));
 	return out;
 }
