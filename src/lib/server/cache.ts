@@ -17,6 +17,7 @@ import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest, Reference, UntrustedObject } from '$lib/oci/model';
 import { apiHost } from '$lib/oci/reference';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
+import { operatorCredentials } from './credentials';
 import { getSettings, hostListed, normalizeHost, type Settings } from './settings';
 import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource, type TagListing } from './registry-client';
 
@@ -290,6 +291,9 @@ export function cachedRegistrySource(
 ): ServerRegistrySource {
 	const source = createRegistrySource(ref, opts);
 	if (isCredentialed(opts)) return source;
+	// Operator credentials (REGSCOPE_AUTH_FILE) for this registry: what they fetch is not anonymous either.
+	const settings = opts.upstream?.settings ?? getSettings();
+	if (operatorCredentials(settings.authFile, ref.registry)) return source;
 	return cachingSource(source, repositoryKey(ref, opts.upstream?.settings ?? getSettings()), cache);
 }
 
