@@ -26,6 +26,8 @@ describe('home → permalink', () => {
 		const errors = pageErrors(page);
 		await page.goto(`${appUrl}/`);
 		// The input is focused on load: typing goes straight into it.
+		// Focus moves once the page has hydrated, which can be after the load event.
+		await page.waitForFunction(() => document.activeElement?.id === 'ref-input', null, { timeout: 5000 });
 		expect(await page.evaluate(() => document.activeElement?.id)).toBe('ref-input');
 		await shot(page, 'home-light');
 		await page.keyboard.type(f.ref);
