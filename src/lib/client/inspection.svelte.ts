@@ -26,7 +26,20 @@ import type {
 	VerifiedManifest
 } from '$lib/oci/model';
 import { isMismatch } from './messages';
+import { authorizationFor } from './credentials.svelte';
 import { chainSource } from './source';
+
+/** What the registry reported about its pull limit, as the server passed it on. */
+export interface RateLimitReport {
+	limit?: number;
+	remaining?: number;
+}
+
+function headerNumber(h: Headers, name: string): number | undefined {
+	const v = h.get(name);
+	if (v === null || !/^\d+$/.test(v.trim())) return undefined;
+	return Number(v.trim());
+}
 
 /** Where the work is: fetching manifests, then the config, then done (or failed). */
 export type Phase = 'manifest' | 'config' | 'done' | 'error';
@@ -66,6 +79,10 @@ export class InspectionView {
 	error = $state.raw<RegscopeError | null>(null);
 	/** The manifests verified so far, before `inspect` returns. */
 	early = $state.raw<Summary | null>(null);
+	/** The server inspected with its operator's credentials for this registry. */
+	operatorCredentials = $state(false);
+	/** The last rate limit the registry reported (Docker Hub's pull limit), when it did. */
+	rateLimit = $state.raw<RateLimitReport | null>(null);
 	#started = false;
 
 	constructor(reference: Reference, platform?: string) {
@@ -89,7 +106,11 @@ export class InspectionView {
 		if (this.#started) return this;
 		this.#started = true;
 		// One request for the whole chain (top, child, config); every object is still verified here.
-		const source = chainSource(formatReference(this.reference), repositoryName(this.reference), this.platform, fetchFn);
+		const authorization = authorizationFor(this.reference.registry);
+		const source = chainSource(formatReference(this.reference), repositoryName(this.reference), this.platform, fetchFn, {
+			...(authorization ? { authorization } : {}),
+			onHeaders: (h) => this.#report(h)
+		});
 		const observed: RegistrySource = {
 			manifest: async (target: string) => {
 				const o = await source.manifest(target);
@@ -115,6 +136,19 @@ export class InspectionView {
 			}
 		);
 		return this;
+	}
+
+	/** Reads the operator-credential and rate-limit reports from one proxy answer. */
+	#report(h: Headers): void {
+		if (h.get('x-regscope-operator-credentials') === '1') this.operatorCredentials = true;
+		const limit = headerNumber(h, 'x-registry-ratelimit-limit');
+		const remaining = headerNumber(h, 'x-registry-ratelimit-remaining');
+		if (limit !== undefined || remaining !== undefined) {
+			this.rateLimit = {
+				...(limit !== undefined ? { limit } : {}),
+				...(remaining !== undefined ? { remaining } : {})
+			};
+		}
 	}
 
 	/** Verifies a manifest on its way to `inspect`, for the early summary. Failures are left to `inspect`. */

@@ -11,6 +11,18 @@ export const PROXY_HEADER = { 'X-Registry-Proxy': '1' } as const;
 
 type Fetch = typeof fetch;
 
+/** Per-inspection options: the user's credentials for this registry, and a look at every answer. */
+export interface SourceOptions {
+	/** The `X-Registry-Authorization` value (only set when the user saved credentials for this host). */
+	authorization?: string;
+	/** Called with each response's headers (operator-credential and rate-limit reports). */
+	onHeaders?: (headers: Headers) => void;
+}
+
+function headersFor(opts: SourceOptions): HeadersInit {
+	return opts.authorization ? { ...PROXY_HEADER, 'X-Registry-Authorization': opts.authorization } : PROXY_HEADER;
+}
+
 export interface TagList {
 	name: string;
 	tags: string[];
@@ -28,13 +40,14 @@ async function failure(res: Response, what: string): Promise<RegscopeError> {
 	return errorFromBody(body, `${what}: the server answered HTTP ${res.status}`);
 }
 
-async function call(fetchFn: Fetch, url: string, what: string): Promise<Response> {
+async function call(fetchFn: Fetch, url: string, what: string, opts: SourceOptions = {}): Promise<Response> {
 	let res: Response;
 	try {
-		res = await fetchFn(url, { headers: PROXY_HEADER, cache: 'no-store' });
+		res = await fetchFn(url, { headers: headersFor(opts), cache: 'no-store' });
 	} catch {
 		throw new RegscopeError('UPSTREAM_ERROR', `${what}: could not reach the regscope server`);
 	}
+	opts.onHeaders?.(res.headers);
 	if (!res.ok) throw await failure(res, what);
 	return res;
 }
@@ -48,18 +61,19 @@ async function untrusted(res: Response): Promise<UntrustedObject> {
 }
 
 /** A RegistrySource bound to one repository (`repo` as `repositoryName(ref)` spells it). */
-export function proxySource(repo: string, fetchFn: Fetch = fetch) {
+export function proxySource(repo: string, fetchFn: Fetch = fetch, opts: SourceOptions = {}) {
 	const q = (params: Record<string, string>) => new URLSearchParams({ ref: repo, ...params }).toString();
 	return {
 		async manifest(target: string): Promise<UntrustedObject> {
-			const res = await call(fetchFn, `/api/registry/manifest?${q({ target })}`, `manifest ${target}`);
+			const res = await call(fetchFn, `/api/registry/manifest?${q({ target })}`, `manifest ${target}`, opts);
 			return untrusted(res);
 		},
 		async blob(d: Descriptor): Promise<UntrustedObject> {
 			const res = await call(
 				fetchFn,
 				`/api/registry/blob?${q({ digest: d.digest, size: String(d.size) })}`,
-				`blob ${d.digest}`
+				`blob ${d.digest}`,
+				opts
 			);
 			return untrusted(res);
 		}
@@ -89,15 +103,22 @@ function fromBase64(s: string): Uint8Array {
  * when the chain request fails (an error, a mismatch the server saw, an older server), goes through the
  * per-object proxy, so the browser's own checks produce the verdict and every error.
  */
-export function chainSource(reference: string, repo: string, platform?: string, fetchFn: Fetch = fetch) {
-	const fallback = proxySource(repo, fetchFn);
+export function chainSource(
+	reference: string,
+	repo: string,
+	platform?: string,
+	fetchFn: Fetch = fetch,
+	opts: SourceOptions = {}
+) {
+	const fallback = proxySource(repo, fetchFn, opts);
 	let chain: Promise<Map<string, UntrustedObject> | null> | undefined;
 	const load = () =>
 		(chain ??= (async () => {
 			const q = new URLSearchParams({ ref: reference });
 			if (platform) q.set('platform', platform);
 			try {
-				const res = await fetchFn(`/api/chain?${q}`, { headers: PROXY_HEADER });
+				const res = await fetchFn(`/api/chain?${q}`, { headers: headersFor(opts) });
+				opts.onHeaders?.(res.headers);
 				if (!res.ok) return null;
 				const body = (await res.json()) as { objects?: unknown };
 				const map = new Map<string, UntrustedObject>();
@@ -125,8 +146,8 @@ export function chainSource(reference: string, repo: string, platform?: string, 
 }
 
 /** The repository's tags (the server follows pagination and says when it stopped). */
-export async function fetchTags(repo: string, fetchFn: Fetch = fetch): Promise<TagList> {
-	const res = await call(fetchFn, `/api/registry/tags?${new URLSearchParams({ ref: repo })}`, 'tag list');
+export async function fetchTags(repo: string, fetchFn: Fetch = fetch, opts: SourceOptions = {}): Promise<TagList> {
+	const res = await call(fetchFn, `/api/registry/tags?${new URLSearchParams({ ref: repo })}`, 'tag list', opts);
 	const body = (await res.json()) as Partial<TagList>;
 	return {
 		name: typeof body.name === 'string' ? body.name : repo,

@@ -1,5 +1,6 @@
 /** The tag list of a repository, fetched once per repository per page load and filtered in place. */
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
+import { authorizationFor } from './credentials.svelte';
 import { fetchTags, type TagList } from './source';
 
 const cache = new Map<string, Promise<TagList>>();
@@ -25,11 +26,15 @@ export class TagsView {
 	}
 
 	start(fetchFn: typeof fetch = fetch): this {
-		let p = cache.get(this.repository);
+		// The registry host is the repository name's first segment; credentials go only to their own host.
+		const authorization = authorizationFor(this.repository.split('/')[0] ?? '');
+		// A list fetched with credentials is kept apart from the anonymous one (memory only, this tab).
+		const key = authorization ? `${this.repository}\n${authorization}` : this.repository;
+		let p = cache.get(key);
 		if (!p) {
-			p = fetchTags(this.repository, fetchFn);
-			cache.set(this.repository, p);
-			p.catch(() => cache.delete(this.repository));
+			p = fetchTags(this.repository, fetchFn, authorization ? { authorization } : {});
+			cache.set(key, p);
+			p.catch(() => cache.delete(key));
 		}
 		p.then(
 			(l) => (this.list = l),
