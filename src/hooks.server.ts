@@ -72,9 +72,16 @@ export const handle: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
+/** The endpoints only this site's pages may call (custom header, no cross-site), named for messages. */
+function browserOnly(path: string): string | null {
+	if (path.startsWith('/api/registry/')) return 'registry proxy';
+	if (path === '/api/chain' || path.startsWith('/api/chain/')) return 'chain endpoint';
+	return null;
+}
+
 /**
  * Every `/api/` call: GET/HEAD only (no bodies, no preflight answered: no CORS headers are ever sent);
- * the browser proxy endpoints also require the custom header (a cross-origin page cannot send it without a
+ * the browser proxy endpoints and `/api/chain` also require the custom header (a cross-origin page cannot send it without a
  * preflight, which fails) and refuse `Sec-Fetch-Site: cross-site`, so other sites cannot use visitors'
  * browsers as a relay and a registry's bytes are never a navigable page. `/api/inspect` needs no header
  * (curl). Then the per-client concurrency cap.
@@ -86,14 +93,15 @@ const api: Handle = async ({ event, resolve }) => {
 		return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), allow: 'GET, HEAD' } });
 	}
 	const headers = event.request.headers;
-	if (event.url.pathname.startsWith('/api/registry/')) {
+	const guarded = browserOnly(event.url.pathname);
+	if (guarded) {
 		if (headers.get('sec-fetch-site') === 'cross-site') {
-			return errorJson('FORBIDDEN', 'the registry proxy only answers this site’s own pages');
+			return errorJson('FORBIDDEN', `the ${guarded} only answers this site’s own pages`);
 		}
 		if (headers.get(PROXY_HEADER) !== '1') {
 			return errorJson(
 				'FORBIDDEN',
-				'the registry proxy answers only requests carrying the header "X-Registry-Proxy: 1" (use /api/inspect from scripts)'
+				`the ${guarded} answers only requests carrying the header "X-Registry-Proxy: 1" (use /api/inspect from scripts)`
 			);
 		}
 	}

@@ -145,13 +145,14 @@ describe('bodies', () => {
 		expect(r.body.error?.message).toMatch(/not valid JSON/);
 	});
 
-	// Known gap, owned by the core: decodeJson (src/lib/oci/fields.ts) uses JSON.parse, which keeps the last
-	// duplicate. This test flips to failing (= fix confirmed) once the core rejects duplicates (security.md G4).
-	test.fails('duplicate JSON keys → a clear error (never a silently chosen value)', async () => {
+	// decodeJson (src/lib/oci/fields.ts) refuses duplicate keys: JSON.parse keeps the last, other parsers the
+	// first, so clients could disagree on one digest's content (security.md G4).
+	test('duplicate JSON keys → a clear error (never a silently chosen value)', async () => {
 		const r = await inspect(`${bad.host}/json/dupe:v1`);
 		expect(r.status).toBe(502);
 		expect(r.body.error?.code).toBe('INVALID_MANIFEST');
-		expect(r.body.error?.message).toMatch(/duplicate/i);
+		expect(r.body.error?.message).toMatch(/^duplicate key "layers" in the manifest at \$/);
+		await expectHealthy();
 	});
 
 	test('wrong Content-Type (index type, manifest body) → rejected as a mismatch', async () => {

@@ -18,7 +18,10 @@ afterAll(async () => {
 
 const pinned = (ref: string, digest: string) => `${ref.replace(/:[^:/]+$/, '')}@${digest}`;
 const upstream = (res: Response) => Number(res.headers.get('x-upstream-requests'));
-const chain = (ref: string, init?: RequestInit) => fetch(`${app.url}/api/chain?${new URLSearchParams({ ref })}`, init);
+/** /api/chain answers only this site's pages: the browser client always sends X-Registry-Proxy: 1. */
+const PROXY = { 'X-Registry-Proxy': '1' };
+const chain = (ref: string, init: { headers?: Record<string, string> } = {}) =>
+	fetch(`${app.url}/api/chain?${new URLSearchParams({ ref })}`, { headers: { ...PROXY, ...init.headers } });
 
 interface ChainBody {
 	reference: string;
@@ -64,7 +67,7 @@ describe('the chain endpoint', () => {
 
 	test('a platform the index lacks is the core error, before anything else', async () => {
 		const f = fixtures['docker-list'];
-		const res = await fetch(`${app.url}/api/chain?${new URLSearchParams({ ref: f.ref, platform: 'linux/s390x' })}`);
+		const res = await fetch(`${app.url}/api/chain?${new URLSearchParams({ ref: f.ref, platform: 'linux/s390x' })}`, { headers: PROXY });
 		expect(res.status).toBe(404);
 		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NO_MATCHING_PLATFORM');
 	});

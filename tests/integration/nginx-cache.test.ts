@@ -26,6 +26,8 @@ function appSaw(endpoint: string): number {
 	return app.output().split('\n').filter((l) => l.startsWith(`[request] ${endpoint} `)).length;
 }
 
+/** /api/chain requires the browser client's header (the app refuses calls without it). */
+const PROXY = { headers: { 'X-Registry-Proxy': '1' } };
 const pinned = (ref: string, digest: string) => `${ref.replace(/:[^:/]+$/, '')}@${digest}`;
 
 describe('nginx proxy_cache in front of the app', () => {
@@ -33,14 +35,14 @@ describe('nginx proxy_cache in front of the app', () => {
 		const f = fixtures['oci-index'];
 		const url = `${nginx.url}/api/chain?${new URLSearchParams({ ref: pinned(f.ref, f.digest) })}`;
 		const before = appSaw('/api/chain');
-		const first = await fetch(url);
+		const first = await fetch(url, PROXY);
 		const firstBody = await first.text();
 		expect(first.status).toBe(200);
 		expect(first.headers.get('x-cache-status')).toBe('MISS');
 		expect(first.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 		expect(first.headers.get('etag')).toBe(`"${f.digest}"`);
 		for (let i = 0; i < 3; i++) {
-			const again = await fetch(url);
+			const again = await fetch(url, PROXY);
 			expect(again.status).toBe(200);
 			expect(again.headers.get('x-cache-status')).toBe('HIT');
 			expect(await again.text()).toBe(firstBody);
@@ -66,7 +68,7 @@ describe('nginx proxy_cache in front of the app', () => {
 		const url = `${nginx.url}/api/chain?${new URLSearchParams({ ref: f.ref })}`;
 		const before = appSaw('/api/chain');
 		for (let i = 0; i < 2; i++) {
-			const res = await fetch(url);
+			const res = await fetch(url, PROXY);
 			expect(res.status).toBe(200);
 			expect(res.headers.get('cache-control')).toBe('no-cache');
 			expect(res.headers.get('x-cache-status')).not.toBe('HIT');
@@ -78,12 +80,12 @@ describe('nginx proxy_cache in front of the app', () => {
 	test('a credentialed answer is private, no-store: nginx does not keep it', async () => {
 		const f = fixtures['minimal-config'];
 		const url = `${nginx.url}/api/chain?${new URLSearchParams({ ref: pinned(f.ref, f.digest) })}`;
-		const headers = { 'X-Registry-Authorization': `Basic ${Buffer.from('user:pass').toString('base64')}` };
+		const headers = { ...PROXY.headers, 'X-Registry-Authorization': `Basic ${Buffer.from('user:pass').toString('base64')}` };
 		const withCreds = await fetch(url, { headers });
 		await withCreds.arrayBuffer();
 		expect(withCreds.status).toBe(200);
 		expect(withCreds.headers.get('cache-control')).toBe('private, no-store');
-		const anonymous = await fetch(url);
+		const anonymous = await fetch(url, PROXY);
 		await anonymous.arrayBuffer();
 		expect(anonymous.headers.get('x-cache-status')).toBe('MISS');
 	});

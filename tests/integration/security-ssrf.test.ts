@@ -130,6 +130,27 @@ describe('proxy request rules', () => {
 		expect(res.headers.get('set-cookie')).toBeNull();
 		await res.arrayBuffer();
 	});
+	describe('/api/chain: the same rules as the per-object proxy', () => {
+		const chainUrl = () => `${pinned.url}/api/chain?${new URLSearchParams({ ref: `${bad.host}/good/img:v1` })}`;
+		test('without the custom header → 403 FORBIDDEN', async () => {
+			const res = await fetch(chainUrl());
+			expect(res.status).toBe(403);
+			const body = (await res.json()) as { error: { code: string; message: string } };
+			expect(body.error.code).toBe('FORBIDDEN');
+			expect(body.error.message).toMatch(/X-Registry-Proxy/);
+		});
+		test('Sec-Fetch-Site: cross-site → 403 even with the header', async () => {
+			const res = await fetch(chainUrl(), { headers: { 'X-Registry-Proxy': '1', 'Sec-Fetch-Site': 'cross-site' } });
+			expect(res.status).toBe(403);
+			await res.arrayBuffer();
+		});
+		test('with the header (same-origin) → the chain', async () => {
+			const res = await fetch(chainUrl(), { headers: { 'X-Registry-Proxy': '1', 'Sec-Fetch-Site': 'same-origin' } });
+			expect(res.status).toBe(200);
+			expect(res.headers.get('access-control-allow-origin')).toBeNull();
+			await res.arrayBuffer();
+		});
+	});
 	test('/api/inspect works from curl with no special header', async () => {
 		const res = await fetch(`${pinned.url}/api/inspect?ref=${encodeURIComponent(`${bad.host}/good/img:v1`)}`);
 		expect(res.status).toBe(200);

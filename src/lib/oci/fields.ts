@@ -23,14 +23,24 @@ export function decodeJson(bytes: Uint8Array, what: string, code: ErrorCode): un
 			`the registry sent HTML or XML instead of a JSON ${what} (it starts with "${start.slice(0, 40)}"); a proxy, login page or error page may be in the way`
 		);
 	}
+	let value: unknown;
 	try {
-		return JSON.parse(text);
+		value = JSON.parse(text);
 	} catch (e) {
 		throw new RegscopeError(
 			code,
 			`the ${what} is not valid JSON (${e instanceof Error ? e.message : String(e)})`
 		);
 	}
+	const dup = findDuplicateKey(text);
+	if (dup) {
+		throw new RegscopeError(
+			code,
+			`duplicate key ${JSON.stringify(dup.key)} in the ${what} at ${dup.path}: parsers disagree on which value counts, so it is refused`,
+			{ field: dup.path }
+		);
+	}
+	return value;
 }
 
 /** `a.b`, `a[2]`, `a["org.opencontainers.image.title"]`: how fields are named in messages. */
@@ -119,4 +129,66 @@ export class FieldReader {
 	digest(value: unknown, path: string): Digest {
 		return parseDigest(this.string(value, path), `${this.what} field ${path}`, this.code);
 	}
+}
+
+type Frame = { obj: true; keys: Set<string>; key: string | undefined; expectKey: boolean } | { obj: false; index: number };
+
+function pathOf(stack: Frame[], upTo: number): string {
+	let p = '$';
+	for (let j = 0; j < upTo; j++) {
+		const f = stack[j]!;
+		if (f.obj) {
+			const k = f.key ?? '';
+			p += /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+		} else p += `[${f.index}]`;
+	}
+	return p;
+}
+
+/**
+ * The first duplicate object key in `text` (already known to be valid JSON), or null. One pass, no
+ * recursion; keys are compared after unescaping (`"a"` and `"\u0061"` are the same key). JSON.parse keeps
+ * the last of duplicates while other parsers keep the first, so two clients could read different content
+ * for the same digest: such documents are refused instead.
+ */
+export function findDuplicateKey(text: string): { key: string; path: string } | null {
+	const stack: Frame[] = [];
+	const n = text.length;
+	let i = 0;
+	while (i < n) {
+		const c = text.charCodeAt(i);
+		if (c === 0x22 /* " */) {
+			const start = i + 1;
+			let escaped = false;
+			i = start;
+			while (i < n) {
+				const d = text.charCodeAt(i);
+				if (d === 0x5c /* \ */) {
+					escaped = true;
+					i += 2;
+				} else if (d === 0x22) break;
+				else i++;
+			}
+			const top = stack[stack.length - 1];
+			if (top?.obj && top.expectKey) {
+				const key = escaped ? (JSON.parse(text.slice(start - 1, i + 1)) as string) : text.slice(start, i);
+				if (top.keys.has(key)) return { key, path: pathOf(stack, stack.length - 1) };
+				top.keys.add(key);
+				top.key = key;
+				top.expectKey = false;
+			}
+			i++;
+			continue;
+		}
+		if (c === 0x7b /* { */) stack.push({ obj: true, keys: new Set(), key: undefined, expectKey: true });
+		else if (c === 0x5b /* [ */) stack.push({ obj: false, index: 0 });
+		else if (c === 0x7d /* } */ || c === 0x5d /* ] */) stack.pop();
+		else if (c === 0x2c /* , */) {
+			const top = stack[stack.length - 1];
+			if (top?.obj) top.expectKey = true;
+			else if (top) top.index++;
+		}
+		i++;
+	}
+	return null;
 }

@@ -289,12 +289,18 @@ export function cachedRegistrySource(
 	opts: RegistrySourceOptions = {},
 	cache: RegistryCache = getCache()
 ): ServerRegistrySource {
-	const source = createRegistrySource(ref, opts);
-	if (isCredentialed(opts)) return source;
+	if (isCredentialed(opts)) return createRegistrySource(ref, opts);
 	// Operator credentials (REGSCOPE_AUTH_FILE) for this registry: what they fetch is not anonymous either.
 	const settings = opts.upstream?.settings ?? getSettings();
-	if (operatorCredentials(settings.authFile, ref.registry)) return source;
-	return cachingSource(source, repositoryKey(ref, opts.upstream?.settings ?? getSettings()), cache);
+	if (operatorCredentials(settings.authFile, ref.registry)) return createRegistrySource(ref, opts);
+	const repoKey = repositoryKey(ref, settings);
+	// A tag resolved with HEAD (registries that count pulls) is served from the cache when its digest is in it.
+	const cachedManifest = (digest: string): UntrustedObject | undefined => {
+		const hit = cache.getObject(`${repoKey}/manifests/${digest}`);
+		if (hit) cache.hits++;
+		return hit;
+	};
+	return cachingSource(createRegistrySource(ref, { ...opts, cachedManifest }), repoKey, cache);
 }
 
 /** Whether a call carries user credentials (then: no server cache, `Cache-Control: private, no-store`). */

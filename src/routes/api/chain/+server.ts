@@ -1,13 +1,10 @@
 import type { RequestHandler } from './$types';
 import { chainResponse, parseChainQuery } from '$lib/server/chain-service';
 import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import { errorJson, errorResponse } from '$lib/server/respond';
+import { errorResponse } from '$lib/server/respond';
 
 export const GET: RequestHandler = async ({ url, request }) => {
-	// Like the per-object proxy: only this site's own pages may use it.
-	if (request.headers.get('sec-fetch-site') === 'cross-site') {
-		return errorJson('FORBIDDEN', 'the chain endpoint only answers this site’s own pages');
-	}
+	// Only this site's own pages may use it: X-Registry-Proxy and Sec-Fetch-Site are checked in hooks.server.ts.
 	let credentials;
 	try {
 		credentials = parseCredentialsHeader(request.headers.get(CREDENTIALS_HEADER)) ?? undefined;
