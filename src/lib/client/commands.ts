@@ -12,7 +12,11 @@ function sh(s: string): string {
 	return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s}'`;
 }
 
-export function commandsFor(ref: Reference, digest: Digest, platform?: string): Command[] {
+/**
+ * `schema1`: current Docker and crane cannot pull or read a schema1 image's config, so only the commands
+ * that still work on one are offered.
+ */
+export function commandsFor(ref: Reference, digest: Digest, platform?: string, schema1 = false): Command[] {
 	const pinned = withDigest({ registry: ref.registry, repository: ref.repository }, digest);
 	const full = formatReference(pinned);
 	const familiar = familiarName(pinned);
@@ -20,10 +24,13 @@ export function commandsFor(ref: Reference, digest: Digest, platform?: string): 
 	const skopeoPlatform = platform
 		? ` --override-os ${sh(os ?? '')} --override-arch ${sh(arch ?? '')}${variant ? ` --override-variant ${sh(variant)}` : ''}`
 		: '';
+	const skopeo = { label: 'skopeo inspect', command: `skopeo inspect${skopeoPlatform} docker://${sh(full)}` };
+	const manifest = { label: 'crane manifest', command: `crane manifest ${sh(full)}` };
+	if (schema1) return [skopeo, manifest];
 	return [
 		{ label: 'docker pull', command: `docker pull${platform ? ` --platform ${sh(platform)}` : ''} ${sh(familiar)}` },
-		{ label: 'skopeo inspect', command: `skopeo inspect${skopeoPlatform} docker://${sh(full)}` },
-		{ label: 'crane manifest', command: `crane manifest ${sh(full)}` },
+		skopeo,
+		manifest,
 		{ label: 'crane config', command: `crane config${platform ? ` --platform ${sh(platform)}` : ''} ${sh(full)}` }
 	];
 }
