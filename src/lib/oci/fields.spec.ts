@@ -74,7 +74,8 @@ describe('decodeJson: duplicate keys', () => {
 		expect(rejection('{"a":1,"a":').message).toMatch(/not valid JSON/);
 	});
 
-	it('is linear: a large document scans quickly', () => {
+	// Speed belongs in benchmarks; this checks that large, wide and very deep inputs are handled (no recursion).
+	it('handles large, wide and 100,000-deep documents', () => {
 		const layers = Array.from({ length: 50_000 }, (_, i) => ({
 			mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
 			digest: `sha256:${i.toString(16).padStart(64, '0')}`,
@@ -84,11 +85,9 @@ describe('decodeJson: duplicate keys', () => {
 		const text = JSON.stringify({ schemaVersion: 2, layers });
 		const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`key${i}`, i])));
 		const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-		const t0 = performance.now();
 		expect(findDuplicateKey(text)).toBeNull();
 		expect(findDuplicateKey(wide)).toBeNull();
 		expect(findDuplicateKey(deep)).toBeNull();
 		expect(findDuplicateKey(`${wide.slice(0, -1)},"key99999":0}`)).toEqual({ key: 'key99999', path: '$' });
-		expect(performance.now() - t0).toBeLessThan(2000);
 	});
 });
