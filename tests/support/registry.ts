@@ -27,7 +27,7 @@ export interface RunningRegistry {
 }
 
 export interface StartRegistryOptions {
-	/** `compatibility.schema1.enabled: true` (lets signed schema1 manifests be pushed). */
+	/** `compatibility.schema1.enabled` (lets signed schema1 manifests be pushed; the fixture set has some). Default true. */
 	schema1?: boolean;
 	/** Startup timeout (default 30 s). */
 	timeoutMs?: number;
@@ -69,7 +69,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Ru
 	let lastError: unknown;
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const port = await freePort();
-		await writeFile(configPath, registryConfig(port, storageDir, opts.schema1 ?? false));
+		await writeFile(configPath, registryConfig(port, storageDir, opts.schema1 ?? true));
 		const service = spawnService(binary, ['serve', configPath], {
 			cwd: dir,
 			env: { ...process.env, REGISTRY_HTTP_SECRET: 'regscope-test-bed-secret' }
