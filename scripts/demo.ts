@@ -102,6 +102,7 @@ async function main(): Promise<void> {
 			['OCI image with annotations', permalink(url, fixtures['oci-annotated'])],
 			['zstd layer', permalink(url, fixtures['zstd-layer'])],
 			['OCI artifact', permalink(url, fixtures['artifact-empty-config'])],
+			['Docker schema1, signed', permalink(url, fixtures['schema1-signed'])],
 			['a repository with many tags', permalink(url, fixtures['many-tags'])],
 			['an unknown tag', `${url}/r/${registry.host}/${pinned.repository}:no-such-tag`]
 		];
