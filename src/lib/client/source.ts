@@ -95,6 +95,38 @@ function fromBase64(s: string): Uint8Array {
 	return out;
 }
 
+const PREFETCH_TTL_MS = 10_000;
+const prefetched = new Map<string, { at: number; res: Promise<Response | null> }>();
+
+function chainQuery(reference: string, platform?: string): string {
+	const q = new URLSearchParams({ ref: reference });
+	if (platform) q.set('platform', platform);
+	return q.toString();
+}
+
+/**
+ * Starts the `/api/chain` request early (the permalink's browser-side `load`, before the page hydrates),
+ * so that it runs while the page's code mounts. Only the raw response is kept: `chainSource` takes it
+ * (once, and only for the same reference, platform and credentials) and `inspect` verifies every byte
+ * exactly as if it had fetched it itself. Unused prefetches expire after a few seconds.
+ */
+export function prefetchChain(reference: string, platform?: string, fetchFn: Fetch = fetch, opts: SourceOptions = {}): void {
+	const now = Date.now();
+	for (const [k, v] of prefetched) if (now - v.at > PREFETCH_TTL_MS) prefetched.delete(k);
+	const key = `${chainQuery(reference, platform)}\n${opts.authorization ?? ''}`;
+	if (prefetched.has(key)) return;
+	const res = fetchFn(`/api/chain?${chainQuery(reference, platform)}`, { headers: headersFor(opts) }).catch(() => null);
+	prefetched.set(key, { at: now, res });
+}
+
+/** The prefetched chain response for this request, taken once; undefined when there is none (or it is stale). */
+function takePrefetched(query: string, authorization?: string): Promise<Response | null> | undefined {
+	const key = `${query}\n${authorization ?? ''}`;
+	const hit = prefetched.get(key);
+	prefetched.delete(key);
+	return hit && Date.now() - hit.at <= PREFETCH_TTL_MS ? hit.res : undefined;
+}
+
 /**
  * A RegistrySource for one inspection that asks the server once for the whole chain (`/api/chain`: top
  * manifest, chosen child, config, each with its headers) and answers `inspect` from it. Nothing in the
@@ -114,10 +146,10 @@ export function chainSource(
 	let chain: Promise<Map<string, UntrustedObject> | null> | undefined;
 	const load = () =>
 		(chain ??= (async () => {
-			const q = new URLSearchParams({ ref: reference });
-			if (platform) q.set('platform', platform);
+			const q = chainQuery(reference, platform);
 			try {
-				const res = await fetchFn(`/api/chain?${q}`, { headers: headersFor(opts) });
+				const res = await (takePrefetched(q, opts.authorization) ?? fetchFn(`/api/chain?${q}`, { headers: headersFor(opts) }));
+				if (!res) return null;
 				opts.onHeaders?.(res.headers);
 				if (!res.ok) return null;
 				const body = (await res.json()) as { objects?: unknown };

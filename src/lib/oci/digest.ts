@@ -83,6 +83,13 @@ export async function computeDigest(
 	return `${algorithm}:${hasher.digest('hex')}` as Digest;
 }
 
+/** Compiles hash-wasm's SHA-256 module ahead of the first `computeDigest` (hash-wasm caches it). */
+export function warmHasher(): void {
+	createSHA256().catch(() => {
+		/* computeDigest reports any failure when it is actually needed */
+	});
+}
+
 /** `sha256:abcdef123456`: the algorithm and the first 12 characters, as docker prints IDs. */
 export function shortDigest(d: string): string {
 	const colon = d.indexOf(':');

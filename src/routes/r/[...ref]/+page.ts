@@ -1,24 +1,35 @@
 /**
  * The permalink's load: parse the reference (and platform) from the URL, nothing else. No registry is
- * contacted here, on the server or in the browser; the page's InspectionView does that in the browser.
+ * contacted here on the server. In the browser, the load starts the page's one `/api/chain` request and
+ * hash-wasm's compilation early, so both run while the page hydrates; the page's InspectionView takes
+ * that response and verifies every byte of it, as it would had it fetched the chain itself.
  */
+import { browser } from '$app/environment';
 import type { PageLoad } from './$types';
 import { isRegscopeError, type ErrorBody } from '$lib/oci/errors';
 import { familiarName, formatReference, parseReference } from '$lib/oci/reference';
 import { parsePlatform } from '$lib/oci/platform';
 import type { Reference } from '$lib/oci/model';
+import { warmHasher } from '$lib/oci/digest';
+import { prefetchChain } from '$lib/client/source';
+import { authorizationFor } from '$lib/client/credentials.svelte';
 
 export type PermalinkData =
 	| { ok: true; input: string; ref: Reference; canonical: string; platform?: string; title: string; description: string }
 	| { ok: false; input: string; error: ErrorBody; title: string; description: string };
 
-export const load: PageLoad = ({ params, url }): PermalinkData => {
+export const load: PageLoad = ({ params, url, fetch }): PermalinkData => {
 	const input = params.ref;
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
 		const ref = parseReference(input);
 		if (platform) parsePlatform(platform);
 		const canonical = formatReference(ref);
+		if (browser) {
+			warmHasher();
+			const authorization = authorizationFor(ref.registry);
+			prefetchChain(canonical, platform, fetch, authorization ? { authorization } : {});
+		}
 		const what = ref.digest && !ref.tag ? 'image' : `image${ref.tag ? ` tag ${ref.tag}` : ''}`;
 		return {
 			ok: true,
