@@ -13,12 +13,13 @@
  *   regscope's `X-Upstream-Requests` (cross-checked with the proxy's count), skopeo's counted by the proxy.
  * - Browser rows: navigation → `verified` on a digest permalink in Chromium, cold and warm server cache
  *   (a fresh browser context each time), and the gzip bytes of the JS the page loaded.
- * - Load row: the warm digest permalink's API (`/api/chain?ref=…@digest`) under a bounded concurrent
- *   keep-alive client loop (node:http) for N seconds: requests/s, p50/p99, server RSS.
+ * - Load row: the warm digest permalink's API (`/api/chain?ref=…@digest`) under autocannon
+ *   (C connections, N seconds): requests/s, p50/p99, server RSS.
  *
  * Options: --delay=MS (one way, default 25), --runs=N (default 5), --load-seconds=S (default 10),
  * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE.
  */
+import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -108,9 +109,12 @@ async function startBenchApp(): Promise<App> {
  * node:http, not undici: importing undici 7 next to Node 20's built-in fetch (used by the fixture seeder
  * and the test-bed helpers) breaks the latter.
  */
+/** The page's proxy header: /api/chain refuses requests without it (see hooks.server.ts). */
+const PROXY_HEADER = { 'X-Registry-Proxy': '1' };
+
 function get(url: string, agent: http.Agent | false): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
 	return new Promise((resolve, reject) => {
-		const req = http.get(url, { agent }, (res) => {
+		const req = http.get(url, { agent, headers: PROXY_HEADER }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -273,48 +277,24 @@ async function loadRow(ref: string, proxy: LatencyProxy): Promise<LoadRow> {
 	const app = await startBenchApp();
 	const pathQ = `/api/chain?${new URLSearchParams({ ref })}`;
 	await clientRequest(`${app.url}${pathQ}`);
-	const pool = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 	const target = `${app.url}${pathQ}`;
-	// short warm-up of the JIT and the pool
-	const warmUntil = Date.now() + 1000;
-	await Promise.all(
-		Array.from({ length: CONCURRENCY }, async () => {
-			while (Date.now() < warmUntil) await get(target, pool);
-		})
-	);
+	// A short warm-up of the JIT and the app's cache, then the measured run.
+	await autocannon({ url: target, connections: CONCURRENCY, duration: 1, headers: PROXY_HEADER });
 	proxy.reset();
-	const latencies: number[] = [];
-	let errors = 0;
 	const started = performance.now();
-	const until = started + LOAD_SECONDS * 1000;
-	await Promise.all(
-		Array.from({ length: CONCURRENCY }, async () => {
-			while (performance.now() < until) {
-				const t0 = performance.now();
-				try {
-					const res = await get(target, pool);
-					if (res.status !== 200) errors++;
-				} catch {
-					errors++;
-				}
-				latencies.push(performance.now() - t0);
-			}
-		})
-	);
+	const result = await autocannon({ url: target, connections: CONCURRENCY, duration: LOAD_SECONDS, headers: PROXY_HEADER });
 	const elapsed = (performance.now() - started) / 1000;
 	const mem = rss(app.pid);
-	pool.destroy();
 	await app.stop();
-	const sorted = latencies.sort((a, b) => a - b);
 	return {
 		path: '/api/chain?ref=…@digest',
 		seconds: elapsed,
 		concurrency: CONCURRENCY,
-		requests: latencies.length,
-		errors,
-		rps: latencies.length / elapsed,
-		p50: pct(sorted, 50),
-		p99: pct(sorted, 99),
+		requests: result.requests.total,
+		errors: result.errors + result.timeouts + result.non2xx,
+		rps: result.requests.total / elapsed,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
 		rssMiB: mem.rss,
 		peakRssMiB: mem.peak,
 		upstreamDuringLoad: proxy.requests().length
