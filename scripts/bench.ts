@@ -275,6 +275,14 @@ function rss(pid: number): { rss: number; peak: number } {
 
 async function loadRow(ref: string, proxy: LatencyProxy): Promise<LoadRow> {
 	const app = await startBenchApp();
+	try {
+		return await measureLoad(app, ref, proxy);
+	} finally {
+		await app.stop();
+	}
+}
+
+async function measureLoad(app: { url: string; pid: number }, ref: string, proxy: LatencyProxy): Promise<LoadRow> {
 	const pathQ = `/api/chain?${new URLSearchParams({ ref })}`;
 	await clientRequest(`${app.url}${pathQ}`);
 	const target = `${app.url}${pathQ}`;
@@ -285,7 +293,6 @@ async function loadRow(ref: string, proxy: LatencyProxy): Promise<LoadRow> {
 	const result = await autocannon({ url: target, connections: CONCURRENCY, duration: LOAD_SECONDS, headers: PROXY_HEADER });
 	const elapsed = (performance.now() - started) / 1000;
 	const mem = rss(app.pid);
-	await app.stop();
 	return {
 		path: '/api/chain?ref=…@digest',
 		seconds: elapsed,
