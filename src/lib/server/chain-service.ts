@@ -19,7 +19,7 @@ import { inspect } from '$lib/oci/inspect';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 import { formatReference, parseReference } from '$lib/oci/reference';
 import { parsePlatform } from '$lib/oci/platform';
-import type { RegistrySourceOptions } from './registry-client';
+import type { RegistrySourceOptions, SourceReport } from './registry-client';
 import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isCredentialed, notModified, repositoryKey, type RegistryCache } from './cache';
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
@@ -55,6 +55,8 @@ export interface ChainOptions {
 	ifNoneMatch?: string | null;
 	signal?: AbortSignal;
 	cache?: RegistryCache;
+	/** Filled with what the registry reported (rate limit, operator credentials used): see withCallReport. */
+	report?: SourceReport;
 }
 
 export function parseChainQuery(url: URL): ChainRequest {
@@ -83,7 +85,7 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 	// A platform typo fails before any registry request.
 	if (req.platform !== undefined) parsePlatform(req.platform);
 	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
-	const source = cachedRegistrySource(ref, { signal, credentials: opts.credentials }, opts.cache);
+	const source = cachedRegistrySource(ref, { signal, credentials: opts.credentials, report: opts.report }, opts.cache);
 	const objects: ChainObject[] = [];
 	const seen = new Set<string>();
 	const recorder = {

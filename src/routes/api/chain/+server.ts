@@ -1,7 +1,8 @@
 import type { RequestHandler } from './$types';
 import { chainResponse, parseChainQuery } from '$lib/server/chain-service';
 import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import { errorResponse } from '$lib/server/respond';
+import type { SourceReport } from '$lib/server/registry-client';
+import { errorResponse, withCallReport } from '$lib/server/respond';
 
 export const GET: RequestHandler = async ({ url, request }) => {
 	// Only this site's own pages may use it: X-Registry-Proxy and Sec-Fetch-Site are checked in hooks.server.ts.
@@ -11,8 +12,12 @@ export const GET: RequestHandler = async ({ url, request }) => {
 	} catch (e) {
 		return errorResponse(e, 'GET /api/chain');
 	}
-	return chainResponse(() => parseChainQuery(url), {
+	// The rate limit the registry reported and the use of operator credentials go back in headers, as on the proxy.
+	const report: SourceReport = {};
+	const res = await chainResponse(() => parseChainQuery(url), {
 		credentials,
-		ifNoneMatch: request.headers.get('if-none-match')
+		ifNoneMatch: request.headers.get('if-none-match'),
+		report
 	});
+	return withCallReport(res, report, credentials !== undefined);
 };
