@@ -23,7 +23,7 @@ import type { RegistrySourceOptions, SourceReport } from './registry-client';
 import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isCredentialed, notModified, repositoryKey, type RegistryCache } from './cache';
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
-import { logRequest, upstreamCount, withUpstreamCount } from './upstream-count';
+import { counted } from './upstream-count';
 
 /** One object of the chain, as the registry sent it. */
 export interface ChainObject {
@@ -116,18 +116,12 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 
 /** The endpoint's whole answer (success, 304 or error), with the upstream count header and log line. */
 export function chainResponse(req: ChainRequest | (() => ChainRequest), opts: ChainOptions = {}): Promise<Response> {
-	const started = Date.now();
-	return withUpstreamCount(async () => {
-		let res: Response;
+	return counted('/api/chain', async () => {
 		try {
-			res = await answer(typeof req === 'function' ? req() : req, opts);
+			return await answer(typeof req === 'function' ? req() : req, opts);
 		} catch (e) {
-			res = errorResponse(e, 'GET /api/chain');
+			return errorResponse(e, 'GET /api/chain');
 		}
-		const n = upstreamCount();
-		res.headers.set('x-upstream-requests', String(n));
-		logRequest('/api/chain', res.status, n, Date.now() - started);
-		return res;
 	});
 }
 

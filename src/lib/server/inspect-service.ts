@@ -11,7 +11,7 @@ import { verifyBytes, verifyManifest } from '$lib/oci/verify';
 import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified } from './cache';
 import type { RegistrySourceOptions, ServerRegistrySource } from './registry-client';
 import { errorResponse, flagParam, json, requireParam, safeContentType } from './respond';
-import { logRequest, upstreamCount, withUpstreamCount } from './upstream-count';
+import { counted } from './upstream-count';
 import { getSettings } from './settings';
 
 export interface InspectRequest {
@@ -74,8 +74,7 @@ export function inspectImage(
 	opts: RegistrySourceOptions = {},
 	http: { ifNoneMatch?: string | null } = {}
 ): Promise<Response> {
-	const started = Date.now();
-	return withUpstreamCount(async () => {
+	return counted('/api/inspect', async () => {
 		let res: Response;
 		try {
 			const r = typeof req === 'function' ? req() : req;
@@ -95,9 +94,6 @@ export function inspectImage(
 		} catch (e) {
 			res = errorResponse(e, 'GET /api/inspect');
 		}
-		const n = upstreamCount();
-		res.headers.set('x-upstream-requests', String(n));
-		logRequest('/api/inspect', res.status, n, Date.now() - started);
 		return res;
 	});
 }
