@@ -3,16 +3,13 @@
  * All fetching goes through `chainSource` (one `/api/chain` request, the per-object proxy as fallback); all checking is the core's `inspect`, which verifies every
  * object before parsing it. A failed check leaves `result` null: nothing unverified is ever exposed.
  *
- * So that the summary can show as soon as the manifest is in (before the config), the source handed
- * to `inspect` also verifies each manifest as it passes, with the same core function and the same
- * expectation `inspect` uses (pinned/unpinned for the top, the parent's descriptor for a child).
- * Those early values are only ever shown while `inspect` is still running; its verdict is final.
+ * So that the summary can show as soon as the manifest is in (before the config), `inspect` reports
+ * each manifest it has verified (`onProgress`). Those early values are only ever shown while `inspect`
+ * is still running; its verdict is final.
  */
-import { inspect, type RegistrySource } from '$lib/oci/inspect';
+import { inspect, type InspectProgress, type RegistrySource } from '$lib/oci/inspect';
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
-import { platformEntries } from '$lib/oci/platform';
-import { formatReference, repositoryName, targetOf } from '$lib/oci/reference';
-import { verifyManifest } from '$lib/oci/verify';
+import { formatReference, repositoryName } from '$lib/oci/reference';
 import type {
 	Descriptor,
 	ImageManifest,
@@ -21,7 +18,6 @@ import type {
 	PlatformEntry,
 	Reference,
 	Schema1Manifest,
-	UntrustedObject,
 	VerifiedConfig,
 	VerifiedManifest
 } from '$lib/oci/model';
@@ -112,18 +108,17 @@ export class InspectionView {
 			onHeaders: (h) => this.#report(h)
 		});
 		const observed: RegistrySource = {
-			manifest: async (target: string) => {
-				const o = await source.manifest(target);
-				await this.#observe(target, o);
-				return o;
-			},
+			manifest: (target: string) => source.manifest(target),
 			blob: async (d: Descriptor) => {
 				// inspect asks for the config only after every manifest above it was verified.
 				this.phase = 'config';
 				return source.blob(d);
 			}
 		};
-		inspect(observed, this.reference, { platform: this.platform }).then(
+		const onProgress = (p: InspectProgress) => {
+			this.early = { reference: this.reference, ...p };
+		};
+		inspect(observed, this.reference, { platform: this.platform, onProgress }).then(
 			(r) => {
 				this.result = r;
 				this.phase = 'done';
@@ -148,30 +143,6 @@ export class InspectionView {
 				...(limit !== undefined ? { limit } : {}),
 				...(remaining !== undefined ? { remaining } : {})
 			};
-		}
-	}
-
-	/** Verifies a manifest on its way to `inspect`, for the early summary. Failures are left to `inspect`. */
-	async #observe(target: string, o: UntrustedObject): Promise<void> {
-		try {
-			const ref = this.reference;
-			const early = this.early;
-			if (!early) {
-				if (target !== targetOf(ref)) return;
-				const top = await verifyManifest(o, ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' });
-				this.early = top.manifest.kind === 'index'
-					? { reference: ref, top, index: top as VerifiedManifest<IndexManifest>, platforms: platformEntries(top.manifest) }
-					: { reference: ref, top, image: top as VerifiedManifest<ImageManifest>, platforms: [] };
-				return;
-			}
-			const entry = early.platforms.find((e) => e.descriptor.digest === target);
-			if (!entry || early.image) return;
-			const child = await verifyManifest(o, { basis: 'parent', digest: entry.descriptor.digest, size: entry.descriptor.size });
-			if (child.manifest.kind === 'image') {
-				this.early = { ...early, chosen: entry, image: child as VerifiedManifest<ImageManifest> };
-			}
-		} catch {
-			/* inspect verifies the same bytes and reports the failure */
 		}
 	}
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { computeDigest } from './digest';
 import { RegscopeError } from './errors';
-import { inspect, type RegistrySource } from './inspect';
+import { inspect, type InspectProgress, type RegistrySource } from './inspect';
 import {
 	DOCKER_CONFIG,
 	DOCKER_LAYER_GZIP,
@@ -253,6 +253,21 @@ describe('inspect an index', () => {
 		expect(result.manifest.verification.digest).toBe(arm64.digest);
 		expect(result.config?.config.variant).toBe('v8');
 		expect(result.totalLayerSize).toBe(500);
+	});
+
+	it('reports each verified manifest before the config is fetched, and nothing after a mismatch', async () => {
+		const registry = new TestRegistry();
+		const { amd64, arm64, index } = await pushBuildx(registry);
+		const seen: string[] = [];
+		const onProgress = (p: InspectProgress) =>
+			seen.push(`${p.top.verification.digest} ${p.platforms.length} ${p.chosen?.label ?? '-'} ${p.image?.verification.digest ?? '-'} after ${registry.requests.length}`);
+		await inspect(registry, parseReference('localhost:5000/app:multi'), { onProgress });
+		expect(seen).toEqual([`${index.digest} 4 - - after 1`, `${index.digest} 4 linux/amd64 ${amd64.digest} after 2`]);
+
+		seen.length = 0;
+		registry.tamper(arm64.digest);
+		await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress }));
+		expect(seen).toEqual([`${index.digest} 4 - - after 4`]);
 	});
 
 	it('fails on a tampered child and returns no Inspection', async () => {

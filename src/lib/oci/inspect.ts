@@ -33,9 +33,20 @@ export interface RegistrySource {
 	blob(descriptor: Descriptor): Promise<UntrustedObject>;
 }
 
+/** The manifests verified so far, reported before the config is fetched (the page shows them early). */
+export interface InspectProgress {
+	top: VerifiedManifest;
+	index?: VerifiedManifest<IndexManifest>;
+	platforms: PlatformEntry[];
+	chosen?: PlatformEntry;
+	image?: VerifiedManifest<ImageManifest | Schema1Manifest>;
+}
+
 export interface InspectOptions {
 	/** `os/arch[/variant]`; default linux/amd64, like skopeo on an amd64 host. */
 	platform?: string;
+	/** Called with verified manifests only, as each is checked; the final answer is still what inspect returns. */
+	onProgress?: (progress: InspectProgress) => void;
 }
 
 /** registry-protocol §8.1: indexes of indexes are followed this deep, no deeper. */
@@ -149,6 +160,9 @@ export async function inspect(
 		ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' }
 	);
 	warnings.push(...headerWarnings('manifest', top), ...sniffWarnings('manifest', top));
+	if (top.manifest.kind !== 'index') {
+		options.onProgress?.({ top, platforms: [], image: { ...top, manifest: top.manifest } });
+	}
 
 	let index: VerifiedManifest<IndexManifest> | undefined;
 	let platforms: PlatformEntry[] = [];
@@ -169,8 +183,12 @@ export async function inspect(
 			index = { ...current, manifest: current.manifest };
 			platforms = entries;
 			chosen = entry;
+			options.onProgress?.({ top, index, platforms });
 		}
 		current = await fetchChild(source, entry, warnings);
+		if (index && current.manifest.kind !== 'index') {
+			options.onProgress?.({ top, index, platforms, chosen, image: { ...current, manifest: current.manifest } });
+		}
 	}
 	if (current.manifest.kind === 'schema1') {
 		const manifest: VerifiedManifest<Schema1Manifest> = { ...current, manifest: current.manifest };
