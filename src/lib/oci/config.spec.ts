@@ -78,9 +78,20 @@ describe('parseConfig', () => {
 	});
 
 	it.each([
-		[{ ...base, architecture: undefined }, 'config field architecture is missing'],
+		[{}, { architecture: '', os: '', rootfs: { type: '', diff_ids: [] }, missing: ['architecture', 'os', 'rootfs'] }],
+		[{ ...base, rootfs: undefined }, { architecture: 'arm64', os: 'linux', rootfs: { type: '', diff_ids: [] }, missing: ['rootfs'] }],
+		[{ ...base, architecture: null }, { architecture: '', os: 'linux', rootfs: base.rootfs, missing: ['architecture'] }]
+	])('reads a config lacking required fields as skopeo does, naming them (%#)', async (value, expected) => {
+		expect(await parse(value)).toEqual({ config: {}, history: [], ...expected });
+	});
+
+	it('lists nothing as missing in a complete config', async () => {
+		expect(await parse(base)).not.toHaveProperty('missing');
+	});
+
+	it.each([
 		[{ ...base, os: 7 }, 'config field os must be a string'],
-		[{ ...base, rootfs: undefined }, 'config field rootfs is missing'],
+		[{ ...base, rootfs: 'layers' }, 'config field rootfs must be an object'],
 		[{ ...base, rootfs: { diff_ids: ['sha256:abc'] } }, 'config field rootfs.diff_ids[0]'],
 		[{ ...base, rootfs: { diff_ids: 'x' } }, 'config field rootfs.diff_ids must be an array'],
 		[{ ...base, config: { Env: 'A=b' } }, 'config field config.Env must be an array'],

@@ -1,7 +1,9 @@
 /**
  * Parses a verified image config (image-spec config.md; Docker's is a superset). Lenient where
- * real images vary: any optional field may be null, unknown fields are ignored. Strict where the
- * timeline and skopeo output depend on it: architecture, os, rootfs.diff_ids.
+ * real images vary: any optional field may be null, unknown fields are ignored, and a missing
+ * architecture, os or rootfs (tools write `{}` for artifacts that keep the image config media type)
+ * reads as empty and is listed in `missing`, as skopeo reads it. Strict about types: a field that is
+ * present must have the right shape.
  */
 import type { ErrorCode } from './errors';
 import { FieldReader, decodeJson, fieldPath } from './fields';
@@ -81,11 +83,12 @@ function parseHistoryEntry(value: unknown, path: string): HistoryEntry {
 /** Parses verified config bytes; throws INVALID_CONFIG naming the field that is wrong. */
 export function parseConfig(bytes: Verified<Uint8Array>): ImageConfig {
 	const o = r.object(decodeJson(bytes, 'image config', CODE), '(top level)');
-	const rootfs = r.object(o.rootfs, 'rootfs');
+	const missing = (['architecture', 'os', 'rootfs'] as const).filter((key) => o[key] == null);
+	const rootfs = r.optionalObject(o.rootfs, 'rootfs') ?? {};
 	const diffIds = r.optionalArray(rootfs.diff_ids, 'rootfs.diff_ids') ?? [];
 	const config: ImageConfig = {
-		architecture: r.string(o.architecture, 'architecture'),
-		os: r.string(o.os, 'os'),
+		architecture: r.optionalString(o.architecture, 'architecture') ?? '',
+		os: r.optionalString(o.os, 'os') ?? '',
 		config: parseContainerConfig(o.config),
 		rootfs: {
 			type: r.optionalString(rootfs.type, 'rootfs.type') ?? '',
@@ -101,6 +104,7 @@ export function parseConfig(bytes: Verified<Uint8Array>): ImageConfig {
 		variant: r.optionalString(o.variant, 'variant'),
 		'os.version': r.optionalString(o['os.version'], 'os.version'),
 		'os.features': r.optionalStringArray(o['os.features'], 'os.features'),
-		docker_version: r.optionalString(o.docker_version, 'docker_version')
+		docker_version: r.optionalString(o.docker_version, 'docker_version'),
+		missing: missing.length > 0 ? [...missing] : undefined
 	});
 }

@@ -238,7 +238,7 @@ describe('inspect an index', () => {
 			['linux/amd64', false],
 			['linux/arm64/v8', false],
 			['unknown/unknown', true],
-			['unknown/unknown', true]
+			['unknown/unknown (2)', true]
 		]);
 		expect(result.platforms[2]?.attests).toBe(amd64.digest);
 		expect(result.manifest.verification).toMatchObject({ basis: 'parent', digest: amd64.digest, expected: amd64.digest });
@@ -302,7 +302,7 @@ describe('inspect an index', () => {
 		await registry.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: arm.mediaType, digest: arm.digest, size: arm.size, platform: arm.platform }] }, OCI_INDEX, { tag: 'arm' });
 		const e = await failure(inspect(registry, parseReference('localhost:5000/app:arm')));
 		expect(e.code).toBe('NO_MATCHING_PLATFORM');
-		expect(e.message).toContain('no linux/amd64 image in this index; it has: linux/arm64/v8');
+		expect(e.message).toContain('no linux/amd64 image in this index, and regscope never substitutes another architecture or variant; it has: linux/arm64/v8.');
 		expect(registry.requests).toEqual(['manifest arm']);
 	});
 

@@ -9,10 +9,12 @@ import { RegscopeError } from './errors';
 import { buildTimeline } from './history';
 import { describeMediaType, isImageConfigType } from './media-types';
 import type {
+	AnyInspection,
 	Descriptor,
 	ImageManifest,
 	IndexManifest,
 	Inspection,
+	NestedLevel,
 	Platform,
 	PlatformEntry,
 	Reference,
@@ -21,7 +23,7 @@ import type {
 	VerifiedConfig,
 	VerifiedManifest
 } from './model';
-import { choosePlatform, parsePlatform, platformEntries } from './platform';
+import { DEFAULT_PLATFORM, choosePlatform, hasPlatforms, noMatchingPlatform, parsePlatform, platformEntries } from './platform';
 import { targetOf } from './reference';
 import { schema1Timeline } from './schema1';
 import { verifyConfig, verifyManifest } from './verify';
@@ -138,18 +140,36 @@ async function fetchConfig(
 		warnings.push(`artifact: config type ${descriptor.mediaType} is not an image config, so it was not parsed.`);
 		return null;
 	}
-	return verifyConfig(await source.blob(descriptor), descriptor);
+	const config = await verifyConfig(await source.blob(descriptor), descriptor);
+	const missing = config.config.missing ?? [];
+	if (missing.length > 0) {
+		warnings.push(
+			`The config has no ${missing.join(', ')} (it is ${config.bytes.length <= 2 ? 'empty, as tools write it for artifacts' : 'incomplete'}); ${missing.length === 1 ? 'it is' : 'they are'} shown empty, as skopeo shows ${missing.length === 1 ? 'it' : 'them'}.`
+		);
+	}
+	return config;
 }
 
 /**
- * Inspects `ref` through `source`. Throws RegscopeError (DIGEST_MISMATCH, NO_MATCHING_PLATFORM,
+ * Inspects the image `ref` names. An index without any platform to choose is NO_MATCHING_PLATFORM
+ * listing its entries; `inspectAny` answers it instead.
+ */
+export async function inspect(source: RegistrySource, ref: Reference, options: InspectOptions = {}): Promise<Inspection> {
+	const inspection = await inspectAny(source, ref, options);
+	if (inspection.format !== 'index') return inspection;
+	throw noMatchingPlatform(inspection.platforms, DEFAULT_PLATFORM);
+}
+
+/**
+ * Inspects `ref` through `source`: an image, or (when the top index has no entry with a platform and
+ * none was asked for) the index itself. Throws RegscopeError (DIGEST_MISMATCH, NO_MATCHING_PLATFORM,
  * INVALID_MANIFEST, UNSUPPORTED_MEDIA_TYPE…) rather than returning anything unverified.
  */
-export async function inspect(
+export async function inspectAny(
 	source: RegistrySource,
 	ref: Reference,
 	options: InspectOptions = {}
-): Promise<Inspection> {
+): Promise<AnyInspection> {
 	// Parse the platform before any request, so a typo costs no registry round trip.
 	const wanted: Platform | undefined =
 		options.platform === undefined ? undefined : parsePlatform(options.platform);
@@ -167,6 +187,7 @@ export async function inspect(
 	let index: VerifiedManifest<IndexManifest> | undefined;
 	let platforms: PlatformEntry[] = [];
 	let chosen: PlatformEntry | undefined;
+	const nested: NestedLevel[] = [];
 	let current: VerifiedManifest = top;
 	for (let depth = 0; current.manifest.kind === 'index'; depth++) {
 		if (depth === MAX_INDEX_DEPTH) {
@@ -176,17 +197,25 @@ export async function inspect(
 				{ depth }
 			);
 		}
-		const entries = platformEntries(current.manifest);
+		const level: VerifiedManifest<IndexManifest> = { ...current, manifest: current.manifest };
+		const entries = platformEntries(level.manifest);
+		if (depth === 0 && wanted === undefined && !hasPlatforms(entries)) {
+			// Nothing to choose from: the index itself is what there is to see, each entry by its digest.
+			options.onProgress?.({ top, index: level, platforms: entries });
+			return { format: 'index', reference: ref, index: level, platforms: entries, config: null, timeline: { rows: [], aligned: true }, totalLayerSize: null, warnings };
+		}
 		const entry = choosePlatform(entries, wanted);
 		if (index === undefined) {
 			// The top-level index is what the picker shows and what skopeo's Digest names.
-			index = { ...current, manifest: current.manifest };
+			index = level;
 			platforms = entries;
 			chosen = entry;
 			options.onProgress?.({ top, index, platforms });
+		} else {
+			nested.push({ index: level, platforms: entries, chosen: entry });
 		}
 		current = await fetchChild(source, entry, warnings);
-		if (index && current.manifest.kind !== 'index') {
+		if (current.manifest.kind !== 'index') {
 			options.onProgress?.({ top, index, platforms, chosen, image: { ...current, manifest: current.manifest } });
 		}
 	}
@@ -207,6 +236,7 @@ export async function inspect(
 		};
 		if (index) inspection.index = index;
 		if (chosen) inspection.chosen = chosen;
+		if (nested.length > 0) inspection.nested = nested;
 		return inspection;
 	}
 	const manifest: VerifiedManifest<ImageManifest> = { ...current, manifest: current.manifest };
@@ -228,5 +258,6 @@ export async function inspect(
 	};
 	if (index) inspection.index = index;
 	if (chosen) inspection.chosen = chosen;
+	if (nested.length > 0) inspection.nested = nested;
 	return inspection;
 }

@@ -169,6 +169,8 @@ export interface ImageConfig {
 	history: HistoryEntry[];
 	/** Docker-only: the daemon version that built the image; '' for other builders. */
 	docker_version?: string;
+	/** Required fields the config lacks (e.g. `{}` written for an artifact), read as empty; warned about. */
+	missing?: string[];
 }
 
 /** What a registry sent for one object, before any check. */
@@ -230,7 +232,10 @@ export interface VerifiedConfig {
 /** One entry of an index, as the platform picker shows it. */
 export interface PlatformEntry {
 	descriptor: Descriptor;
-	/** Normalized `os/arch[/variant]`, or `unknown/unknown` / `unspecified`. */
+	/**
+	 * Unique within its index: `os[(version[+features])]/arch[/variant]` as containerd writes it, or for
+	 * an entry without a platform its ref name, artifact type or media type; repeats get ` (2)`, ` (3)`….
+	 */
 	label: string;
 	platform?: Platform;
 	/** BuildKit attestation manifest (`unknown/unknown` with vnd.docker.reference.type). */
@@ -239,6 +244,8 @@ export interface PlatformEntry {
 	attests?: Digest;
 	/** A nested index rather than an image. */
 	nestedIndex: boolean;
+	/** `?platform=<label>` chooses exactly this entry (else it is reachable by its digest only). */
+	selectable: boolean;
 }
 
 /** One row of the history/layer timeline. */
@@ -258,6 +265,13 @@ export interface Timeline {
 	problem?: string;
 }
 
+/** One index below the top one on the way to the image, and the entry chosen from it. */
+export interface NestedLevel {
+	index: VerifiedManifest<IndexManifest>;
+	platforms: PlatformEntry[];
+	chosen: PlatformEntry;
+}
+
 interface InspectionBase {
 	reference: Reference;
 	/** The top-level object when the reference named an index or manifest list. */
@@ -265,6 +279,8 @@ interface InspectionBase {
 	platforms: PlatformEntry[];
 	/** The platform that was chosen from the index (absent for a single-platform image). */
 	chosen?: PlatformEntry;
+	/** Indexes below the top one that were walked through, each verified against its parent's entry. */
+	nested?: NestedLevel[];
 	timeline: Timeline;
 	warnings: string[];
 }
@@ -294,4 +310,20 @@ export interface Schema1Inspection extends InspectionBase {
 	totalLayerSize: null;
 }
 
+/**
+ * An index none of whose entries has a platform (an artifact index, the referrers fallback tag, an
+ * index of indexes): nothing to choose, so the index itself is the answer, its entries each
+ * reachable by digest. `platforms` lists them all; there is no image, config or timeline of its own.
+ */
+export interface IndexInspection extends InspectionBase {
+	format: 'index';
+	index: VerifiedManifest<IndexManifest>;
+	config: null;
+	totalLayerSize: null;
+}
+
+/** An image (what `inspect` answers). */
 export type Inspection = ImageInspection | Schema1Inspection;
+
+/** An image, or an index with nothing to choose (what `inspectAny` answers). */
+export type AnyInspection = Inspection | IndexInspection;

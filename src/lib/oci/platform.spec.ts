@@ -94,8 +94,8 @@ describe('platformEntries', () => {
 			['linux/amd64', false, false, undefined],
 			['linux/arm64/v8', false, false, undefined],
 			['unknown/unknown', true, false, D('1')],
-			['unknown/unknown', false, false, undefined],
-			['unspecified', false, true, undefined],
+			['unknown/unknown (2)', false, false, undefined],
+			['OCI image index', false, true, undefined],
 			['linux/arm', false, false, undefined]
 		]);
 		expect(entries[0]?.descriptor.digest).toBe(D('1'));
@@ -163,11 +163,11 @@ describe('choosePlatform', () => {
 		const e = error as RegscopeError;
 		expect(e.code).toBe('NO_MATCHING_PLATFORM');
 		expect(e.message).toContain(
-			'no linux/s390x image in this index; it has: linux/arm64/v8, linux/amd64, linux/arm/v7, linux/arm/v6, windows/amd64, linux/amd64'
+			'no linux/s390x image in this index, and regscope never substitutes another architecture or variant; it has: linux/arm64/v8, linux/amd64, linux/arm/v7, linux/arm/v6, windows/amd64, linux/amd64 (2)'
 		);
 		expect(e.details).toEqual({
 			wanted: 'linux/s390x',
-			available: ['linux/arm64/v8', 'linux/amd64', 'linux/arm/v7', 'linux/arm/v6', 'windows/amd64', 'linux/amd64']
+			available: ['linux/arm64/v8', 'linux/amd64', 'linux/arm/v7', 'linux/arm/v6', 'windows/amd64', 'linux/amd64 (2)']
 		});
 	});
 
@@ -176,7 +176,7 @@ describe('choosePlatform', () => {
 		expect(() => choosePlatform(armOnly)).toThrow(
 			expect.objectContaining({
 				code: 'NO_MATCHING_PLATFORM',
-				message: expect.stringContaining('no linux/amd64 image in this index; it has: linux/arm64/v8, unspecified')
+				message: expect.stringContaining(`it has: linux/arm64/v8, OCI image manifest (no platform, ${D('2')})`)
 			})
 		);
 	});

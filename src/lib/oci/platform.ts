@@ -1,41 +1,62 @@
 /**
- * Platforms: containerd's normalization (registry-protocol §7.1), the entries of an index as the
- * picker shows them, and choosing one the way skopeo does by default (exact match after
- * normalization, first match wins, attestations never).
+ * Platforms written, normalized and matched as containerd/platforms does, and the one place where
+ * regscope decides which entry of an index to show.
+ *
+ * The choice, for a wanted platform W (default linux/amd64, like skopeo on an amd64 host):
+ * 1. an entry matches when os, architecture and variant are equal after normalization, its
+ *    `os.version` starts with W's (any, when W names none), and every `os.features` it requires is
+ *    in W's (containerd's subset rule; Windows' `win32k` is not required, as containerd strips it);
+ * 2. among matches: the exact one (same os.version and features as W) first, then those without
+ *    os.version or features, then the rest; index order breaks ties (image-index.md: first match);
+ * 3. attestations never; entries without a platform are listed but never chosen for a platform.
+ * Unlike skopeo, which falls back across arm variants (v7 takes v6), and unlike containerd on a
+ * Windows host (host-compatible versions), nothing else is ever chosen: when nothing matches, the
+ * error lists what the index has.
  */
 import { parseDigest } from './digest';
 import { RegscopeError } from './errors';
-import { isIndexType } from './media-types';
-import type { Digest, IndexManifest, Platform, PlatformEntry } from './model';
+import { describeMediaType, isIndexType } from './media-types';
+import type { Descriptor, Digest, IndexManifest, Platform, PlatformEntry } from './model';
 
 export const DEFAULT_PLATFORM: Readonly<Platform> = Object.freeze({ os: 'linux', architecture: 'amd64' });
 
 const ATTESTATION_TYPE_KEY = 'vnd.docker.reference.type';
 const ATTESTATION_DIGEST_KEY = 'vnd.docker.reference.digest';
 const ATTESTATION_MANIFEST = 'attestation-manifest';
+const REF_NAME_KEY = 'org.opencontainers.image.ref.name';
 
-/** Numeric variants are written with a `v`: `8` → `v8`. */
-function spellVariant(variant: string): string {
-	return /^[0-9]/.test(variant) ? `v${variant}` : variant;
+/** containerd spells numeric variants with a `v` only where they are CPU generations: arm and arm64. */
+function spellVariant(architecture: string, variant: string): string {
+	if (architecture === 'arm' && /^[5-8]$/.test(variant)) return `v${variant}`;
+	if (architecture === 'arm64' && /^(8|9)(\.0)?$/.test(variant)) return `v${variant}`;
+	return variant;
+}
+
+function sortedFeatures(features: string[] | undefined): string[] {
+	return [...new Set(features ?? [])].filter((f) => f !== '').sort();
 }
 
 /**
  * Maps aliases to one spelling (aarch64 → arm64, x86_64 → amd64, i386 → 386, armhf → arm/v7,
  * armel → arm/v6, macos → darwin) but keeps the variant an entry declares, so labels read like
- * the index: an arm64 entry with variant v8 stays `linux/arm64/v8`.
+ * the index: an arm64 entry with variant v8 stays `linux/arm64/v8`. os.features are sorted, once each.
  */
 function canonical(p: Platform): Platform {
 	const os = p.os.toLowerCase() === 'macos' ? 'darwin' : p.os.toLowerCase();
 	let architecture = p.architecture.toLowerCase();
-	let variant = spellVariant((p.variant ?? '').toLowerCase());
-	if (architecture === 'i386') [architecture, variant] = ['386', ''];
-	else if (architecture === 'x86_64' || architecture === 'x86-64') architecture = 'amd64';
+	if (architecture === 'x86_64' || architecture === 'x86-64') architecture = 'amd64';
 	else if (architecture === 'aarch64') architecture = 'arm64';
+	let variant = spellVariant(architecture, (p.variant ?? '').toLowerCase());
+	if (architecture === 'i386') [architecture, variant] = ['386', ''];
 	else if (architecture === 'armhf') [architecture, variant] = ['arm', 'v7'];
 	else if (architecture === 'armel') [architecture, variant] = ['arm', 'v6'];
 	const out: Platform = { ...p, os, architecture };
 	if (variant) out.variant = variant;
 	else delete out.variant;
+	const features = sortedFeatures(p['os.features']);
+	if (features.length > 0) out['os.features'] = features;
+	else delete out['os.features'];
+	if (!out['os.version']) delete out['os.version'];
 	return out;
 }
 
@@ -56,30 +77,78 @@ export function normalizePlatform(p: Platform): Platform {
 	return out;
 }
 
-/** `os/arch[/variant]`. */
-export function formatPlatform(p: Platform): string {
-	return [p.os, p.architecture, p.variant].filter((part) => part).join('/');
+/** containerd escapes what would be read as syntax inside the parentheses. */
+function encodeOption(v: string): string {
+	return v.replace(/%/g, '%25').replace(/\+/g, '%2B').replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\//g, '%2F');
 }
 
-/** Parses `os/arch[/variant]` as typed by a person (any case). Throws INVALID_PLATFORM. */
+/** containerd's FormatAll: `os[(version[+feature…])]/arch[/variant]`, e.g. `windows(10.0.17763.5576)/amd64`, `linux(+gpu)/amd64`. */
+export function formatPlatform(p: Platform): string {
+	const version = encodeOption(p['os.version'] ?? '');
+	const features = sortedFeatures(p['os.features']).map(encodeOption).join('+');
+	const options = version || features ? `(${version}${features ? `+${features}` : ''})` : '';
+	return [p.os + options, p.architecture, p.variant].filter((part) => part).join('/');
+}
+
+const OS_PART = /^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$/;
+const PART = /^[A-Za-z0-9_.-]+$/;
+
+function invalidPlatform(input: string, why: string): RegscopeError {
+	return new RegscopeError(
+		'INVALID_PLATFORM',
+		`platform "${input}" is not valid (${why}): write it as os/architecture[/variant], for example linux/amd64, linux/arm64/v8, windows(10.0.17763.5576)/amd64 or linux(+gpu)/amd64`,
+		{ input }
+	);
+}
+
+function decodeOption(input: string, v: string): string {
+	try {
+		return decodeURIComponent(v);
+	} catch {
+		throw invalidPlatform(input, `bad %-escape in "${v}"`);
+	}
+}
+
+/**
+ * Parses a platform as containerd writes it, `os[(version[+feature…])]/arch[/variant]`, any case.
+ * Throws INVALID_PLATFORM naming what is wrong. A lone `os` or `arch` is refused: containerd fills the
+ * rest from the host it runs on, and regscope has no host to speak of.
+ */
 export function parsePlatform(untrusted: string): Platform {
 	const input = untrusted.trim();
 	const parts = input.split('/');
-	if (parts.length < 2 || parts.length > 3 || !parts.every((p) => /^[A-Za-z0-9._-]+$/.test(p))) {
-		throw new RegscopeError(
-			'INVALID_PLATFORM',
-			`platform "${input}" is not valid: write it as os/architecture[/variant], for example linux/amd64 or linux/arm64/v8`,
-			{ input }
-		);
-	}
-	const [os = '', architecture = '', variant] = parts;
-	return canonical(variant === undefined ? { os, architecture } : { os, architecture, variant });
+	if (parts.length < 2 || parts.length > 3) throw invalidPlatform(input, `${parts.length} part${parts.length === 1 ? '' : 's'}`);
+	const [osPart = '', architecture = '', variant] = parts;
+	const os = OS_PART.exec(osPart);
+	if (!os) throw invalidPlatform(input, `bad os "${osPart}"`);
+	const bad = parts.slice(1).find((part) => !PART.test(part));
+	if (bad !== undefined) throw invalidPlatform(input, `bad part "${bad}"`);
+	const p: Platform = { os: os[1] ?? '', architecture };
+	if (variant !== undefined) p.variant = variant;
+	const version = decodeOption(input, os[2] ?? '');
+	if (version) p['os.version'] = version;
+	const features = (os[3] ?? '').split('+').filter((f) => f !== '').map((f) => decodeOption(input, f));
+	if (features.length > 0) p['os.features'] = features;
+	return canonical(p);
 }
 
-function samePlatform(a: Platform, b: Platform): boolean {
-	const x = normalizePlatform(a);
-	const y = normalizePlatform(b);
-	return x.os === y.os && x.architecture === y.architecture && x.variant === y.variant;
+function versionMatches(wanted: string | undefined, offered: string | undefined): boolean {
+	if (!wanted) return true;
+	return offered === wanted || (offered ?? '').startsWith(`${wanted}.`);
+}
+
+/** 0: exact; 1: matches, no os.version or features; 2: matches otherwise; -1: no match. */
+function rank(offered: Platform, wanted: Platform): number {
+	const x = normalizePlatform(offered);
+	const y = normalizePlatform(wanted);
+	if (x.os !== y.os || x.architecture !== y.architecture || x.variant !== y.variant) return -1;
+	if (!versionMatches(y['os.version'], x['os.version'])) return -1;
+	const want = new Set(y['os.features'] ?? []);
+	const need = (x['os.features'] ?? []).filter((f) => !(x.os === 'windows' && f === 'win32k'));
+	if (!need.every((f) => want.has(f))) return -1;
+	const sameFeatures = (x['os.features'] ?? []).join('+') === (y['os.features'] ?? []).join('+');
+	if (sameFeatures && (x['os.version'] ?? '') === (y['os.version'] ?? '')) return 0;
+	return x['os.version'] || x['os.features'] ? 2 : 1;
 }
 
 function attestedDigest(value: string | undefined): Digest | undefined {
@@ -91,44 +160,81 @@ function attestedDigest(value: string | undefined): Digest | undefined {
 	}
 }
 
-/** The entries of an index, labelled, with attestations and nested indexes marked. */
+/** What names an entry without a platform: its ref name, artifact type, or media type. */
+function unplatformedLabel(d: Descriptor): string {
+	return d.annotations?.[REF_NAME_KEY] || d.artifactType || describeMediaType(d.mediaType);
+}
+
+/** The first matching entry in the order described at the top of this file, or undefined. */
+function bestMatch(entries: PlatformEntry[], wanted: Platform): PlatformEntry | undefined {
+	let best: PlatformEntry | undefined;
+	let bestRank = 3;
+	for (const e of entries) {
+		if (e.attestation || e.platform === undefined) continue;
+		const r = rank(e.platform, wanted);
+		if (r >= 0 && r < bestRank) [best, bestRank] = [e, r];
+	}
+	return best;
+}
+
+/**
+ * The entries of an index, labelled (unique within the index: a repeated label gets ` (2)`, ` (3)`…),
+ * with attestations and nested indexes marked, and `selectable` when `?platform=<label>` picks exactly
+ * that entry (otherwise the page links it by digest).
+ */
 export function platformEntries(index: IndexManifest): PlatformEntry[] {
-	return index.manifests.map((descriptor) => {
+	const seen = new Map<string, number>();
+	const entries = index.manifests.map((descriptor) => {
 		const { platform, annotations } = descriptor;
 		const attestation =
 			platform?.os === 'unknown' &&
 			platform.architecture === 'unknown' &&
 			annotations?.[ATTESTATION_TYPE_KEY] === ATTESTATION_MANIFEST;
+		const base = platform ? formatPlatform(canonical(platform)) : unplatformedLabel(descriptor);
+		const n = (seen.get(base) ?? 0) + 1;
+		seen.set(base, n);
 		const entry: PlatformEntry = {
 			descriptor,
-			label: platform ? formatPlatform(canonical(platform)) : 'unspecified',
+			label: n === 1 ? base : `${base} (${n})`,
 			attestation,
-			nestedIndex: isIndexType(descriptor.mediaType)
+			nestedIndex: isIndexType(descriptor.mediaType),
+			selectable: false
 		};
 		if (platform) entry.platform = platform;
 		const attests = attestation ? attestedDigest(annotations?.[ATTESTATION_DIGEST_KEY]) : undefined;
 		if (attests) entry.attests = attests;
 		return entry;
 	});
+	for (const e of entries) {
+		if (e.attestation || !e.platform) continue;
+		e.selectable = bestMatch(entries, canonical(e.platform)) === e;
+	}
+	return entries;
 }
 
-/**
- * The first entry whose platform equals `wanted` after normalization (image-index.md: the first
- * match SHOULD be used). Default linux/amd64, like skopeo on an amd64 host; never a silent
- * fallback to another platform. Throws NO_MATCHING_PLATFORM listing what the index has.
- */
-export function choosePlatform(entries: PlatformEntry[], wanted: Platform = DEFAULT_PLATFORM): PlatformEntry {
-	const choice = entries.find(
-		(e) => !e.attestation && e.platform !== undefined && samePlatform(e.platform, wanted)
-	);
-	if (choice) return choice;
-	const available = entries.filter((e) => !e.attestation).map((e) => e.label);
+/** Whether any entry can be chosen by platform at all (else the index is shown as a list of its entries). */
+export function hasPlatforms(entries: PlatformEntry[]): boolean {
+	return entries.some((e) => !e.attestation && e.platform !== undefined);
+}
+
+/** NO_MATCHING_PLATFORM for `wanted`, listing what the index has (entries without a platform with their digest). */
+export function noMatchingPlatform(entries: PlatformEntry[], wanted: Platform): RegscopeError {
+	const available = entries
+		.filter((e) => !e.attestation)
+		.map((e) => (e.platform ? e.label : `${e.label} (no platform, ${e.descriptor.digest})`));
 	const label = formatPlatform(canonical(wanted));
-	throw new RegscopeError(
+	return new RegscopeError(
 		'NO_MATCHING_PLATFORM',
 		available.length > 0
-			? `there is no ${label} image in this index; it has: ${available.join(', ')}. Choose one of those platforms.`
+			? `there is no ${label} image in this index, and regscope never substitutes another architecture or variant; it has: ${available.join(', ')}. Choose one of those.`
 			: `there is no ${label} image in this index; it lists no images at all (only attestations, or nothing)`,
 		{ wanted: label, available }
 	);
+}
+
+/** Chooses the entry for `wanted` (see the top of this file). Throws NO_MATCHING_PLATFORM listing what the index has. */
+export function choosePlatform(entries: PlatformEntry[], wanted: Platform = DEFAULT_PLATFORM): PlatformEntry {
+	const choice = bestMatch(entries, wanted);
+	if (choice) return choice;
+	throw noMatchingPlatform(entries, wanted);
 }
