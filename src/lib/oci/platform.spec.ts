@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { RegscopeError } from './errors';
 import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST } from './media-types';
 import type { Descriptor, Digest, IndexManifest, Platform } from './model';
-import { choosePlatform, formatPlatform, normalizePlatform, parsePlatform, platformEntries } from './platform';
+import { choosePlatform, formatPlatform, hasPlatforms, normalizePlatform, parsePlatform, platformEntries } from './platform';
 
 const D = (c: string) => `sha256:${c.repeat(64)}` as Digest;
 const p = (os: string, architecture: string, variant?: string): Platform =>
@@ -186,5 +186,71 @@ describe('choosePlatform', () => {
 		expect(() => choosePlatform(v6, p('linux', 'arm', 'v7'))).toThrow(
 			expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' })
 		);
+	});
+});
+
+describe('indexes of every shape', () => {
+	const win = (c: string, version: string) => entry(c, { os: 'windows', architecture: 'amd64', 'os.version': version });
+	const windows = platformEntries(index(win('1', '10.0.17763.5576'), win('2', '10.0.20348.2227'), win('3', '10.0.26100.1742')));
+	const gpu = platformEntries(
+		index(entry('1', { os: 'linux', architecture: 'amd64', 'os.features': ['gpu'] }), entry('2', p('linux', 'amd64')))
+	);
+
+	it('adds a v to numeric variants of arm and arm64 only', () => {
+		expect(formatPlatform(parsePlatform('linux/amd64/2'))).toBe('linux/amd64/2');
+		expect(formatPlatform(parsePlatform('linux/riscv64/1'))).toBe('linux/riscv64/1');
+		expect(formatPlatform(parsePlatform('linux/arm/6'))).toBe('linux/arm/v6');
+		expect(platformEntries(index(entry('1', p('linux', 'amd64', '2'))))[0]?.label).toBe('linux/amd64/2');
+	});
+
+	it('labels Windows entries with their os.version, each addressable by its label', () => {
+		expect(windows.map((e) => [e.label, e.selectable])).toEqual([
+			['windows(10.0.17763.5576)/amd64', true],
+			['windows(10.0.20348.2227)/amd64', true],
+			['windows(10.0.26100.1742)/amd64', true]
+		]);
+		for (const e of windows) expect(choosePlatform(windows, parsePlatform(e.label))).toBe(e);
+		expect(choosePlatform(windows, parsePlatform('windows(10.0.20348)/amd64')).descriptor.digest).toBe(D('2'));
+		expect(choosePlatform(windows, parsePlatform('windows/amd64')).descriptor.digest).toBe(D('1'));
+	});
+
+	it('does not choose an entry requiring os.features for a request without them', () => {
+		expect(gpu.map((e) => e.label)).toEqual(['linux(+gpu)/amd64', 'linux/amd64']);
+		expect(choosePlatform(gpu).descriptor.digest).toBe(D('2'));
+		expect(choosePlatform(gpu, parsePlatform('linux(+gpu)/amd64')).descriptor.digest).toBe(D('1'));
+		// A `+` sent unescaped in a query string arrives as a space.
+		expect(choosePlatform(gpu, parsePlatform('linux( gpu)/amd64')).descriptor.digest).toBe(D('1'));
+		const gpuOnly = platformEntries(index(entry('1', { os: 'linux', architecture: 'amd64', 'os.features': ['gpu'] })));
+		expect(() => choosePlatform(gpuOnly)).toThrow(
+			expect.objectContaining({ code: 'NO_MATCHING_PLATFORM', message: expect.stringContaining('it has: linux(+gpu)/amd64') })
+		);
+	});
+
+	it('keeps labels unique and marks repeats as reachable by digest only', () => {
+		const twice = platformEntries(index(entry('1', p('linux', 'amd64')), entry('2', p('linux', 'amd64')), entry('3'), entry('4')));
+		expect(twice.map((e) => [e.label, e.selectable])).toEqual([
+			['linux/amd64', true],
+			['linux/amd64 (2)', false],
+			['OCI image manifest', false],
+			['OCI image manifest (2)', false]
+		]);
+		expect(new Set(twice.map((e) => e.label)).size).toBe(4);
+	});
+
+	it('names entries without a platform by ref name, then artifact type', () => {
+		const artifacts = platformEntries(
+			index(
+				entry('1', undefined, { annotations: { 'org.opencontainers.image.ref.name': 'v1.0' } }),
+				entry('2', undefined, { artifactType: 'application/vnd.example.sbom' }),
+				entry('3', undefined, { artifactType: 'application/vnd.example.sbom' })
+			)
+		);
+		expect(artifacts.map((e) => e.label)).toEqual(['v1.0', 'application/vnd.example.sbom', 'application/vnd.example.sbom (2)']);
+		expect(hasPlatforms(artifacts)).toBe(false);
+		expect(hasPlatforms(gpu)).toBe(true);
+	});
+
+	it('refuses an over-long platform before parsing it', () => {
+		expect(() => parsePlatform(`linux(+${'f+'.repeat(200)}x)/amd64`)).toThrow(expect.objectContaining({ code: 'INVALID_PLATFORM' }));
 	});
 });

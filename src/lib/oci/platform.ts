@@ -4,10 +4,11 @@
  *
  * The choice, for a wanted platform W (default linux/amd64, like skopeo on an amd64 host):
  * 1. an entry matches when os, architecture and variant are equal after normalization, its
- *    `os.version` starts with W's (any, when W names none), and every `os.features` it requires is
+ *    `os.version` is absent or starts with W's (any, when W names none), and every `os.features` it requires is
  *    in W's (containerd's subset rule; Windows' `win32k` is not required, as containerd strips it);
- * 2. among matches: the exact one (same os.version and features as W) first, then those without
- *    os.version or features, then the rest; index order breaks ties (image-index.md: first match);
+ * 2. among matches: the exact one (same os.version and features as W) first, then (containerd's
+ *    ordering) those with more of W's features before those with fewer; index order breaks ties
+ *    (image-index.md: the first match);
  * 3. attestations never; entries without a platform are listed but never chosen for a platform.
  * Unlike skopeo, which falls back across arm variants (v7 takes v6), and unlike containerd on a
  * Windows host (host-compatible versions), nothing else is ever chosen: when nothing matches, the
@@ -24,6 +25,10 @@ const ATTESTATION_TYPE_KEY = 'vnd.docker.reference.type';
 const ATTESTATION_DIGEST_KEY = 'vnd.docker.reference.digest';
 const ATTESTATION_MANIFEST = 'attestation-manifest';
 const REF_NAME_KEY = 'org.opencontainers.image.ref.name';
+/** Beyond this many os.features, more of them no longer ranks an entry higher. */
+const MAX_FEATURES = 64;
+/** Longer platform strings are refused before any parsing. */
+const MAX_PLATFORM_LENGTH = 256;
 
 /** containerd spells numeric variants with a `v` only where they are CPU generations: arm and arm64. */
 function spellVariant(architecture: string, variant: string): string {
@@ -115,7 +120,9 @@ function decodeOption(input: string, v: string): string {
  * rest from the host it runs on, and regscope has no host to speak of.
  */
 export function parsePlatform(untrusted: string): Platform {
-	const input = untrusted.trim();
+	if (untrusted.length > MAX_PLATFORM_LENGTH) throw invalidPlatform(untrusted.slice(0, 40) + '…', `longer than ${MAX_PLATFORM_LENGTH} characters`);
+	// A `+` typed unescaped into a query string (`?platform=linux(+gpu)/amd64`) arrives as a space.
+	const input = untrusted.trim().replace(/ /g, '+');
 	const parts = input.split('/');
 	if (parts.length < 2 || parts.length > 3) throw invalidPlatform(input, `${parts.length} part${parts.length === 1 ? '' : 's'}`);
 	const [osPart = '', architecture = '', variant] = parts;
@@ -132,23 +139,29 @@ export function parsePlatform(untrusted: string): Platform {
 	return canonical(p);
 }
 
+/** containerd: an entry without os.version fits any; otherwise regscope wants W's version as a dotted prefix. */
 function versionMatches(wanted: string | undefined, offered: string | undefined): boolean {
-	if (!wanted) return true;
+	if (!wanted || !offered) return true;
 	return offered === wanted || (offered ?? '').startsWith(`${wanted}.`);
 }
 
-/** 0: exact; 1: matches, no os.version or features; 2: matches otherwise; -1: no match. */
+/**
+ * How well `offered` serves `wanted`: -1 when it does not match; 0 for an exact match (same
+ * os.version and features); otherwise the fewer features it has, the larger (containerd prefers the
+ * entry with the most matching features).
+ */
 function rank(offered: Platform, wanted: Platform): number {
 	const x = normalizePlatform(offered);
 	const y = normalizePlatform(wanted);
 	if (x.os !== y.os || x.architecture !== y.architecture || x.variant !== y.variant) return -1;
 	if (!versionMatches(y['os.version'], x['os.version'])) return -1;
 	const want = new Set(y['os.features'] ?? []);
-	const need = (x['os.features'] ?? []).filter((f) => !(x.os === 'windows' && f === 'win32k'));
+	const offeredFeatures = x['os.features'] ?? [];
+	const need = offeredFeatures.filter((f) => !(x.os === 'windows' && f === 'win32k'));
 	if (!need.every((f) => want.has(f))) return -1;
-	const sameFeatures = (x['os.features'] ?? []).join('+') === (y['os.features'] ?? []).join('+');
+	const sameFeatures = offeredFeatures.join('+') === (y['os.features'] ?? []).join('+');
 	if (sameFeatures && (x['os.version'] ?? '') === (y['os.version'] ?? '')) return 0;
-	return x['os.version'] || x['os.features'] ? 2 : 1;
+	return 1 + MAX_FEATURES - Math.min(offeredFeatures.length, MAX_FEATURES);
 }
 
 function attestedDigest(value: string | undefined): Digest | undefined {
@@ -168,7 +181,7 @@ function unplatformedLabel(d: Descriptor): string {
 /** The first matching entry in the order described at the top of this file, or undefined. */
 function bestMatch(entries: PlatformEntry[], wanted: Platform): PlatformEntry | undefined {
 	let best: PlatformEntry | undefined;
-	let bestRank = 3;
+	let bestRank = Infinity;
 	for (const e of entries) {
 		if (e.attestation || e.platform === undefined) continue;
 		const r = rank(e.platform, wanted);
