@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { computeDigest } from './digest';
 import { RegscopeError } from './errors';
-import { inspect, type InspectProgress, type RegistrySource } from './inspect';
+import { inspect, inspectAny, type InspectProgress, type RegistrySource } from './inspect';
 import {
 	DOCKER_CONFIG,
 	DOCKER_LAYER_GZIP,
@@ -343,6 +343,12 @@ describe('inspect an index', () => {
 		expect(nested.manifest.verification.digest).toBe(image.digest);
 		expect(nested.index?.manifest.manifests[0]?.mediaType).toBe(OCI_INDEX);
 		expect(nested.platforms[0]?.nestedIndex).toBe(true);
+		// Every level below the top is kept, verified against its parent's entry.
+		expect(nested.nested?.map((n) => [n.index.verification.basis, n.chosen.label])).toEqual([
+			['parent', 'linux/amd64'],
+			['parent', 'linux/amd64'],
+			['parent', 'linux/amd64']
+		]);
 
 		const e = await failure(inspect(registry, parseReference('localhost:5000/app:level5')));
 		expect(e.code).toBe('INVALID_MANIFEST');
@@ -393,6 +399,68 @@ describe('inspect an index', () => {
 		);
 		const result = await inspect(registry, parseReference('localhost:5000/app:x'));
 		expect(result.warnings).toEqual([expect.stringContaining('says Docker image manifest, but the registry served OCI image manifest')]);
+	});
+});
+
+describe('inspect an index without platforms', () => {
+	async function pushArtifactIndex(registry: TestRegistry) {
+		const image = await pushImage(registry, { os: 'linux', architecture: 'amd64' });
+		const sbom = { mediaType: OCI_MANIFEST, digest: image.digest, size: image.size, artifactType: 'application/spdx+json' };
+		const inner = await registry.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom] }, OCI_INDEX);
+		const index = await registry.put(
+			{ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom, { mediaType: OCI_INDEX, ...inner, annotations: { 'org.opencontainers.image.ref.name': 'inner' } }] },
+			OCI_INDEX,
+			{ tag: 'refs' }
+		);
+		return { image, inner, index };
+	}
+
+	it('answers the index itself, verified, without fetching any entry', async () => {
+		const registry = new TestRegistry();
+		const { index, inner } = await pushArtifactIndex(registry);
+		const progress: InspectProgress[] = [];
+		const result = await inspectAny(registry, parseReference('localhost:5000/app:refs'), { onProgress: (p) => progress.push(p) });
+		expect(registry.requests).toEqual(['manifest refs']);
+		if (result.format !== 'index') throw new Error(`expected the index, got ${result.format}`);
+		expect(result.index.verification).toMatchObject({ basis: 'unpinned', digest: index.digest });
+		expect(result.platforms.map((e) => [e.label, e.nestedIndex, e.selectable])).toEqual([
+			['application/spdx+json', false, false],
+			['inner', true, false]
+		]);
+		expect(result.platforms[1]?.descriptor.digest).toBe(inner.digest);
+		expect(progress.map((p) => [p.index?.verification.digest, p.chosen, p.image])).toEqual([[index.digest, undefined, undefined]]);
+	});
+
+	it('is NO_MATCHING_PLATFORM listing each entry by digest when a platform is asked for, or through inspect', async () => {
+		const registry = new TestRegistry();
+		const { image, inner } = await pushArtifactIndex(registry);
+		const asked = await failure(inspectAny(registry, parseReference('localhost:5000/app:refs'), { platform: 'linux/amd64' }) as Promise<Inspection>);
+		expect(asked.code).toBe('NO_MATCHING_PLATFORM');
+		expect(asked.message).toContain(`it has: application/spdx+json (no platform, ${image.digest}), inner (no platform, ${inner.digest})`);
+		expect((await failure(inspect(registry, parseReference('localhost:5000/app:refs')))).code).toBe('NO_MATCHING_PLATFORM');
+	});
+
+	it('opens each entry by its digest', async () => {
+		const registry = new TestRegistry();
+		const { image, inner } = await pushArtifactIndex(registry);
+		const entry = await inspectAny(registry, parseReference(`localhost:5000/app@${image.digest}`));
+		expect(entry.format === 'image' && entry.manifest.verification).toMatchObject({ basis: 'pinned', digest: image.digest });
+		const nested = await inspectAny(registry, parseReference(`localhost:5000/app@${inner.digest}`));
+		expect(nested.format === 'index' && nested.index.verification).toMatchObject({ basis: 'pinned', digest: inner.digest });
+	});
+});
+
+describe('inspect a config that bends the spec', () => {
+	it.each([
+		[{}, 'The config has no architecture, os, rootfs (it is empty, as tools write it for artifacts)'],
+		[{ architecture: 'amd64', os: 'linux' }, 'The config has no rootfs (it is incomplete); it is shown empty, as skopeo shows it.']
+	])('reads %j with a warning naming what is missing', async (body, warning) => {
+		const registry = new TestRegistry();
+		const config = await registry.put(body, 'application/octet-stream');
+		await registry.put({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, ...config }, layers: [] }, OCI_MANIFEST, { tag: 'bent' });
+		const result = await inspect(registry, parseReference('localhost:5000/app:bent'));
+		expect(result.warnings).toEqual([expect.stringContaining(warning)]);
+		expect(result.config?.config.rootfs).toEqual({ type: '', diff_ids: [] });
 	});
 });
 

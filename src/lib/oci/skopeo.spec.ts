@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { computeDigest } from './digest';
 import { RegscopeError } from './errors';
-import { inspect, type RegistrySource } from './inspect';
+import { inspect, inspectAny, type RegistrySource } from './inspect';
 import { OCI_CONFIG, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from './media-types';
 import type { Descriptor, Digest, UntrustedObject } from './model';
 import { parseReference } from './reference';
@@ -91,6 +91,18 @@ describe('toSkopeoInspect', () => {
 				{ Platform: 'linux/amd64', Digest: image.digest, MediaType: OCI_MANIFEST, Size: image.size, Attestation: false },
 				{ Platform: 'unknown/unknown', Digest: D('7'), MediaType: OCI_MANIFEST, Size: 9, Attestation: true }
 			],
+			Manifests: [
+				{ Digest: image.digest, MediaType: OCI_MANIFEST, Size: image.size, ArtifactType: null, Annotations: null, Label: 'linux/amd64', Selectable: true },
+				{
+					Digest: D('7'),
+					MediaType: OCI_MANIFEST,
+					Size: 9,
+					ArtifactType: null,
+					Annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': image.digest },
+					Label: 'unknown/unknown',
+					Selectable: false
+				}
+			],
 			History: [
 				{ Created: null, CreatedBy: 'ADD', Comment: null, EmptyLayer: false, Layer: D('1'), Size: 100, DiffID: D('a') },
 				{ Created: null, CreatedBy: 'ENV', Comment: null, EmptyLayer: true, Layer: null, Size: null, DiffID: null },
@@ -113,6 +125,20 @@ describe('toSkopeoInspect', () => {
 		expect(out.MediaType).toBe(OCI_MANIFEST);
 		expect(out.RepoTags).toEqual([]);
 		expect(out.Platforms).toEqual([]);
+		expect(out).not.toHaveProperty('Manifests');
+	});
+
+	it('answers an index without platforms with its own digest and entries', async () => {
+		const objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
+		const sbom = { mediaType: OCI_MANIFEST, digest: D('5'), size: 5, artifactType: 'application/spdx+json', annotations: { 'org.opencontainers.image.ref.name': 'sbom' } };
+		const index = await put(objects, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom, { mediaType: OCI_INDEX, digest: D('6'), size: 6 }] }, OCI_INDEX, 'refs');
+		const out = toSkopeoInspect(await inspectAny(source(objects), parseReference('localhost:5000/team/app:refs')), ['refs']);
+		expect(out).toMatchObject({ Digest: index.digest, MediaType: OCI_INDEX, ManifestDigest: '', ConfigDigest: '', Layers: [], LayersData: [], Created: null, Architecture: '', Os: '', LayersSize: null, History: [] });
+		expect(out.Manifests).toEqual([
+			{ Digest: D('5'), MediaType: OCI_MANIFEST, Size: 5, ArtifactType: 'application/spdx+json', Annotations: sbom.annotations, Label: 'sbom', Selectable: false },
+			{ Digest: D('6'), MediaType: OCI_INDEX, Size: 6, ArtifactType: null, Annotations: null, Label: 'OCI image index', Selectable: false }
+		]);
+		expect(out.Platforms.map((p) => p.Platform)).toEqual([null, null]);
 	});
 
 	it('uses null and "" exactly where skopeo does when the config lacks values', async () => {

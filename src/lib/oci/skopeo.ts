@@ -4,7 +4,7 @@
  * describes the chosen platform's image. Absent values are null or '' exactly where skopeo's are.
  * The extras after `Env` are regscope's own and answer what skopeo's users keep asking for.
  */
-import type { ImageConfig, Inspection, Schema1Signature } from './model';
+import type { AnyInspection, ImageConfig, PlatformEntry, Schema1Signature } from './model';
 import { repositoryName } from './reference';
 import { GO_ZERO_TIME } from './schema1';
 
@@ -16,11 +16,25 @@ export interface SkopeoLayer {
 }
 
 export interface SkopeoPlatform {
-	Platform: string;
+	/** The entry's label (containerd's `os[(version[+features])]/arch[/variant]`), null without a platform. */
+	Platform: string | null;
 	Digest: string;
 	MediaType: string;
 	Size: number;
 	Attestation: boolean;
+}
+
+/** One entry of the top index, as written in it (regscope's extra; skopeo --raw shows the same). */
+export interface SkopeoManifestEntry {
+	Digest: string;
+	MediaType: string;
+	Size: number;
+	ArtifactType: string | null;
+	Annotations: Record<string, string> | null;
+	/** The label the page and `?platform=` use (unique within the index). */
+	Label: string;
+	/** `?platform=<Label>` chooses this entry; otherwise open it by its digest. */
+	Selectable: boolean;
 }
 
 export interface SkopeoHistoryRow {
@@ -65,12 +79,16 @@ export interface SkopeoInspect {
 	OsVersion: string;
 	/** Media type of the top-level object, the one `Digest` names. */
 	MediaType: string;
-	/** Digest of the chosen image manifest (equals `Digest` for a single-platform image). */
+	/** Digest of the chosen image manifest (equals `Digest` for a single-platform image; '' for an index without platforms). */
 	ManifestDigest: string;
 	/** Digest of the config blob: the image ID docker shows ('' for schema1: it has no config blob). */
 	ConfigDigest: string;
 	/** Every entry of the index, attestations included and marked; [] for a single image. */
 	Platforms: SkopeoPlatform[];
+	/** Every entry of the top index as written (absent for a single image). */
+	Manifests?: SkopeoManifestEntry[];
+	/** Indexes below the top one that were walked through to reach the image, outermost first. */
+	NestedIndexes?: { Digest: string; MediaType: string; Chosen: string }[];
 	History: SkopeoHistoryRow[];
 	/** Whether History pairs build steps with layers (false → listed separately). */
 	HistoryAligned: boolean;
@@ -83,12 +101,31 @@ export interface SkopeoInspect {
 	Signatures?: SkopeoSignature[];
 }
 
-/** `tags` is the repository's tag list, or null when it was not fetched (skopeo --no-tags: []). */
-export function toSkopeoInspect(inspection: Inspection, tags: string[] | null): SkopeoInspect {
-	const { manifest, index, timeline } = inspection;
+function manifestEntry(e: PlatformEntry): SkopeoManifestEntry {
+	const d = e.descriptor;
+	return {
+		Digest: d.digest,
+		MediaType: d.mediaType,
+		Size: d.size,
+		ArtifactType: d.artifactType ?? null,
+		Annotations: d.annotations ?? null,
+		Label: e.label,
+		Selectable: e.selectable
+	};
+}
+
+/**
+ * `tags` is the repository's tag list, or null when it was not fetched (skopeo --no-tags: []). An index
+ * without platforms (skopeo refuses it) answers with its own Digest and MediaType, its entries in
+ * `Manifests`, and the image fields empty.
+ */
+export function toSkopeoInspect(inspection: AnyInspection, tags: string[] | null): SkopeoInspect {
+	const { index, timeline } = inspection;
+	const manifest = inspection.format === 'index' ? null : inspection.manifest;
 	const schema1 = inspection.format === 'schema1' ? inspection.manifest.manifest : null;
-	const image: ImageConfig | undefined = inspection.format === 'schema1' ? inspection.image : inspection.config?.config;
-	const top = index ?? manifest;
+	const image: ImageConfig | undefined =
+		inspection.format === 'schema1' ? inspection.image : (inspection.config?.config ?? undefined);
+	const top = inspection.format === 'index' ? inspection.index : (index ?? inspection.manifest);
 	const out: SkopeoInspect = {
 		Name: repositoryName(inspection.reference),
 		...(schema1 && schema1.tag !== '' ? { Tag: schema1.tag } : {}),
@@ -100,29 +137,35 @@ export function toSkopeoInspect(inspection: Inspection, tags: string[] | null): 
 		Labels: image?.config.Labels ?? null,
 		Architecture: image?.architecture ?? '',
 		Os: image?.os ?? '',
-		Layers: manifest.manifest.layers.map((l) => l.digest),
+		Layers: manifest ? manifest.manifest.layers.map((l) => l.digest) : [],
 		LayersData:
 			inspection.format === 'schema1'
 				? inspection.manifest.manifest.layers.map((l) => ({ MIMEType: '', Digest: l.digest, Size: -1, Annotations: null }))
-				: inspection.manifest.manifest.layers.map((l) => ({
-						MIMEType: l.mediaType,
-						Digest: l.digest,
-						Size: l.size,
-						Annotations: l.annotations ?? null
-					})),
+				: inspection.format === 'image'
+					? inspection.manifest.manifest.layers.map((l) => ({
+							MIMEType: l.mediaType,
+							Digest: l.digest,
+							Size: l.size,
+							Annotations: l.annotations ?? null
+						}))
+					: [],
 		Env: image?.config.Env ?? null,
 		Variant: image?.variant ?? '',
 		OsVersion: image?.['os.version'] ?? '',
 		MediaType: top.mediaType,
-		ManifestDigest: manifest.verification.digest,
-		ConfigDigest: inspection.format === 'schema1' ? '' : inspection.manifest.manifest.config.digest,
+		ManifestDigest: manifest ? manifest.verification.digest : '',
+		ConfigDigest: inspection.format === 'image' ? inspection.manifest.manifest.config.digest : '',
 		Platforms: inspection.platforms.map((p) => ({
-			Platform: p.label,
+			Platform: p.platform ? p.label : null,
 			Digest: p.descriptor.digest,
 			MediaType: p.descriptor.mediaType,
 			Size: p.descriptor.size,
 			Attestation: p.attestation
 		})),
+		...(index ? { Manifests: inspection.platforms.map(manifestEntry) } : {}),
+		...(inspection.nested
+			? { NestedIndexes: inspection.nested.map((n) => ({ Digest: n.index.verification.digest, MediaType: n.index.mediaType, Chosen: n.chosen.label })) }
+			: {}),
 		History: timeline.rows.map((row) => ({
 			Created: row.history?.created ?? null,
 			CreatedBy: row.history?.created_by ?? null,
