@@ -7,14 +7,14 @@
  * each manifest it has verified (`onProgress`). Those early values are only ever shown while `inspect`
  * is still running; its verdict is final.
  */
-import { inspect, type InspectProgress, type RegistrySource } from '$lib/oci/inspect';
+import { inspectAny, type InspectProgress, type RegistrySource } from '$lib/oci/inspect';
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
 import { formatReference, repositoryName } from '$lib/oci/reference';
 import type {
+	AnyInspection,
 	Descriptor,
 	ImageManifest,
 	IndexManifest,
-	Inspection,
 	PlatformEntry,
 	Reference,
 	Schema1Manifest,
@@ -54,14 +54,11 @@ export interface Summary {
 	config?: VerifiedConfig | null;
 }
 
-export function summaryOf(i: Inspection): Summary {
-	const s: Summary = {
-		reference: i.reference,
-		top: i.index ?? i.manifest,
-		image: i.manifest,
-		platforms: i.platforms,
-		config: i.config
-	};
+export function summaryOf(i: AnyInspection): Summary {
+	const s: Summary =
+		i.format === 'index'
+			? { reference: i.reference, top: i.index, platforms: i.platforms, config: null }
+			: { reference: i.reference, top: i.index ?? i.manifest, image: i.manifest, platforms: i.platforms, config: i.config };
 	if (i.index) s.index = i.index;
 	if (i.chosen) s.chosen = i.chosen;
 	return s;
@@ -71,7 +68,7 @@ export class InspectionView {
 	readonly reference: Reference;
 	readonly platform: string | undefined;
 	phase = $state<Phase>('manifest');
-	result = $state.raw<Inspection | null>(null);
+	result = $state.raw<AnyInspection | null>(null);
 	error = $state.raw<RegscopeError | null>(null);
 	/** The manifests verified so far, before `inspect` returns. */
 	early = $state.raw<Summary | null>(null);
@@ -118,7 +115,7 @@ export class InspectionView {
 		const onProgress = (p: InspectProgress) => {
 			this.early = { reference: this.reference, ...p };
 		};
-		inspect(observed, this.reference, { platform: this.platform, onProgress }).then(
+		inspectAny(observed, this.reference, { platform: this.platform, onProgress }).then(
 			(r) => {
 				this.result = r;
 				this.phase = 'done';

@@ -95,6 +95,12 @@ export function formatPlatform(p: Platform): string {
 	return [p.os + options, p.architecture, p.variant].filter((part) => part).join('/');
 }
 
+/** `os/arch[/variant]` without os.version or features: what `docker --platform` and skopeo's overrides take. */
+export function commandPlatform(p: Platform): string {
+	const c = canonical(p);
+	return [c.os, c.architecture, c.variant].filter((part) => part).join('/');
+}
+
 const OS_PART = /^([A-Za-z0-9_-]+)(?:\(([A-Za-z0-9_.%-]*)((?:\+[A-Za-z0-9_.%-]+)*)\))?$/;
 const PART = /^[A-Za-z0-9_.-]+$/;
 

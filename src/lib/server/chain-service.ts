@@ -15,7 +15,7 @@
  * `no-cache` with the resolved digest as ETag; with user credentials it is `private, no-store` and
  * nothing is cached.
  */
-import { inspect } from '$lib/oci/inspect';
+import { inspectAny } from '$lib/oci/inspect';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 import { formatReference, parseReference } from '$lib/oci/reference';
 import { parsePlatform } from '$lib/oci/platform';
@@ -106,8 +106,8 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 			return obj;
 		}
 	};
-	const inspection = await inspect(recorder, ref, req.platform === undefined ? {} : { platform: req.platform });
-	const top = inspection.index ?? inspection.manifest;
+	const inspection = await inspectAny(recorder, ref, req.platform === undefined ? {} : { platform: req.platform });
+	const top = inspection.format === 'index' ? inspection.index : (inspection.index ?? inspection.manifest);
 	return {
 		answer: { reference: formatReference(ref), platform: req.platform ?? null, objects },
 		topDigest: top.verification.digest

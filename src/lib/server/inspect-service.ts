@@ -3,7 +3,7 @@
  * (core inspection through the server RegistrySource, tags in parallel, raw/config modes) lives here.
  */
 import { RegscopeError } from '$lib/oci/errors';
-import { inspect } from '$lib/oci/inspect';
+import { inspect, inspectAny } from '$lib/oci/inspect';
 import type { Reference } from '$lib/oci/model';
 import { parseReference, targetOf } from '$lib/oci/reference';
 import { toSkopeoInspect } from '$lib/oci/skopeo';
@@ -134,7 +134,7 @@ async function inspectUncached(req: InspectRequest, opts: RegistrySourceOptions)
 	}
 
 	const [inspection, tags] = await Promise.all([
-		inspect(source, ref, options),
+		inspectAny(source, ref, options),
 		req.tags ? tagsOrWarning(source, ref) : Promise.resolve(null)
 	]);
 	if (tags) inspection.warnings.push(...tags.warnings);
