@@ -236,16 +236,18 @@ export function hasPlatforms(entries: PlatformEntry[]): boolean {
 	return entries.some((e) => !e.attestation && e.platform !== undefined);
 }
 
-/** NO_MATCHING_PLATFORM for `wanted`, listing what the index has (entries without a platform with their digest). */
+/** NO_MATCHING_PLATFORM for `wanted`, listing what the index has (entries `?platform=` cannot single out with their digest). */
 export function noMatchingPlatform(entries: PlatformEntry[], wanted: Platform): RegscopeError {
-	const available = entries
+	const listed = entries
 		.filter((e) => !e.attestation)
-		.map((e) => (e.platform ? e.label : `${e.label} (no platform, ${e.descriptor.digest})`));
+		.map((e) => (e.selectable ? e.label : `${e.label} (${e.platform ? '' : 'no platform, '}${e.descriptor.digest})`));
 	const label = formatPlatform(canonical(wanted));
+	// `available`: what `?platform=` can ask for (the page links each); the message names every entry.
+	const available = entries.filter((e) => e.selectable).map((e) => e.label);
 	return new RegscopeError(
 		'NO_MATCHING_PLATFORM',
-		available.length > 0
-			? `there is no ${label} image in this index, and regscope never substitutes another architecture or variant; it has: ${available.join(', ')}. Choose one of those.`
+		listed.length > 0
+			? `there is no ${label} image in this index, and regscope never substitutes another architecture or variant; it has: ${listed.join(', ')}. Choose one of those.`
 			: `there is no ${label} image in this index; it lists no images at all (only attestations, or nothing)`,
 		{ wanted: label, available }
 	);
