@@ -28,10 +28,10 @@ function cases(): Case[] {
 	return out;
 }
 
-/** skopeo's --override-* flags for an `os/arch[/variant]` string. */
+/** skopeo's --override-* flags for an `os[(version)]/arch[/variant]` label (skopeo 1.9 has no os.version override). */
 function overrides(platform: string | undefined) {
 	if (!platform) return {};
-	const [os, arch, variant] = platform.split('/');
+	const [os, arch, variant] = platform.replace(/\(.*\)/, '').split('/');
 	return { os, arch, variant };
 }
 
