@@ -144,6 +144,10 @@ describe('platforms with os.version and os.features', () => {
 		await page.locator('[data-testid="platform-option"][data-platform="linux(+gpu)/amd64"] a').click();
 		await expect.poll(() => page.getByTestId('platform-manifest-digest').textContent()).toBe(child(built, 0).manifest.digest);
 		expect(await settled(page)).toContain('verified');
+		// --platform cannot name os.features: the commands pin the chosen manifest itself.
+		const commands = (await page.locator('#commands').textContent()) ?? '';
+		expect(commands).toContain(`@${child(built, 0).manifest.digest}`);
+		expect(commands).not.toContain('--platform');
 		await shot(page, 'index-gpu-dark');
 		expect(errors).toEqual([]);
 		await close();
