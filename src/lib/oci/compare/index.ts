@@ -1,0 +1,7 @@
+export * from './align';
+export * from './layers';
+export * from './history';
+export * from './config';
+export * from './platforms';
+export * from './compare';
+export * from './json';
