@@ -1,0 +1,34 @@
+/**
+ * The state of one compare page: two InspectionViews (each side fetched and verified exactly as on a
+ * permalink) and, once both are verified, the core's comparison of the two. A side that fails leaves the
+ * comparison null: nothing unverified is compared.
+ */
+import { compareInspections, type Comparison } from '$lib/oci/compare';
+import type { Reference } from '$lib/oci/model';
+import { InspectionView } from '../inspection.svelte';
+
+export class CompareView {
+	readonly a: InspectionView;
+	readonly b: InspectionView;
+	readonly comparison: Comparison | null = $derived.by(() =>
+		this.a.result && this.b.result ? compareInspections(this.a.result, this.b.result) : null
+	);
+
+	constructor(a: { ref: Reference; platform?: string }, b: { ref: Reference; platform?: string }) {
+		this.a = new InspectionView(a.ref, a.platform);
+		this.b = new InspectionView(b.ref, b.platform);
+	}
+
+	/** Both sides start at once; each verifies its own objects. */
+	start(): this {
+		this.a.start();
+		this.b.start();
+		return this;
+	}
+
+	/** Checking until both are verified, failed as soon as one side failed. */
+	get state(): 'checking' | 'done' | 'failed' {
+		if (this.a.error || this.b.error) return 'failed';
+		return this.comparison ? 'done' : 'checking';
+	}
+}
