@@ -151,9 +151,11 @@ describe('reached from a permalink', () => {
 		expect([...options].sort()).toEqual(['1.4', '1.5', '1.5.0']);
 		expect(await page.inputValue('#compare-with-a')).toBe(at(neu, '1.4'));
 		await page.fill('#compare-with-a', at(neu, '1.5.0'));
+		// Close the datalist's suggestions, which would take the click.
+		await page.keyboard.press('Escape');
 		await shot(page, 'compare-from-permalink-dark');
 		await page.getByRole('button', { name: 'Compare', exact: true }).click();
-		await page.waitForURL(/\/compare\?/);
+		await page.waitForURL(/\/compare\?/, { waitUntil: 'commit' });
 		expect(await summary(page)).toContain('identical');
 		await ctx.close();
 	});
