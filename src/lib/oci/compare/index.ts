@@ -5,3 +5,4 @@ export * from './config';
 export * from './platforms';
 export * from './compare';
 export * from './json';
+export * from './files';
