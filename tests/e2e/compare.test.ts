@@ -155,7 +155,8 @@ describe('reached from a permalink', () => {
 		await page.keyboard.press('Escape');
 		await shot(page, 'compare-from-permalink-dark');
 		await page.getByRole('button', { name: 'Compare', exact: true }).click();
-		await page.waitForURL(/\/compare\?/, { waitUntil: 'commit' });
+		// A client-side navigation (goto): no load event to wait for.
+		await page.waitForFunction(() => location.pathname === '/compare');
 		expect(await summary(page)).toContain('identical');
 		await ctx.close();
 	});
