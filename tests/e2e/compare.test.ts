@@ -62,6 +62,7 @@ describe('compare page', () => {
 			expect(env).toContain('APP_VERSION=1.5');
 			const steps = await page.getByTestId('compare-step').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
 			expect(steps).toEqual(json.History.map((h: { Status: string }) => h.Status));
+			expect(await page.getByTestId('compare-json').getAttribute('href')).toBe(`/api/compare?a=${old.ref}&b=${neu.ref}`);
 			if (look === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 			// Open the collapsed shared layers for the screenshot.
 			await page.locator('#layers details summary').first().click();
