@@ -4,17 +4,21 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 import { context, launch, pageErrors, permalink, shot, type Look } from './browser';
 
 const appUrl = inject('appUrl');
 const fixtures = inject('fixtures');
 let browser: Browser;
+let bad: BadRegistry;
 
 beforeAll(async () => {
 	browser = await launch();
+	bad = await startBadRegistry();
 });
 afterAll(async () => {
 	await browser?.close();
+	await bad?.close();
 });
 
 const at = (f: { ref: string }, tag: string) => f.ref.replace(/:[^:/]+$/, `:${tag}`);
@@ -111,6 +115,25 @@ describe('compare page', () => {
 		expect(await page.getByTestId('compare-config-change').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')))).toEqual(
 			json.Config.map((c: { Key: string }) => c.Key)
 		);
+		await ctx.close();
+	});
+
+	test('a side whose bytes do not match its digest shows mismatch, and nothing is compared', async () => {
+		const tampered = `${bad.host}/bad/digest@${bad.image.manifestDigest}`;
+		const ctx = await context(browser);
+		const page = await ctx.newPage();
+		await page.goto(comparePage(fixtures['compare-old'].ref, tampered));
+		const b = page.locator('[data-testid="compare-side"][data-name="B"] [data-testid="verify-status"]:not([data-verdict="checking"])');
+		await b.waitFor();
+		expect(await b.getAttribute('data-verdict')).toBe('mismatch');
+		expect(await page.locator('[data-testid="compare-side"][data-name="B"] [data-testid="error-message"]').getAttribute('data-code')).toBe('DIGEST_MISMATCH');
+		await expect.poll(() => page.locator('[data-testid="compare-side"][data-name="A"] [data-testid="verify-status"]').getAttribute('data-verdict')).toBe('verified');
+		expect(await page.getByTestId('compare-summary').count()).toBe(0);
+		expect(await page.getByTestId('compare-layer').count()).toBe(0);
+		const res = await fetch(`${appUrl}/api/compare?a=${encodeURIComponent(fixtures['compare-old'].ref)}&b=${encodeURIComponent(tampered)}`);
+		expect(res.status).toBe(502);
+		expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DIGEST_MISMATCH');
+		await shot(page, 'compare-mismatch-light');
 		await ctx.close();
 	});
 
