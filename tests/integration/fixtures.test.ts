@@ -87,7 +87,7 @@ async function expectDiffIdsMatchLayers(fixture: Fixture, opts: SkopeoInspectOpt
 
 test('the fixture set has every kind the brief asks for', () => {
 	expect(Object.keys(fixtures).sort()).toEqual(
-		['artifact-empty-config', 'buildx-attestations', 'docker-list', 'docker-v2', 'many-tags', 'minimal-config', 'oci-annotated', 'oci-index', 'zstd-layer', 'schema1-skopeo', 'schema1-signed'].sort()
+		['artifact-empty-config', 'buildx-attestations', 'docker-list', 'docker-v2', 'many-tags', 'minimal-config', 'oci-annotated', 'oci-index', 'zstd-layer', 'schema1-skopeo', 'schema1-signed', 'compare-old', 'compare-new', 'compare-regzip', 'compare-index-a', 'compare-index-b'].sort()
 	);
 	for (const f of all) {
 		expect(f.ref.startsWith(`${registry}/${f.repository}:`)).toBe(true);
@@ -127,9 +127,12 @@ describe.each(all.map((f) => [f.key, f] as const))('fixture %s', (_key, fixture)
 		expect(Buffer.from(byDigest.bytes).equals(Buffer.from(byTag.bytes))).toBe(true);
 	});
 
+	// Some fixtures share a repository (two versions of one image): it lists the tags of all of them.
+	const repoTags = all.filter((f) => f.repository === fixture.repository).flatMap((f) => f.tags).sort();
+
 	test('the registry lists exactly the fixture tags', async () => {
 		const tags = await listTags(registryUrl, fixture.repository);
-		expect([...tags].sort()).toEqual([...fixture.tags].sort());
+		expect([...tags].sort()).toEqual(repoTags);
 	});
 
 	if (fixture.skopeoRefuses) {
@@ -184,7 +187,7 @@ describe.each(all.map((f) => [f.key, f] as const))('fixture %s', (_key, fixture)
 		const out = (await skopeoInspect(fixture.ref)) as SkopeoOutput;
 		expect(out.Name).toBe(`${registry}/${fixture.repository}`);
 		expect(out.Digest).toBe(fixture.digest);
-		expect([...(out.RepoTags ?? [])].sort()).toEqual([...fixture.tags].sort());
+		expect([...(out.RepoTags ?? [])].sort()).toEqual(repoTags);
 		const expected = fixture.kind === 'index' ? fixture.children['linux/amd64']! : fixture;
 		expect(out.Layers).toEqual(expected.layerDigests);
 		expect(out.Layers).toHaveLength(expected.layerCount);

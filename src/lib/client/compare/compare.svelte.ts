@@ -1,0 +1,42 @@
+/**
+ * The state of one compare page: two InspectionViews (each side fetched and verified exactly as on a
+ * permalink) and, once both are verified, the core's comparison of the two. A side that fails leaves the
+ * comparison null: nothing unverified is compared.
+ */
+import { compareInspections, type Comparison } from '$lib/oci/compare';
+import type { Reference } from '$lib/oci/model';
+import { InspectionView } from '../inspection.svelte';
+
+export class CompareView {
+	readonly a: InspectionView;
+	readonly b: InspectionView;
+	readonly comparison: Comparison | null = $derived.by(() => {
+		const a = this.a.result;
+		const b = this.b.result;
+		return a && b && a.format !== 'index' && b.format !== 'index' ? compareInspections(a, b) : null;
+	});
+
+	/** An index with no platform entries has no image to compare: the page says so instead of waiting. */
+	get notAnImage(): boolean {
+		return this.a.result?.format === 'index' || this.b.result?.format === 'index';
+	}
+
+	constructor(a: { ref: Reference; platform?: string }, b: { ref: Reference; platform?: string }) {
+		this.a = new InspectionView(a.ref, a.platform);
+		this.b = new InspectionView(b.ref, b.platform);
+	}
+
+	/** Both sides start at once; each verifies its own objects. */
+	start(): this {
+		this.a.start();
+		this.b.start();
+		return this;
+	}
+
+	/** Checking until both are verified, failed as soon as one side failed. */
+	get state(): 'checking' | 'done' | 'failed' | 'not-images' {
+		if (this.a.error || this.b.error) return 'failed';
+		if (this.notAnImage) return 'not-images';
+		return this.comparison ? 'done' : 'checking';
+	}
+}

@@ -1,0 +1,92 @@
+/**
+ * `GET /api/compare?a=REF&b=REF[&platformA=…&platformB=…]`: two images inspected exactly as
+ * `/api/inspect` does (the core's `inspect` over the cached source, every object verified) and compared
+ * with the core's `compareInspections`. The answer is `toCompareJson`: the same sections the page shows.
+ */
+import { compareInspections, toCompareJson } from '$lib/oci/compare';
+import { RegscopeError } from '$lib/oci/errors';
+import { inspect } from '$lib/oci/inspect';
+import type { Inspection, Reference } from '$lib/oci/model';
+import { parsePlatform } from '$lib/oci/platform';
+import { parseReference } from '$lib/oci/reference';
+import { cacheControl, cachedRegistrySource, isCredentialed } from './cache';
+import type { RegistrySourceOptions } from './registry-client';
+import { errorResponse, json, requireParam } from './respond';
+import { getSettings } from './settings';
+import { counted } from './upstream-count';
+
+export interface CompareRequest {
+	a: string;
+	b: string;
+	platformA?: string;
+	platformB?: string;
+}
+
+function optionalPlatform(url: URL, name: string): string | undefined {
+	const v = url.searchParams.get(name)?.trim();
+	if (!v) return undefined;
+	try {
+		parsePlatform(v);
+	} catch (e) {
+		// Say which side's platform is wrong: both parameters take the same form.
+		if (e instanceof RegscopeError) throw new RegscopeError(e.code, `${name}: ${e.message}`, e.details);
+		throw e;
+	}
+	return v;
+}
+
+export function parseCompareQuery(url: URL): CompareRequest {
+	const req: CompareRequest = { a: requireParam(url, 'a'), b: requireParam(url, 'b') };
+	const platformA = optionalPlatform(url, 'platformA');
+	const platformB = optionalPlatform(url, 'platformB');
+	if (platformA) req.platformA = platformA;
+	if (platformB) req.platformB = platformB;
+	return req;
+}
+
+function side(name: 'a' | 'b', input: string): Reference {
+	try {
+		return parseReference(input);
+	} catch (e) {
+		if (e instanceof RegscopeError) throw new RegscopeError(e.code, `${name}: ${e.message}`, e.details);
+		throw e;
+	}
+}
+
+async function inspectSide(ref: Reference, platform: string | undefined, opts: RegistrySourceOptions): Promise<Inspection> {
+	const source = cachedRegistrySource(ref, opts);
+	return inspect(source, ref, platform === undefined ? {} : { platform });
+}
+
+/**
+ * The endpoint's whole answer. User credentials belong to one registry: they are accepted only when both
+ * references are on it, so they never reach the other side's registry. Both sides pinned by digest and
+ * anonymous → `immutable`; otherwise `no-cache`; with credentials `private, no-store`.
+ */
+export function compareImages(req: () => CompareRequest, opts: RegistrySourceOptions = {}): Promise<Response> {
+	return counted('/api/compare', async () => {
+		try {
+			const r = req();
+			const a = side('a', r.a);
+			const b = side('b', r.b);
+			const credentialed = isCredentialed(opts);
+			if (credentialed && a.registry !== b.registry) {
+				throw new RegscopeError(
+					'INVALID_REQUEST',
+					`X-Registry-Authorization is for one registry, but a is on ${a.registry} and b on ${b.registry}: compare images of one registry, or send no credentials`
+				);
+			}
+			const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+			const o = { ...opts, signal };
+			const [ia, ib] = await Promise.all([inspectSide(a, r.platformA, o), inspectSide(b, r.platformB, o)]);
+			const res = json(toCompareJson(ia, ib, compareInspections(ia, ib)));
+			const immutable = !credentialed && !!a.digest && !!b.digest;
+			res.headers.set('cache-control', cacheControl({ credentialed, immutable }));
+			if (credentialed) res.headers.set('vary', 'X-Registry-Authorization');
+			return res;
+		} catch (e) {
+			return errorResponse(e, 'GET /api/compare');
+		}
+	});
+}
+
