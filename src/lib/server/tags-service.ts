@@ -1,6 +1,7 @@
 /**
- * `GET /api/tags?ref=REPO[&sort=version|name][&resolve=1&offset=&n=]`: a repository's tags in the order
- * people read them, and with `resolve=1` the tags of one window grouped by the digest they point to.
+ * `GET /api/tags?ref=REPO[&sort=version|name][&resolve=1[&offset=&n=|&tags=a,b]]`: a repository's tags in
+ * the order people read them, and with `resolve=1` the tags of one window (or the listed ones, as the
+ * page asks for what it shows) grouped by the digest they point to.
  * Resolution asks the registry with HEAD (not a counted pull, no body), a few at a time, and reuses the
  * server cache's verified tag → digest answers; a registry that sends no Docker-Content-Digest on HEAD
  * has the manifest fetched (through the cache) and hashed here.
@@ -27,6 +28,8 @@ export interface TagsRequest {
 	resolve: boolean;
 	offset: number;
 	n: number;
+	/** Exactly these tags to resolve (comma-separated: the tag grammar has no commas). */
+	only?: string[];
 }
 
 function intParam(url: URL, name: string, fallback: number, max: number): number {
@@ -42,12 +45,17 @@ export function parseTagsQuery(url: URL): TagsRequest {
 	if (sort !== 'version' && sort !== 'name') {
 		throw new RegscopeError('INVALID_REQUEST', 'the query parameter "sort" is version or name');
 	}
+	const only = url.searchParams.get('tags')?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+	if (only && only.length > RESOLVE_MAX) {
+		throw new RegscopeError('INVALID_REQUEST', `the query parameter "tags" lists more than ${RESOLVE_MAX} tags`);
+	}
 	return {
 		ref,
 		sort,
 		resolve: flagParam(url, 'resolve', false),
 		offset: intParam(url, 'offset', 0, 1_000_000),
-		n: Math.max(1, intParam(url, 'n', RESOLVE_MAX, RESOLVE_MAX))
+		n: Math.max(1, intParam(url, 'n', RESOLVE_MAX, RESOLVE_MAX)),
+		...(only && only.length > 0 ? { only } : {})
 	};
 }
 
@@ -123,7 +131,9 @@ export function tagsAnswer(query: () => TagsRequest, opts: Opts = {}): Promise<R
 		if (listing.truncated) body.Truncated = true;
 		if (listing.warnings.length > 0) body.Warnings = listing.warnings;
 		if (req.resolve) {
-			const window = tags.slice(req.offset, req.offset + req.n);
+			// Listed tags are resolved only when the repository has them: nothing else is asked of the registry.
+			const known = new Set(tags);
+			const window = req.only ? req.only.filter((t) => known.has(t)) : tags.slice(req.offset, req.offset + req.n);
 			body.Offset = req.offset;
 			body.Groups = await resolveAll(req.ref, window, opts, signal);
 		}
