@@ -33,7 +33,7 @@ export class CatalogView {
 
 	/** Fetches the first page, or the next one. */
 	async load(): Promise<void> {
-		if (this.loading || (this.started && this.next === null)) return;
+		if (this.loading || (this.started && this.next === null && !this.error)) return;
 		const last = this.started ? this.next : null;
 		this.started = true;
 		this.loading = true;
