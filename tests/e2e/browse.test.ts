@@ -26,6 +26,11 @@ afterAll(async () => {
 
 const texts = (page: Page, id: string) => page.getByTestId(id).allTextContents();
 
+/** The home page focuses its input once hydrated; before that, Enter would submit the plain HTML form. */
+async function hydrated(page: Page): Promise<void> {
+	await page.waitForFunction(() => document.activeElement?.id === 'ref-input', null, { timeout: 10_000 });
+}
+
 async function catalogSize(): Promise<number> {
 	const res = await fetch(`${registryUrl}/v2/_catalog?n=1000`);
 	return ((await res.json()) as { repositories: string[] }).repositories.length;
@@ -39,6 +44,7 @@ describe('registry page', () => {
 		// Ask the real registry for pages of 10 (the page asks for 100) so that its Link pagination shows.
 		await page.route('**/api/catalog?**', (route) => route.continue({ url: route.request().url().replace('n=100', 'n=10') }));
 		await page.goto(`${appUrl}/`);
+		await hydrated(page);
 		await page.fill('#ref-input', registry);
 		await page.keyboard.press('Enter');
 		await page.waitForURL(`${appUrl}/r/${registry}`);
@@ -146,6 +152,7 @@ describe('repository page', () => {
 		const ctx = await context(browser);
 		const page = await ctx.newPage();
 		await page.goto(`${appUrl}/`);
+		await hydrated(page);
 		await page.fill('#ref-input', digest('a'));
 		await page.keyboard.press('Enter');
 		const error = page.getByTestId('error-message');
