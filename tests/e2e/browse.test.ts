@@ -24,6 +24,8 @@ afterAll(async () => {
 	await bad?.close();
 });
 
+/** The page's own requests run under a loaded machine: give them time, not a fixed budget per step. */
+const poll = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 const texts = (page: Page, id: string) => page.getByTestId(id).allTextContents();
 
 /** The home page focuses its input once hydrated; before that, Enter would submit the plain HTML form. */
@@ -48,12 +50,12 @@ describe('registry page', () => {
 		await page.fill('#ref-input', registry);
 		await page.keyboard.press('Enter');
 		await page.waitForURL(`${appUrl}/r/${registry}`);
-		await expect.poll(() => page.getByTestId('repo-item').count()).toBe(10);
+		await poll(() => page.getByTestId('repo-item').count()).toBe(10);
 		expect(await texts(page, 'breadcrumb')).toEqual([registry]);
 		const total = await catalogSize();
 		for (let i = 0; i < 10 && (await page.getByTestId('repo-item').count()) < total; i++) {
 			await page.getByTestId('load-more').click();
-			await expect.poll(() => page.getByTestId('repo-item').count()).toBe(Math.min(total, 10 * (i + 2)));
+			await poll(() => page.getByTestId('repo-item').count()).toBe(Math.min(total, 10 * (i + 2)));
 		}
 		expect(await page.getByTestId('repo-item').count()).toBe(total);
 		expect(await page.getByTestId('load-more').count()).toBe(0);
@@ -94,7 +96,7 @@ describe('repository page', () => {
 		await page.goto(repoUrl);
 		const first = page.getByTestId('tag-group').first();
 		await first.waitFor();
-		await expect.poll(() => page.getByTestId('tag-pending').count()).toBe(0);
+		await poll(() => page.getByTestId('tag-pending').count()).toBe(0);
 		expect(await first.getAttribute('data-digest')).toBe(digest('a'));
 		expect(await first.getByTestId('tag-item').allTextContents()).toEqual(['latest', '2', '2.1', '2.1.0']);
 		const groups = page.getByTestId('tag-group');
@@ -113,17 +115,17 @@ describe('repository page', () => {
 		await shot(page, 'browse-repository-light');
 
 		await page.getByTestId('load-more').click();
-		await expect.poll(() => page.getByTestId('tag-count').textContent()).toContain('showing 75 of 75');
-		await expect.poll(() => page.getByTestId('tag-pending').count()).toBe(0);
+		await poll(() => page.getByTestId('tag-count').textContent()).toContain('showing 75 of 75');
+		await poll(() => page.getByTestId('tag-pending').count()).toBe(0);
 
 		// Newest: by image creation time of what is shown (edge, main, t2, t10 are the newest image).
 		await page.getByTestId('tag-sort').getByText('Newest').click();
-		await expect.poll(() => page.getByTestId('tag-group').first().getAttribute('data-digest')).toBe(digest('e'));
+		await poll(() => page.getByTestId('tag-group').first().getAttribute('data-digest')).toBe(digest('e'));
 		expect(await page.getByTestId('tag-group').nth(1).getAttribute('data-digest')).toBe(digest('a'));
 
 		// Name: natural order, latest not special.
 		await page.getByTestId('tag-sort').getByText('Name').click();
-		await expect.poll(() => page.getByTestId('tag-item').first().textContent()).toBe('1');
+		await poll(() => page.getByTestId('tag-item').first().textContent()).toBe('1');
 		// Groups stand where their first tag falls in natural order.
 		const heads = await page.getByTestId('tag-group').evaluateAll((gs) => gs.map((g) => g.querySelector('[data-testid="tag-item"]')?.textContent ?? ''));
 		expect(heads).toEqual(['1', '1.9.2', '2', '2.0', '2.1.0-rc.1', 'edge']);
@@ -173,7 +175,7 @@ describe.each(['phone', 'dark'] as Look[])('%s', (look) => {
 		const page = await ctx.newPage();
 		await page.goto(`${appUrl}${path}`);
 		await page.getByTestId(ready).first().waitFor();
-		await expect.poll(() => page.getByTestId('tag-pending').count()).toBe(0);
+		await poll(() => page.getByTestId('tag-pending').count()).toBe(0);
 		if (look === 'phone') {
 			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		} else {
