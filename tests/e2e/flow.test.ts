@@ -95,12 +95,15 @@ describe('permalink shell', () => {
 		expect(html).not.toContain('data-testid="manifest-digest"');
 	});
 
-	test('short forms open and the page shows the normalized reference', async () => {
+	test('a repository without a tag opens its tags (not a guess at :latest); its latest opens normalized and verified', async () => {
 		const f = fixtures['minimal-config'];
 		const short = f.ref.replace(/:latest$/, '');
 		const ctx = await context(browser);
 		const page = await ctx.newPage();
 		await page.goto(permalink(appUrl, short));
+		expect(await page.locator('h1').textContent()).toBe(short);
+		await page.getByTestId('open-latest').click();
+		await page.waitForURL(permalink(appUrl, f.ref));
 		expect(await page.locator('h1').textContent()).toBe(f.ref);
 		expect(await verdict(page)).toContain('verified');
 		await ctx.close();

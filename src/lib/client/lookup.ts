@@ -1,7 +1,11 @@
-/** What the search box does with what was typed: parse it in the browser, or say what is wrong. */
+/**
+ * What the search box does with what was typed: classify it in the browser (registry, repository or
+ * image) and open its page, or say what is wrong.
+ */
 import { isRegscopeError } from '$lib/oci/errors';
-import { parseReference } from '$lib/oci/reference';
-import { permalink } from './permalink';
+import { classifyInput, registryPath } from '$lib/oci/classify';
+import { repositoryName } from '$lib/oci/reference';
+import { permalink, refPath } from './permalink';
 
 export type Lookup = { ok: true; href: string } | { ok: false; message: string };
 
@@ -16,9 +20,12 @@ export function cleanInput(input: string): string {
 
 export function lookup(input: string): Lookup {
 	const cleaned = cleanInput(input);
-	if (!cleaned) return { ok: false, message: 'Type an image reference, for example alpine:3.20.' };
+	if (!cleaned) return { ok: false, message: 'Type an image reference, for example alpine:3.20, or a registry such as registry.corp:5000.' };
 	try {
-		return { ok: true, href: permalink(parseReference(cleaned)) };
+		const c = classifyInput(cleaned);
+		if (c.kind === 'registry') return { ok: true, href: refPath(registryPath(c.registry)) };
+		if (c.kind === 'repository') return { ok: true, href: refPath(repositoryName(c.ref)) };
+		return { ok: true, href: permalink(c.ref) };
 	} catch (e) {
 		if (isRegscopeError(e)) return { ok: false, message: e.message };
 		throw e;

@@ -1,5 +1,6 @@
 /** The tag list of a repository, fetched once per repository per page load and filtered in place. */
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
+import { sortTags } from '$lib/oci/tag-order';
 import { authorizationFor } from './credentials.svelte';
 import { fetchTags, type TagList } from './source';
 
@@ -19,8 +20,9 @@ export class TagsView {
 		return this.list === null && this.error === null;
 	}
 
+	/** Newest version first, `latest` leading (the registry's own order is arbitrary). */
 	get filtered(): string[] {
-		const tags = this.list?.tags ?? [];
+		const tags = sortTags(this.list?.tags ?? [], 'version');
 		const f = this.filter.trim().toLowerCase();
 		return f ? tags.filter((t) => t.toLowerCase().includes(f)) : tags;
 	}

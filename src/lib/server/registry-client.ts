@@ -10,6 +10,7 @@ import type { Descriptor, Reference, UntrustedObject } from '$lib/oci/model';
 import { MANIFEST_ACCEPT } from '$lib/oci/media-types';
 import { apiHost } from '$lib/oci/reference';
 import { parseTagList } from '$lib/oci/tags';
+import { parseCatalog } from '$lib/oci/catalog';
 import { LRUCache } from 'lru-cache';
 import { AuthManager, parseWwwAuthenticate, pickChallenge, type CachedToken, type Challenge, type Credentials } from './auth';
 import { isBasic, operatorCredentials } from './credentials';
@@ -28,6 +29,18 @@ export interface ServerRegistrySource {
 	manifest(target: string): Promise<UntrustedObject>;
 	blob(d: Descriptor): Promise<UntrustedObject>;
 	tags(): Promise<TagListing>;
+	/** What a tag points to by the registry's HEAD answer (Docker-Content-Digest), or null when it sends none. */
+	headDigest?(tag: string): Promise<string | null>;
+	/** One page of the registry's `/v2/_catalog` (the bound repository only names the registry). */
+	catalog?(page: { n: number; last?: string }): Promise<CatalogPage>;
+}
+
+export interface CatalogPage {
+	repositories: string[];
+	/** The `last` to ask for the next page (from the `Link` header), or null at the end. */
+	next: string | null;
+	/** How many entries were not valid repository names. */
+	dropped: number;
 }
 
 export interface RegistrySourceOptions {
@@ -206,8 +219,8 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 	}
 
 	/** Answers a challenge with this call's credentials, noting when operator credentials were used. */
-	async function answer(c: Challenge): Promise<string | null> {
-		const value = await auth.authorization(c, scope, ctx);
+	async function answer(c: Challenge, wanted = scope): Promise<string | null> {
+		const value = await auth.authorization(c, wanted, ctx);
 		if (value && operator && report) report.operatorCredentials = true;
 		return value;
 	}
@@ -255,11 +268,11 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 	 * (the token service refuses this repository, say), the request goes out without it and the normal
 	 * challenge flow reports the real problem.
 	 */
-	async function authorizationFromCache(): Promise<string | null> {
+	async function authorizationFromCache(wanted: string): Promise<string | null> {
 		const known = auth.knownChallenge(origin);
 		if (!known) return null;
 		try {
-			return await answer(known);
+			return await answer(known, wanted);
 		} catch (e) {
 			if (e instanceof RegscopeError && e.code === 'UPSTREAM_TIMEOUT') throw e;
 			return null;
@@ -269,17 +282,17 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 	type SendOptions = Omit<UpstreamRequest, 'authorization' | 'registry' | 'signal'>;
 
 	/** One request with the challenge flow: send, on 401 answer the challenge and retry once. */
-	async function send(url: URL, o: SendOptions): Promise<UpstreamResponse> {
+	async function send(url: URL, o: SendOptions, wanted = scope): Promise<UpstreamResponse> {
 		const release = await awaitFirstContact(auth, origin);
 		try {
-			return await sendOnce(url, o, release);
+			return await sendOnce(url, o, release, wanted);
 		} finally {
 			release?.();
 		}
 	}
 
-	async function sendOnce(url: URL, o: SendOptions, release: (() => void) | null): Promise<UpstreamResponse> {
-		let authorization = await authorizationFromCache();
+	async function sendOnce(url: URL, o: SendOptions, release: (() => void) | null, wanted: string): Promise<UpstreamResponse> {
+		let authorization = await authorizationFromCache(wanted);
 		const request = (value: string | null) =>
 			upstream.request(url, {
 				...o,
@@ -294,12 +307,12 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		if (!challenge) return res;
 		const known = auth.knownChallenge(origin);
 		if (known && authorization) {
-			auth.forgetFor(known, scope, ctx.shareCredentialTokens ? ctx.credentials : undefined);
+			auth.forgetFor(known, wanted, ctx.shareCredentialTokens ? ctx.credentials : undefined);
 			ctx.memo.clear();
 		}
 		auth.rememberChallenge(origin, challenge);
 		release?.();
-		authorization = await answer(challenge);
+		authorization = await answer(challenge, wanted);
 		if (!authorization) return res;
 		res = observe(await request(authorization));
 		if (res.status !== 401 || res.url.origin === origin) return res;
@@ -477,6 +490,77 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			}
 			if (dropped > 0) warnings.push(`${dropped} invalid tag entr${dropped === 1 ? 'y was' : 'ies were'} dropped`);
 			return { tags: [...tags], truncated, warnings };
+		},
+
+		async headDigest(tag: string): Promise<string | null> {
+			if (!TAG.test(tag)) throw new RegscopeError('INVALID_REFERENCE', `"${untrustedText(tag, 80)}" is not a tag`);
+			const res = await send(build(`/v2/${repo}/manifests/${tag}`), {
+				method: 'HEAD',
+				accept: MANIFEST_ACCEPT,
+				maxBytes: settings.limits.manifestBytes,
+				tooLarge: 'MANIFEST_TOO_LARGE',
+				what: `manifest ${repo}:${tag}`,
+				template: '/v2/<name>/manifests/<ref> (HEAD)'
+			});
+			if (res.status === 405 || res.status === 501) return null;
+			if (res.status !== 200) throw fail(res, 'manifest', tag);
+			const digest = header(res.headers, 'docker-content-digest')?.trim();
+			return digest && STRICT_DIGEST.test(digest) ? digest : null;
+		},
+
+		async catalog(page: { n: number; last?: string }): Promise<CatalogPage> {
+			const query = new URLSearchParams({ n: String(page.n) });
+			if (page.last) query.set('last', page.last);
+			// The catalog needs its own token scope; a registry that does not grant it anonymously answers 401.
+			const res = await send(
+				build(`/v2/_catalog?${query}`),
+				{
+					accept: 'application/json',
+					maxBytes: settings.limits.tagPageBytes,
+					tooLarge: 'UPSTREAM_ERROR',
+					what: `a catalog page of ${registry}`,
+					template: '/v2/_catalog'
+				},
+				'registry:catalog:*'
+			);
+			if (res.status !== 200) throw catalogRefused(registry, res, opts.credentials !== undefined);
+			const list = parseCatalog(res.body);
+			const next = nextLink(headerAll(res.headers, 'link'), res.url)?.searchParams.get('last') ?? null;
+			const last = list.repositories.at(-1);
+			// A next page is followed only by its `last` name, on this registry, and only forward.
+			return {
+				repositories: list.repositories,
+				next: next && next.length <= 255 && (!last || next >= last) && next !== page.last ? next : null,
+				dropped: list.dropped
+			};
 		}
 	};
+}
+
+/** A catalog the registry will not list: said plainly, with the status it answered. */
+function catalogRefused(registry: string, res: UpstreamResponse, credentials: boolean): RegscopeError {
+	const status = res.status;
+	const detail = registryErrorDetail(res.body);
+	const said = detail?.message ?? detail?.code;
+	const because = `HTTP ${status}${said ? `: ${said}` : ''}`;
+	if (status === 401 || status === 403) {
+		return new RegscopeError(
+			'UNAUTHORIZED',
+			credentials
+				? `registry ${registry} does not list its repositories for the credentials given (${because})`
+				: `registry ${registry} does not list its repositories to anonymous users (${because}); open a repository by its name instead`,
+			{ status, catalog: 'refused' }
+		);
+	}
+	if (status === 404) {
+		return new RegscopeError(
+			'NOT_FOUND',
+			`registry ${registry} does not offer a repository catalog (${because}); open a repository by its name instead`,
+			{ status, catalog: 'refused' }
+		);
+	}
+	if (status === 429) {
+		return new RegscopeError('TOO_MANY_REQUESTS', `registry ${registry} is rate limiting requests (${because})${retryAfter(res.headers)}`, { status });
+	}
+	return new RegscopeError('UPSTREAM_ERROR', `registry ${registry} answered ${because} for its repository catalog`, { status });
 }

@@ -7,7 +7,8 @@
 import { browser } from '$app/environment';
 import type { PageLoad } from './$types';
 import { isRegscopeError, type ErrorBody } from '$lib/oci/errors';
-import { familiarName, formatReference, parseReference } from '$lib/oci/reference';
+import { familiarName, formatReference, repositoryName } from '$lib/oci/reference';
+import { classifyInput } from '$lib/oci/classify';
 import { parsePlatform } from '$lib/oci/platform';
 import type { Reference } from '$lib/oci/model';
 import { warmHasher } from '$lib/oci/digest';
@@ -15,14 +16,43 @@ import { prefetchChain } from '$lib/client/source';
 import { authorizationFor } from '$lib/client/credentials.svelte';
 
 export type PermalinkData =
-	| { ok: true; input: string; ref: Reference; canonical: string; platform?: string; title: string; description: string }
+	| { ok: true; kind: 'image'; input: string; ref: Reference; canonical: string; platform?: string; title: string; description: string }
+	| { ok: true; kind: 'registry'; input: string; registry: string; title: string; description: string }
+	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; title: string; description: string }
 	| { ok: false; input: string; error: ErrorBody; title: string; description: string };
 
+// `/r/myhost:5000/` (slash kept) is how a dotless registry is told apart from the image `myhost:5000`.
+export const trailingSlash = 'ignore';
+
 export const load: PageLoad = ({ params, url, fetch }): PermalinkData => {
-	const input = params.ref;
+	const input = params.ref + (url.pathname.endsWith('/') && !params.ref.endsWith('/') ? '/' : '');
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
-		const ref = parseReference(input);
+		const classified = classifyInput(input);
+		if (classified.kind === 'registry') {
+			const { registry } = classified;
+			return {
+				ok: true,
+				kind: 'registry',
+				input,
+				registry,
+				title: `${registry} · regscope`,
+				description: `The repositories of the container registry ${registry}.`
+			};
+		}
+		if (classified.kind === 'repository') {
+			const canonical = repositoryName(classified.ref);
+			return {
+				ok: true,
+				kind: 'repository',
+				input,
+				ref: classified.ref,
+				canonical,
+				title: `${familiarName(classified.ref)} · regscope`,
+				description: `The tags of ${canonical}, newest version first, grouped by the image they point to.`
+			};
+		}
+		const ref = classified.ref;
 		if (platform) parsePlatform(platform);
 		const canonical = formatReference(ref);
 		if (browser) {
@@ -33,6 +63,7 @@ export const load: PageLoad = ({ params, url, fetch }): PermalinkData => {
 		const what = ref.digest && !ref.tag ? 'image' : `image${ref.tag ? ` tag ${ref.tag}` : ''}`;
 		return {
 			ok: true,
+			kind: 'image',
 			input,
 			ref,
 			canonical,
