@@ -50,7 +50,7 @@ describe('checkCosignSignature', () => {
 	it('a tampered signature does not verify', async () => {
 		const payload = payloadFor(IMAGE);
 		const sig = sign('sha256', payload, pair.privateKey);
-		sig[sig.length - 1] ^= 1;
+		sig[sig.length - 1] = sig[sig.length - 1]! ^ 1;
 		const layer = layerFor(payload, { [ANNOTATION_SIGNATURE]: sig.toString('base64') });
 		const check = await checkCosignSignature(await verifyBytes(payload, layer.digest), layer, IMAGE, await importPublicKeyPem(pemOf(pair)));
 		expect(check.verdict).toBe('does-not-verify');

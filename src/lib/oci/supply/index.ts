@@ -8,3 +8,4 @@ export * from './keys';
 export * from './x509';
 export * from './check';
 export { derSignatureToP1363 } from './der';
+export * from './referrers';

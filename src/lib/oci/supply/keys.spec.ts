@@ -27,7 +27,7 @@ describe('importPublicKeyPem + verifySignature', () => {
 			expect(await verifySignature(key, data, signature)).toBe(true);
 			expect(await verifySignature(await importPublicKeyPem(pem(other.publicKey)), data, signature)).toBe(false);
 			const tampered = data.slice();
-			tampered[0] ^= 1;
+			tampered[0] = tampered[0]! ^ 1;
 			expect(await verifySignature(key, tampered, signature)).toBe(false);
 		});
 	}
