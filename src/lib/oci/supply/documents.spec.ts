@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Digest, ImageManifest } from '../model';
-import { classifyReferrer } from './kinds';
+import { classifyReferrer, isArtifactManifest } from './kinds';
 import { filterPackages, parseSbom } from './sbom';
 import { readProvenance, SLSA_V02, SLSA_V1 } from './slsa';
 
@@ -118,5 +118,25 @@ describe('classifyReferrer', () => {
 		['unknown artifact', manifest([['application/octet-stream']], { artifactType: 'application/vnd.example.report' }), 'other']
 	])('%s → %s', (_name, m, kind) => {
 		expect(classifyReferrer(m)).toBe(kind);
+	});
+});
+
+describe('isArtifactManifest', () => {
+	const image = (config: string, layers: string[], artifactType?: string): ImageManifest => ({
+		kind: 'image',
+		mediaType: 'application/vnd.oci.image.manifest.v1+json',
+		schemaVersion: 2,
+		config: { mediaType: config, digest: D, size: 2 },
+		layers: layers.map((mediaType) => ({ mediaType, digest: D, size: 1 })),
+		...(artifactType ? { artifactType } : {})
+	});
+	const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
+	it('an image with tar layers is not; cosign .sig, BuildKit attestations, empty-config artifacts are', () => {
+		expect(isArtifactManifest(image(OCI_CONFIG, ['application/vnd.oci.image.layer.v1.tar+gzip']))).toBe(false);
+		expect(isArtifactManifest(image(OCI_CONFIG, []))).toBe(false);
+		expect(isArtifactManifest(image(OCI_CONFIG, ['application/vnd.dev.cosign.simplesigning.v1+json']))).toBe(true);
+		expect(isArtifactManifest(image(OCI_CONFIG, ['application/vnd.in-toto+json']))).toBe(true);
+		expect(isArtifactManifest(image('application/vnd.oci.empty.v1+json', ['application/octet-stream']))).toBe(true);
+		expect(isArtifactManifest(image(OCI_CONFIG, ['application/vnd.oci.image.layer.v1.tar+gzip'], 'application/x-thing'))).toBe(true);
 	});
 });

@@ -77,3 +77,16 @@ export function classifyReferrer(manifest: ImageManifest | IndexManifest, annota
 	}
 	return 'other';
 }
+
+const IMAGE_CONFIGS = ['application/vnd.docker.container.image.v1+json', 'application/vnd.oci.image.config.v1+json'];
+
+/**
+ * Whether an image manifest is an artifact rather than a runnable image: it declares an artifactType,
+ * its config is not an image config, or every layer is a document (signature payload, envelope,
+ * statement, SBOM) — cosign's `.sig`/`.att` and BuildKit attestations carry an image config but no filesystem.
+ */
+export function isArtifactManifest(manifest: ImageManifest): boolean {
+	if (manifest.artifactType) return true;
+	if (!IMAGE_CONFIGS.includes(base(manifest.config.mediaType))) return true;
+	return manifest.layers.length > 0 && manifest.layers.every((l) => documentKind(l) !== 'other');
+}
