@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { CDX_PACKAGES, KEYLESS_IDENTITY, KEYLESS_ISSUER, OTHER_PUBLIC_PEM, SIGNING_PUBLIC_PEM, supplyFixtures } from '../fixtures/supply';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
-import { context, launch, pageErrors, permalink, shot, verdict, type Look } from './browser';
+import { SHOTS, context, launch, pageErrors, permalink, shot, verdict, type Look } from './browser';
 
 const appUrl = inject('appUrl');
 const registry = inject('registry');
@@ -120,8 +120,10 @@ describe('registry 2.8 (no referrers API)', () => {
 		await cdx.getByTestId('sbom-package').first().waitFor();
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(look === 'phone' ? 375 : 1280);
 		expect(errors).toEqual([]);
-		await page.locator('#supply').scrollIntoViewIfNeeded();
 		await shot(page, `supply-${look}`);
+		// Close-ups of the parts people read (a full page is too tall to look at).
+		await item(page, { kind: 'signature' }).screenshot({ path: `${SHOTS}/supply-${look}-signature.png` });
+		await cdx.screenshot({ path: `${SHOTS}/supply-${look}-sbom.png` });
 		await close();
 	});
 
