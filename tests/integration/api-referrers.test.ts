@@ -110,3 +110,22 @@ test('errors are JSON with a code', async () => {
 	const bad = await fetch(`${appUrl}/api/referrers?ref=${encodeURIComponent(`${registry}/${f.repository}:latest`)}&artifactType=${encodeURIComponent('not a type')}`);
 	expect(bad.status).toBe(400);
 });
+
+describe('document proxy', () => {
+	const repo = `${registry}/${f.repository}`;
+	test('needs the proxy header, refuses a size over the cap, relays bytes the page verifies', async () => {
+		const overCap = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${f.cyclonedx}&size=${40 * 1024 * 1024}`, { headers: { 'X-Registry-Proxy': '1' } });
+		expect(overCap.status).toBe(502);
+		expect(((await overCap.json()) as { error: { code: string } }).error.code).toBe('BLOB_TOO_LARGE');
+		const noHeader = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${f.cyclonedx}&size=10`);
+		expect(noHeader.status).toBe(403);
+		const report = (await referrers(`${registry}/${f.repository}:latest`)).body;
+		const doc = byDigest(report, f.cyclonedx)!.Documents[0]!;
+		const res = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${doc.Digest}&size=${doc.Size}`, { headers: { 'X-Registry-Proxy': '1' } });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-disposition')).toBe('attachment');
+		const bytes = new Uint8Array(await res.arrayBuffer());
+		expect(bytes.length).toBe(doc.Size);
+		expect(JSON.parse(new TextDecoder().decode(bytes)).bomFormat).toBe('CycloneDX');
+	});
+});
