@@ -105,6 +105,12 @@ async function viaCosignTags(source: Src, subject: string, belongsTo: string[], 
 			const v = await verifyManifest(await source.manifest(tag), { basis: 'unpinned' });
 			if (v.manifest.kind === 'schema1') throw new RegscopeError('INVALID_MANIFEST', `${tag} is a schema1 manifest`);
 			const d: Descriptor = { mediaType: v.mediaType, digest: v.verification.digest, size: v.verification.size };
+			// A registry that answers every tag with the same manifest (or with the image itself) names nothing new.
+			if (d.digest === subject) {
+				names.push(`${suffix}: the tag names the image itself`);
+				continue;
+			}
+			if (found.some((r) => r.Digest === d.digest)) continue;
 			found.push({ ...describeReferrer(v.manifest, d, 'cosign-tag', belongsTo, subject), Tag: tag });
 			names.push(suffix === 'sig' ? 'signature' : suffix === 'att' ? 'attestation' : 'SBOM');
 		} catch (e) {

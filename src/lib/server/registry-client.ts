@@ -442,56 +442,6 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			return untrusted(res);
 		},
 
-		async referrers(digest: string, artifactType?: string, maxPages = 10): Promise<ReferrersAnswer> {
-			if (!STRICT_DIGEST.test(digest)) throw new RegscopeError('INVALID_REQUEST', 'the referrers subject is not a sha256/sha512 digest');
-			const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
-			let url: URL | null = build(`/v2/${repo}/referrers/${digest}${query}`);
-			const answer: ReferrersAnswer = { supported: true, pages: [], filtered: true, truncated: false };
-			const seen = new Set<string>();
-			while (url) {
-				if (answer.pages.length >= maxPages || seen.has(url.href)) {
-					answer.truncated = true;
-					break;
-				}
-				seen.add(url.href);
-				const res = await send(url, {
-					accept: 'application/vnd.oci.image.index.v1+json',
-					maxBytes: settings.limits.manifestBytes,
-					tooLarge: 'MANIFEST_TOO_LARGE',
-					what: `referrers of ${repo}@${digest}`,
-					template: '/v2/<name>/referrers/<digest>'
-				});
-				if (res.status === 404 && answer.pages.length === 0) return { ...answer, supported: false, filtered: false };
-				if (res.status !== 200) throw fail(res, 'manifest', digest);
-				answer.pages.push(untrusted(res));
-				const applied = header(res.headers, 'oci-filters-applied') ?? '';
-				if (!applied.split(',').some((f) => f.trim() === 'artifactType')) answer.filtered = false;
-				const next = nextLink(headerAll(res.headers, 'link'), res.url);
-				if (next && (next.protocol !== res.url.protocol || next.host !== res.url.host)) {
-					answer.truncated = true;
-					break;
-				}
-				url = next;
-			}
-			return answer;
-		},
-
-		async document(d: Descriptor, maxBytes: number): Promise<UntrustedObject> {
-			if (!STRICT_DIGEST.test(d.digest)) throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a sha256/sha512 digest');
-			if (!Number.isSafeInteger(d.size) || d.size < 0) throw new RegscopeError('INVALID_REQUEST', `blob ${d.digest} has an invalid size`);
-			if (d.size > maxBytes) {
-				throw new RegscopeError('BLOB_TOO_LARGE', `blob ${d.digest} is ${d.size} bytes; regscope reads documents up to ${maxBytes} bytes`, { limit: maxBytes });
-			}
-			const res = await send(build(`/v2/${repo}/blobs/${d.digest}`), {
-				maxBytes: d.size,
-				tooLarge: 'BLOB_TOO_LARGE',
-				what: `blob ${d.digest} (its descriptor says ${d.size} bytes)`,
-				template: '/v2/<name>/blobs/<digest>'
-			});
-			if (res.status !== 200) throw fail(res, 'blob', d.digest);
-			return untrusted(res);
-		},
-
 		async tags(): Promise<TagListing> {
 			const limits = settings.limits;
 			const seen = new Set<string>();
@@ -545,6 +495,56 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			}
 			if (dropped > 0) warnings.push(`${dropped} invalid tag entr${dropped === 1 ? 'y was' : 'ies were'} dropped`);
 			return { tags: [...tags], truncated, warnings };
+		},
+
+		async referrers(digest: string, artifactType?: string, maxPages = 10): Promise<ReferrersAnswer> {
+			if (!STRICT_DIGEST.test(digest)) throw new RegscopeError('INVALID_REQUEST', 'the referrers subject is not a sha256/sha512 digest');
+			const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+			let url: URL | null = build(`/v2/${repo}/referrers/${digest}${query}`);
+			const answer: ReferrersAnswer = { supported: true, pages: [], filtered: true, truncated: false };
+			const seen = new Set<string>();
+			while (url) {
+				if (answer.pages.length >= maxPages || seen.has(url.href)) {
+					answer.truncated = true;
+					break;
+				}
+				seen.add(url.href);
+				const res = await send(url, {
+					accept: 'application/vnd.oci.image.index.v1+json',
+					maxBytes: settings.limits.manifestBytes,
+					tooLarge: 'MANIFEST_TOO_LARGE',
+					what: `referrers of ${repo}@${digest}`,
+					template: '/v2/<name>/referrers/<digest>'
+				});
+				if (res.status === 404 && answer.pages.length === 0) return { ...answer, supported: false, filtered: false };
+				if (res.status !== 200) throw fail(res, 'manifest', digest);
+				answer.pages.push(untrusted(res));
+				const applied = header(res.headers, 'oci-filters-applied') ?? '';
+				if (!applied.split(',').some((f) => f.trim() === 'artifactType')) answer.filtered = false;
+				const next = nextLink(headerAll(res.headers, 'link'), res.url);
+				if (next && (next.protocol !== res.url.protocol || next.host !== res.url.host)) {
+					answer.truncated = true;
+					break;
+				}
+				url = next;
+			}
+			return answer;
+		},
+
+		async document(d: Descriptor, maxBytes: number): Promise<UntrustedObject> {
+			if (!STRICT_DIGEST.test(d.digest)) throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a sha256/sha512 digest');
+			if (!Number.isSafeInteger(d.size) || d.size < 0) throw new RegscopeError('INVALID_REQUEST', `blob ${d.digest} has an invalid size`);
+			if (d.size > maxBytes) {
+				throw new RegscopeError('BLOB_TOO_LARGE', `blob ${d.digest} is ${d.size} bytes; regscope reads documents up to ${maxBytes} bytes`, { limit: maxBytes });
+			}
+			const res = await send(build(`/v2/${repo}/blobs/${d.digest}`), {
+				maxBytes: d.size,
+				tooLarge: 'BLOB_TOO_LARGE',
+				what: `blob ${d.digest} (its descriptor says ${d.size} bytes)`,
+				template: '/v2/<name>/blobs/<digest>'
+			});
+			if (res.status !== 200) throw fail(res, 'blob', d.digest);
+			return untrusted(res);
 		}
 	};
 }
