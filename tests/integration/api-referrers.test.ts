@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { supplyFixtures } from '../fixtures/supply';
+import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
 import type { ReferrersReport } from '../../src/lib/oci/supply/referrers';
 
@@ -15,11 +16,14 @@ const fixtures = inject('fixtures');
 const { fixtures: f, indexes } = supplyFixtures();
 
 let api: ReferrersRegistry;
+let bad: BadRegistry;
 beforeAll(async () => {
 	api = await startReferrersRegistry(registryUrl, indexes);
+	bad = await startBadRegistry();
 });
 afterAll(async () => {
 	await api?.stop();
+	await bad?.close();
 });
 
 async function referrers(ref: string, extra = ''): Promise<{ status: number; body: ReferrersReport }> {
@@ -128,4 +132,11 @@ describe('document proxy', () => {
 		expect(bytes.length).toBe(doc.Size);
 		expect(JSON.parse(new TextDecoder().decode(bytes)).bomFormat).toBe('CycloneDX');
 	});
+});
+
+test('a registry answering every tag with the image itself lists nothing twice', async () => {
+	const { status, body } = await referrers(`${bad.host}/paged/img:a`);
+	expect(status).toBe(200);
+	expect(step(body, 'cosign-tag')).toBe('sig: the tag names the image itself, att: the tag names the image itself, sbom: the tag names the image itself');
+	expect(body.Referrers).toEqual([]);
 });
