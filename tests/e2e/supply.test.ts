@@ -27,12 +27,18 @@ afterAll(async () => {
 	await api?.stop();
 });
 
-const item = (page: Page, digestOrKind: { digest?: string; kind?: string }): Locator =>
-	page.locator(`[data-testid="referrer-item"]${digestOrKind.digest ? `[data-digest="${digestOrKind.digest}"]` : ''}${digestOrKind.kind ? `[data-kind="${digestOrKind.kind}"]` : ''}`);
+const item = (page: Page, by: { digest?: string; kind?: string; source?: string }): Locator =>
+	page.locator(
+		`[data-testid="referrer-item"]${by.digest ? `[data-digest="${by.digest}"]` : ''}${by.kind ? `[data-kind="${by.kind}"]` : ''}${by.source ? `[data-source="${by.source}"]` : ''}`
+	);
+/** The cosign `.sig` referrer, and cosign v3's bundle referrer (found through the fallback tag). */
+const SIG = { kind: 'signature', source: 'cosign-tag' };
+const BUNDLE = { kind: 'signature', source: 'fallback-tag' };
+const bundleVerdict = (page: Page) => item(page, BUNDLE).getByTestId('signature-status').getAttribute('data-verdict');
 
 /** The verdicts of the signature referrer's four layers, once all are read. */
 async function signatureVerdicts(page: Page): Promise<(string | null)[]> {
-	const statuses = item(page, { kind: 'signature' }).getByTestId('signature-status');
+	const statuses = item(page, SIG).getByTestId('signature-status');
 	if ((await statuses.count()) < 4) return [];
 	return statuses.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-verdict')}|${e.textContent}`));
 }
@@ -52,10 +58,10 @@ describe('registry 2.8 (no referrers API)', () => {
 		const { page, errors, close } = await open('light', `${registry}/${f.repository}:latest`);
 		const report = (await page.getByTestId('referrers-report').textContent()) ?? '';
 		expect(report).toContain('referrers API: not supported by this registry (404)');
-		expect(report).toContain(`fallback tag: 3 referrers (tag ${f.fallbackTag})`);
+		expect(report).toContain(`fallback tag: 4 referrers (tag ${f.fallbackTag})`);
 		expect(report).toContain('cosign tags: signature, attestation');
 		const kinds = await page.getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-		expect(kinds.sort()).toEqual(['attestation', 'sbom', 'sbom', 'sbom', 'signature']);
+		expect(kinds.sort()).toEqual(['attestation', 'sbom', 'sbom', 'sbom', 'signature', 'signature']);
 		expect(await item(page, { digest: f.wrongSubject }).getByTestId('referrer-problem').textContent()).toContain(f.otherDigest);
 		expect(await item(page, { digest: f.overCap }).getByTestId('document-too-large').textContent()).toContain('over this page');
 
@@ -65,10 +71,13 @@ describe('registry 2.8 (no referrers API)', () => {
 		expect(before.map((v) => v?.split('|')[0])).toEqual(['unchecked', 'verified', 'different-image', 'unchecked']);
 		expect(before[1]).toContain('Rekor inclusion were not checked');
 		expect(before[2]).toContain('different image');
-		expect(await item(page, { kind: 'signature' }).getByTestId('signature-identity').first().textContent()).toContain(KEYLESS_IDENTITY);
-		expect(await item(page, { kind: 'signature' }).getByTestId('signature-issuer').first().textContent()).toBe(KEYLESS_ISSUER);
-		expect(await item(page, { kind: 'signature' }).getByTestId('signature-rekor').first().textContent()).toContain('log index 7654321');
+		expect(await item(page, SIG).getByTestId('signature-identity').first().textContent()).toContain(KEYLESS_IDENTITY);
+		expect(await item(page, SIG).getByTestId('signature-issuer').first().textContent()).toBe(KEYLESS_ISSUER);
+		expect(await item(page, SIG).getByTestId('signature-rekor').first().textContent()).toContain('log index 7654321');
 		expect(await item(page, { kind: 'attestation' }).getByTestId('slsa-builder').textContent()).toBe('https://github.com/example/app/actions/runs/1');
+		// cosign v3: a Sigstore bundle referrer, key-based, so unchecked until a key is given; its Rekor entry is shown.
+		await expect.poll(() => bundleVerdict(page)).toBe('unchecked');
+		expect(await item(page, BUNDLE).getByTestId('bundle-rekor').textContent()).toContain('log index 123456');
 		expect(errors).toEqual([]);
 		await shot(page, 'supply-light');
 		await close();
@@ -85,9 +94,12 @@ describe('registry 2.8 (no referrers API)', () => {
 		// The DSSE envelope of the provenance, signed with the same key.
 		await expect.poll(() => item(page, { kind: 'attestation' }).getByTestId('signature-status').first().getAttribute('data-verdict')).toBe('verified');
 
+		await expect.poll(() => bundleVerdict(page)).toBe('verified');
+
 		await page.getByTestId('signature-key-input').fill(OTHER_PUBLIC_PEM);
 		await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['does-not-verify', 'does-not-verify', 'different-image', 'does-not-verify']);
 		expect((await signatureVerdicts(page))[0]).toContain('does not verify');
+		await expect.poll(() => bundleVerdict(page)).toBe('does-not-verify');
 
 		await page.getByTestId('signature-key-input').fill('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----');
 		await page.getByTestId('signature-key-error').waitFor();
@@ -122,7 +134,7 @@ describe('registry 2.8 (no referrers API)', () => {
 		expect(errors).toEqual([]);
 		await shot(page, `supply-${look}`);
 		// Close-ups of the parts people read (a full page is too tall to look at).
-		await item(page, { kind: 'signature' }).screenshot({ path: `${SHOTS}/supply-${look}-signature.png` });
+		await item(page, SIG).screenshot({ path: `${SHOTS}/supply-${look}-signature.png` });
 		await cdx.screenshot({ path: `${SHOTS}/supply-${look}-sbom.png` });
 		await close();
 	});

@@ -40,7 +40,7 @@ describe('registry without the referrers API', () => {
 		expect(status).toBe(200);
 		expect(body.Subject).toBe(f.digest);
 		expect(step(body, 'referrers-api')).toBe('not supported by this registry (404)');
-		expect(step(body, 'fallback-tag')).toBe(`3 referrers (tag ${f.fallbackTag})`);
+		expect(step(body, 'fallback-tag')).toBe(`4 referrers (tag ${f.fallbackTag})`);
 		expect(step(body, 'cosign-tag')).toBe('signature, attestation');
 		expect(step(body, 'buildx')).toBe('not an index');
 
@@ -56,7 +56,10 @@ describe('registry without the referrers API', () => {
 		expect(byDigest(body, f.cyclonedx)?.Problem).toBeUndefined();
 		expect(byDigest(body, f.overCap)?.Documents[0]?.Size).toBe(40 * 1024 * 1024);
 		expect(byDigest(body, f.wrongSubject)?.Problem).toContain(f.otherDigest);
-		expect(body.Referrers).toHaveLength(5);
+		const bundle = body.Referrers.find((r) => r.ArtifactType === 'application/vnd.dev.sigstore.bundle.v0.3+json');
+		expect(bundle).toMatchObject({ Kind: 'signature', Source: 'fallback-tag', Describes: f.digest });
+		expect(bundle?.Problem).toBeUndefined();
+		expect(body.Referrers).toHaveLength(6);
 	});
 
 	test('an image with no referrers says so on every path', async () => {

@@ -7,6 +7,7 @@ import { isRegscopeError, RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest, Reference, VerifiedManifest } from '$lib/oci/model';
 import { formatReference, repositoryName, withDigest } from '$lib/oci/reference';
 import type { Verified } from '$lib/oci/verify';
+import { COSIGN_SIGN_PREDICATE } from '$lib/oci/supply/bundle';
 import { checkCosignSignature, checkEnvelope, type SignatureCheck } from '$lib/oci/supply/check';
 import { documentKind, layerPredicate, type DocumentKind, type Kind } from '$lib/oci/supply/kinds';
 import { importPublicKeyPem, type PublicKey } from '$lib/oci/supply/keys';
@@ -149,8 +150,10 @@ export class SupplyView {
 		if (!doc?.bytes || !doc.decoded) return;
 		try {
 			if (doc.decoded.type === 'simple-signing') doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
-			else if ((doc.decoded.type === 'statement' || doc.decoded.type === 'envelope') && doc.decoded.envelope) {
-				doc.check = await checkEnvelope(doc.decoded.envelope, doc.layer, this.#key);
+			else if (doc.decoded.type === 'statement' && doc.decoded.bundle && doc.decoded.statement.predicateType === COSIGN_SIGN_PREDICATE && !doc.decoded.coversSubject) {
+				doc.check = { verdict: 'different-image', message: `signs a different image: ${this.#describes(i)} is not among the statement's subjects` };
+			} else if ((doc.decoded.type === 'statement' || doc.decoded.type === 'envelope') && doc.decoded.envelope) {
+				doc.check = await checkEnvelope(doc.decoded.envelope, doc.layer, this.#key, doc.decoded.bundle?.certificate);
 			}
 		} catch (e) {
 			doc.check = { verdict: 'unchecked', message: messageOf(e) };

@@ -7,6 +7,7 @@ import { checkCosignSignature, checkEnvelope } from './check';
 import { ANNOTATION_BUNDLE, ANNOTATION_CERTIFICATE, ANNOTATION_SIGNATURE, SIMPLE_SIGNING, parseRekorBundle } from './cosign';
 import { pae, parseEnvelope, parseStatement, statementCovers } from './dsse';
 import { importPublicKeyPem } from './keys';
+import { COSIGN_SIGN_PREDICATE, parseBundle } from './bundle';
 
 const IMAGE = `sha256:${'ab'.repeat(32)}` as Digest;
 const OTHER = `sha256:${'cd'.repeat(32)}` as Digest;
@@ -107,5 +108,32 @@ describe('DSSE', () => {
 
 	it('refuses a statement that is not in-toto', () => {
 		expect(() => parseStatement(new TextEncoder().encode('{"_type":"x","subject":[],"predicateType":"p"}'))).toThrow(/not an in-toto Statement/);
+	});
+});
+
+describe('Sigstore bundle (cosign v3)', () => {
+	it('reads a DSSE bundle with a certificate, checks it with that certificate, reads Rekor entries', async () => {
+		const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+		const cert = fulcioStyleCertificate(pair.privateKey, { san: 'URI:https://github.com/o/r/.github/workflows/w.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' });
+		const der = Buffer.from(cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+		const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: '', digest: { sha256: IMAGE.slice(7) } }], predicateType: COSIGN_SIGN_PREDICATE, predicate: {} }));
+		const type = 'application/vnd.in-toto+json';
+		const raw = new TextEncoder().encode(
+			JSON.stringify({
+				mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+				verificationMaterial: { certificate: { rawBytes: der.toString('base64') }, tlogEntries: [{ logIndex: '42', integratedTime: 1700000000 }] },
+				dsseEnvelope: { payload: statement.toString('base64'), payloadType: type, signatures: [{ sig: sign('sha256', pae(type, statement), pair.privateKey).toString('base64') }] }
+			})
+		);
+		const bundle = parseBundle(raw);
+		expect(bundle.tlogEntries).toEqual([{ logIndex: '42', integratedTime: '1700000000' }]);
+		const layer: Descriptor = { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', digest: sha256(raw), size: raw.length };
+		const check = await checkEnvelope(bundle.envelope!, layer, undefined, bundle.certificate);
+		expect(check.verdict).toBe('verified');
+		expect(check.certificate?.uris[0]).toContain('github.com/o/r');
+		expect(statementCovers(parseStatement(bundle.envelope!.payload), IMAGE)).toBe(true);
+	});
+	it('names the field when verificationMaterial is missing', () => {
+		expect(() => parseBundle(new TextEncoder().encode('{"mediaType":"x"}'))).toThrow(/verificationMaterial is missing/);
 	});
 });

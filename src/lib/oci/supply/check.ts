@@ -88,9 +88,19 @@ export async function checkCosignSignature(
 	return { ...result, payload, certificate };
 }
 
-/** A DSSE envelope (cosign `.att` layer, or a referrer's), with the layer's certificate if any. */
-export async function checkEnvelope(envelope: Envelope, layer: Descriptor, key?: PublicKey): Promise<SignatureCheck> {
-	const certificate = readCertificate(readSignatureLayer(layer).certificatePem);
+/**
+ * A DSSE envelope (cosign `.att` layer, a referrer's, or a Sigstore bundle's), with the certificate from
+ * the layer's annotation or, for a bundle, its own (`certificateDer`).
+ */
+export async function checkEnvelope(envelope: Envelope, layer: Descriptor, key?: PublicKey, certificateDer?: Uint8Array): Promise<SignatureCheck> {
+	let certificate = readCertificate(readSignatureLayer(layer).certificatePem);
+	if (certificateDer) {
+		try {
+			certificate = parseCertificate(certificateDer);
+		} catch {
+			certificate = undefined;
+		}
+	}
 	if (envelope.signatures.length === 0) return { verdict: 'unchecked', message: 'the envelope is not signed', certificate };
 	return { ...(await verdictFor((k) => verifyEnvelope(envelope, k), key, certificate)), certificate };
 }

@@ -115,6 +115,8 @@ describe('classifyReferrer', () => {
 			'attestation'
 		],
 		['CycloneDX artifact', manifest([['application/vnd.cyclonedx+json']], { artifactType: 'application/vnd.cyclonedx+json' }), 'sbom'],
+		['cosign v3 sign bundle', manifest([['application/vnd.dev.sigstore.bundle.v0.3+json']], { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' } }), 'signature'],
+		['cosign v3 attest bundle', manifest([['application/vnd.dev.sigstore.bundle.v0.3+json']], { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' } }), 'attestation'],
 		['unknown artifact', manifest([['application/octet-stream']], { artifactType: 'application/vnd.example.report' }), 'other']
 	])('%s → %s', (_name, m, kind) => {
 		expect(classifyReferrer(m)).toBe(kind);

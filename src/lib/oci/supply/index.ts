@@ -9,3 +9,4 @@ export * from './x509';
 export * from './check';
 export { derSignatureToP1363 } from './der';
 export * from './referrers';
+export * from './bundle';

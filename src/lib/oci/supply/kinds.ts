@@ -64,8 +64,10 @@ export function classifyReferrer(manifest: ImageManifest | IndexManifest, annota
 	const docs = layers.map(documentKind);
 	if (artifact === NOTATION_SIGNATURE || docs.includes('simple-signing')) return 'signature';
 	if (artifact.startsWith(SIGSTORE_BUNDLE_PREFIX)) {
-		const content = annotations['dev.sigstore.bundle.content'] ?? manifest.annotations?.['dev.sigstore.bundle.content'];
-		return content === 'dsse-envelope' ? 'attestation' : 'signature';
+		const a = { ...(manifest.annotations ?? {}), ...annotations };
+		// cosign v3 signs images with a DSSE statement of predicate type …/cosign/sign/v1: a signature, not an attestation.
+		const signs = (a['dev.sigstore.bundle.predicateType'] ?? '') === 'https://sigstore.dev/cosign/sign/v1';
+		return a['dev.sigstore.bundle.content'] === 'dsse-envelope' && !signs ? 'attestation' : 'signature';
 	}
 	if (isSbomType(artifact) || (docs.length > 0 && docs.every((d) => d === 'spdx' || d === 'cyclonedx'))) return 'sbom';
 	const statements = layers.filter((l) => documentKind(l) === 'dsse' || documentKind(l) === 'in-toto');
