@@ -14,6 +14,7 @@ import { SHOTS, context, launch, pageErrors, permalink, shot, verdict, type Look
 const appUrl = inject('appUrl');
 const registry = inject('registry');
 const registryUrl = inject('registryUrl');
+const buildx = inject('fixtures')['buildx-attestations'];
 const { fixtures: f, indexes } = supplyFixtures();
 let browser: Browser;
 let api: ReferrersRegistry;
@@ -164,6 +165,23 @@ describe('registry with the referrers API', () => {
 		expect(report).toContain('fallback tag: 4 referrers');
 		expect(await page.getByTestId('referrer-item').count()).toBe(6);
 		expect(await item(page, { digest: f.missing }).getByTestId('referrer-problem').textContent()).toContain('does not have this manifest (404)');
+		expect(errors).toEqual([]);
+		await close();
+	});
+});
+
+describe('buildx attestation manifests in an index', () => {
+	test('one attestation per platform image, its raw statement decoded (unsigned, digest-checked)', async () => {
+		const { page, errors, close } = await open('light', `${registry}/${buildx.repository}:latest`);
+		expect(await page.getByTestId('referrers-report').textContent()).toContain('buildx attestations: 2 attestation manifests');
+		const items = page.locator('[data-testid="referrer-item"][data-kind="attestation"][data-source="buildx"]');
+		expect(await items.count()).toBe(2);
+		const first = items.first();
+		await first.getByTestId('statement-subject').waitFor();
+		expect(await first.getByTestId('statement-subject').textContent()).toContain('1, ');
+		expect(await first.textContent()).toContain('provenance v0.2');
+		expect(await first.textContent()).toContain('Unsigned statement');
+		expect(await first.getByTestId('referrer-problem').count()).toBe(0);
 		expect(errors).toEqual([]);
 		await close();
 	});
