@@ -120,6 +120,12 @@ describe('registry 2.8 (no referrers API)', () => {
 		expect(await cdx.getByTestId('sbom-package').textContent()).toContain('pkg:apk/alpine/musl@1.2.5');
 		await cdx.getByTestId('sbom-filter').fill('pkg:deb');
 		await expect.poll(() => cdx.getByTestId('sbom-package').count()).toBe(2);
+		// The SPDX 2.3 SBOM inside the .att DSSE envelope: read on demand too, its envelope checked, its table shown.
+		const att = item(page, { kind: 'attestation', source: 'cosign-tag' });
+		await att.getByTestId('document-load').click();
+		await att.getByTestId('sbom-package').first().waitFor();
+		expect(await att.getByTestId('sbom-package').allTextContents()).toEqual([expect.stringContaining('bash'), expect.stringContaining('coreutils')]);
+		expect(await att.getByTestId('sbom-package').nth(1).textContent()).not.toContain('NOASSERTION');
 		expect(errors).toEqual([]);
 		await close();
 	});
