@@ -63,6 +63,10 @@ const TEXT: Record<ErrorCode, Explained> = {
 		title: 'The image config is not valid',
 		advice: 'The config blob could not be read as an image config.'
 	},
+	INVALID_DOCUMENT: {
+		title: 'The document is not valid',
+		advice: 'A signature, attestation or SBOM could not be read in the format its media type names.'
+	},
 	UNSUPPORTED_MEDIA_TYPE: {
 		title: 'Unsupported kind of manifest',
 		advice: 'regscope reads OCI and Docker schema 2 manifests and indexes. This object is of another type.'

@@ -43,6 +43,24 @@ export interface CatalogPage {
 	dropped: number;
 }
 
+/** One page of a referrers API answer (`GET /v2/<name>/referrers/<digest>`), bytes as received. */
+export interface ReferrersAnswer {
+	/** false when the registry answered 404: it has no referrers API (the fallback tag is then the way). */
+	supported: boolean;
+	pages: UntrustedObject[];
+	/** `OCI-Filters-Applied` named artifactType (on every page). */
+	filtered: boolean;
+	/** Pages were left unread (too many, or a next link to another host). */
+	truncated: boolean;
+}
+
+/** What the supply-chain service needs beyond the inspection source (referrers-service.ts). */
+export interface ReferrersSource {
+	referrers(digest: string, artifactType?: string, maxPages?: number): Promise<ReferrersAnswer>;
+	/** A blob up to `maxBytes` (signature payloads, attestations, SBOMs), not only config-sized. */
+	document(d: Descriptor, maxBytes: number): Promise<UntrustedObject>;
+}
+
 export interface RegistrySourceOptions {
 	/** Overall deadline / cancellation for every request this source makes. */
 	signal?: AbortSignal;
@@ -160,7 +178,7 @@ function retryAfter(headers: IncomingHttpHeaders): string {
 	return Number.isFinite(t) ? `; retry after ${Math.max(0, Math.round((t - Date.now()) / 1000))} s` : '';
 }
 
-export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions = {}): ServerRegistrySource {
+export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions = {}): ServerRegistrySource & ReferrersSource {
 	// Counted per API call (X-Upstream-Requests); see upstream-count.ts.
 	const upstream = countingUpstream(opts.upstream ?? getUpstream());
 	const auth = opts.auth ?? (opts.upstream ? new AuthManager(upstream) : getAuthManager());
@@ -533,6 +551,56 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 				next: next && next.length <= 255 && (!last || next >= last) && next !== page.last ? next : null,
 				dropped: list.dropped
 			};
+		},
+
+		async referrers(digest: string, artifactType?: string, maxPages = 10): Promise<ReferrersAnswer> {
+			if (!STRICT_DIGEST.test(digest)) throw new RegscopeError('INVALID_REQUEST', 'the referrers subject is not a sha256/sha512 digest');
+			const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';
+			let url: URL | null = build(`/v2/${repo}/referrers/${digest}${query}`);
+			const answer: ReferrersAnswer = { supported: true, pages: [], filtered: true, truncated: false };
+			const seen = new Set<string>();
+			while (url) {
+				if (answer.pages.length >= maxPages || seen.has(url.href)) {
+					answer.truncated = true;
+					break;
+				}
+				seen.add(url.href);
+				const res = await send(url, {
+					accept: 'application/vnd.oci.image.index.v1+json',
+					maxBytes: settings.limits.manifestBytes,
+					tooLarge: 'MANIFEST_TOO_LARGE',
+					what: `referrers of ${repo}@${digest}`,
+					template: '/v2/<name>/referrers/<digest>'
+				});
+				if (res.status === 404 && answer.pages.length === 0) return { ...answer, supported: false, filtered: false };
+				if (res.status !== 200) throw fail(res, 'manifest', digest);
+				answer.pages.push(untrusted(res));
+				const applied = header(res.headers, 'oci-filters-applied') ?? '';
+				if (!applied.split(',').some((f) => f.trim() === 'artifactType')) answer.filtered = false;
+				const next = nextLink(headerAll(res.headers, 'link'), res.url);
+				if (next && (next.protocol !== res.url.protocol || next.host !== res.url.host)) {
+					answer.truncated = true;
+					break;
+				}
+				url = next;
+			}
+			return answer;
+		},
+
+		async document(d: Descriptor, maxBytes: number): Promise<UntrustedObject> {
+			if (!STRICT_DIGEST.test(d.digest)) throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a sha256/sha512 digest');
+			if (!Number.isSafeInteger(d.size) || d.size < 0) throw new RegscopeError('INVALID_REQUEST', `blob ${d.digest} has an invalid size`);
+			if (d.size > maxBytes) {
+				throw new RegscopeError('BLOB_TOO_LARGE', `blob ${d.digest} is ${d.size} bytes; regscope reads documents up to ${maxBytes} bytes`, { limit: maxBytes });
+			}
+			const res = await send(build(`/v2/${repo}/blobs/${d.digest}`), {
+				maxBytes: d.size,
+				tooLarge: 'BLOB_TOO_LARGE',
+				what: `blob ${d.digest} (its descriptor says ${d.size} bytes)`,
+				template: '/v2/<name>/blobs/<digest>'
+			});
+			if (res.status !== 200) throw fail(res, 'blob', d.digest);
+			return untrusted(res);
 		}
 	};
 }

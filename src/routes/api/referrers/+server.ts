@@ -1,0 +1,16 @@
+import type { RequestHandler } from './$types';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
+import { parseReferrersQuery, referrersResponse } from '$lib/server/referrers-service';
+import type { SourceReport } from '$lib/server/registry-client';
+import { errorResponse, withCallReport } from '$lib/server/respond';
+
+export const GET: RequestHandler = async ({ url, request }) => {
+	try {
+		const credentials = parseCredentialsHeader(request.headers.get(CREDENTIALS_HEADER)) ?? undefined;
+		const report: SourceReport = {};
+		const res = await referrersResponse(() => parseReferrersQuery(url), { credentials, report });
+		return await withCallReport(res, report, credentials !== undefined, true);
+	} catch (e) {
+		return errorResponse(e, 'GET /api/referrers');
+	}
+};
