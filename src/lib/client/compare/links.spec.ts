@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareHref, compareVersions, previousTag } from './links';
+import { compareHref, previousTag } from './links';
 
 describe('previousTag', () => {
 	it('takes the tag just before in version order, numbers compared as numbers', () => {
@@ -11,8 +11,10 @@ describe('previousTag', () => {
 		expect(previousTag(['1.4', '1.5'], '1.4')).toBeUndefined();
 		expect(previousTag(['1.4', '1.5'], 'latest')).toBeUndefined();
 	});
-	it('sorts consistently', () => {
-		expect(['1.10', '1.2', '1.2.1', '1.2-rc1', 'a'].sort(compareVersions)).toEqual(['1.2', '1.2-rc1', '1.2.1', '1.10', 'a']);
+	it('stays within the variant and skips pre-releases of a release', () => {
+		expect(previousTag(['1.24-alpine', '1.24', '1.25-alpine', '1.25'], '1.25-alpine')).toBe('1.24-alpine');
+		expect(previousTag(['1.2', '1.3-rc1', '1.3'], '1.3')).toBe('1.2');
+		expect(previousTag(['1.2', '1.3-rc1', '1.3-rc2'], '1.3-rc2')).toBe('1.3-rc1');
 	});
 });
 

@@ -1,9 +1,10 @@
 /**
  * Links to the compare page, and the tag a "compare with…" defaults to: the one before the current tag
- * in a simple version order (numbers compared as numbers, `1.10` after `1.9`).
+ * in the tag list's version order.
  */
 import type { Reference } from '$lib/oci/model';
 import { formatReference } from '$lib/oci/reference';
+import { parseVersion, sortTags } from '$lib/oci/tag-order';
 
 /** `/compare?a=…&b=…[&platformA=…][&platformB=…]`, slashes in the values kept readable. */
 export function compareHref(a: string, b: string, platformA?: string, platformB?: string): string {
@@ -18,38 +19,27 @@ export function tagReference(ref: Reference, tag: string): string {
 	return formatReference({ registry: ref.registry, repository: ref.repository, tag });
 }
 
-type Chunk = number | string;
-
-function chunks(tag: string): Chunk[] {
-	return (tag.match(/\d+|\D+/g) ?? []).map((c) => (/^\d/.test(c) ? Number(c) : c));
-}
-
-/** Version-like order: chunk by chunk, numbers as numbers and before words; a prefix sorts first. */
-export function compareVersions(x: string, y: string): number {
-	const a = chunks(x);
-	const b = chunks(y);
+/** Whether version `a` is older than `b` on every number they both have (`1.5` is not older than `1.5.0`). */
+function olderThan(a: readonly number[], b: readonly number[]): boolean {
 	for (let i = 0; i < Math.min(a.length, b.length); i++) {
-		const p = a[i]!;
-		const q = b[i]!;
-		if (p === q) continue;
-		if (typeof p === 'number' && typeof q === 'number') return p - q;
-		if (typeof p === 'number') return -1;
-		if (typeof q === 'number') return 1;
-		return p < q ? -1 : 1;
+		if (a[i] !== b[i]) return (a[i] ?? 0) < (b[i] ?? 0);
 	}
-	return a.length - b.length || (x < y ? -1 : x > y ? 1 : 0);
+	return false;
 }
 
 /**
- * The tag just before `current` in version order, among tags with a digit in them (`latest`, `stable`
- * have no place in a version order); undefined when there is none or `current` is not version-like.
+ * The tag just before `current` in the repository's version order (`sortTags`, the order of the tag list):
+ * the newest older release of the same variant (`1.25-alpine` → `1.24-alpine`), pre-releases skipped unless
+ * `current` is one. Undefined when `current` is not a version or nothing older exists.
  */
 export function previousTag(tags: readonly string[], current: string): string | undefined {
-	if (!/\d/.test(current)) return undefined;
-	let best: string | undefined;
-	for (const t of tags) {
-		if (t === current || !/\d/.test(t) || compareVersions(t, current) >= 0) continue;
-		if (best === undefined || compareVersions(t, best) > 0) best = t;
-	}
-	return best;
+	const cur = parseVersion(current);
+	if (!cur) return undefined;
+	const sorted = sortTags([...new Set([...tags, current])], 'version');
+	return sorted.slice(sorted.indexOf(current) + 1).find((t) => {
+		const v = parseVersion(t);
+		if (v === null || v.suffix !== cur.suffix) return false;
+		if (cur.pre === null) return v.pre === null && olderThan(v.numbers, cur.numbers);
+		return olderThan(v.numbers, cur.numbers) || (v.pre !== null && v.numbers.join('.') === cur.numbers.join('.'));
+	});
 }
