@@ -74,17 +74,6 @@ function flipByte(bytes: Uint8Array): Uint8Array {
 	return copy;
 }
 
-async function failure(p: Promise<Inspection>): Promise<RegscopeError> {
-	let result: Inspection | undefined;
-	try {
-		result = await p;
-	} catch (e) {
-		if (e instanceof RegscopeError) return e;
-		throw e;
-	}
-	throw new Error(`expected a RegscopeError, got an Inspection of ${result.manifest.verification.digest}`);
-}
-
 const layer = (c: string, size: number, mediaType = OCI_LAYER_GZIP): Descriptor => ({ mediaType, digest: D(c), size });
 
 /** Pushes a config and an image manifest; returns the manifest's descriptor for an index. */
@@ -149,7 +138,7 @@ describe('inspect a single-platform image', () => {
 		expect(result.chosen).toBeUndefined();
 		expect(result.platforms).toEqual([]);
 		expect(result.manifest.verification).toEqual({
-			basis: 'unpinned',
+			basis: 'header',
 			digest: image.digest,
 			size: image.size,
 			headerDigest: image.digest,
@@ -172,19 +161,18 @@ describe('inspect a single-platform image', () => {
 		expect(ok.manifest.verification).toMatchObject({ basis: 'pinned', expected: image.digest, digest: image.digest });
 
 		registry.tamper(image.digest);
-		const e = await failure(inspect(registry, ref));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details?.expected).toBe(image.digest);
+		await expect(inspect(registry, ref)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', details: { expected: image.digest } });
 	});
 
 	it('fails on a tampered config blob', async () => {
 		const registry = new TestRegistry();
 		const image = await pushImage(registry, { os: 'linux', architecture: 'amd64' }, { tag: 't' });
 		registry.tamper(image.configDigest);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:t')));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details?.expected).toBe(image.configDigest);
-		expect(e.message).toContain('image config');
+		await expect(inspect(registry, parseReference('localhost:5000/app:t'))).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { expected: image.configDigest },
+			message: expect.stringContaining('image config')
+		});
 	});
 
 	it.each([
@@ -266,7 +254,9 @@ describe('inspect an index', () => {
 
 		seen.length = 0;
 		registry.tamper(arm64.digest);
-		await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress }));
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress })).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH'
+		});
 		expect(seen).toEqual([`${index.digest} 4 - - after 4`]);
 	});
 
@@ -274,9 +264,10 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const { arm64 } = await pushBuildx(registry);
 		registry.tamper(arm64.digest);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64' }));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details).toMatchObject({ expected: arm64.digest, size: arm64.size });
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64' })).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { expected: arm64.digest, size: arm64.size }
+		});
 		expect(registry.requests).not.toContain(`blob ${arm64.configDigest}`);
 	});
 
@@ -284,32 +275,32 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const { amd64 } = await pushBuildx(registry);
 		registry.tamper(amd64.digest, (b) => new Uint8Array([...b, 0x0a]));
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:multi')));
-		expect(e.code).toBe('SIZE_MISMATCH');
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'))).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
 	});
 
 	it('fails on a tampered index fetched by digest', async () => {
 		const registry = new TestRegistry();
 		const { index } = await pushBuildx(registry);
 		registry.tamper(index.digest);
-		const e = await failure(inspect(registry, parseReference(`localhost:5000/app@${index.digest}`)));
-		expect(e.code).toBe('DIGEST_MISMATCH');
+		await expect(inspect(registry, parseReference(`localhost:5000/app@${index.digest}`))).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
 	});
 
 	it('errors like skopeo when the index has no linux/amd64 and no platform was asked for', async () => {
 		const registry = new TestRegistry();
 		const arm = await pushImage(registry, { os: 'linux', architecture: 'arm64', variant: 'v8' });
 		await registry.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: arm.mediaType, digest: arm.digest, size: arm.size, platform: arm.platform }] }, OCI_INDEX, { tag: 'arm' });
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:arm')));
-		expect(e.code).toBe('NO_MATCHING_PLATFORM');
-		expect(e.message).toContain('no linux/amd64 image in this index; it has: linux/arm64/v8');
+		await expect(inspect(registry, parseReference('localhost:5000/app:arm'))).rejects.toMatchObject({
+			code: 'NO_MATCHING_PLATFORM',
+			message: expect.stringContaining('no linux/amd64 image in this index; it has: linux/arm64/v8')
+		});
 		expect(registry.requests).toEqual(['manifest arm']);
 	});
 
 	it('rejects a malformed platform before any request', async () => {
 		const registry = new TestRegistry();
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'arm64' }));
-		expect(e.code).toBe('INVALID_PLATFORM');
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'arm64' })).rejects.toMatchObject({
+			code: 'INVALID_PLATFORM'
+		});
 		expect(registry.requests).toEqual([]);
 	});
 
@@ -344,9 +335,10 @@ describe('inspect an index', () => {
 		expect(nested.index?.manifest.manifests[0]?.mediaType).toBe(OCI_INDEX);
 		expect(nested.platforms[0]?.nestedIndex).toBe(true);
 
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:level5')));
-		expect(e.code).toBe('INVALID_MANIFEST');
-		expect(e.message).toContain('nested more than 4 levels');
+		await expect(inspect(registry, parseReference('localhost:5000/app:level5'))).rejects.toMatchObject({
+			code: 'INVALID_MANIFEST',
+			message: expect.stringContaining('nested more than 4 levels')
+		});
 	});
 
 	it('inspects an unsigned schema1 child of an index, and refuses an empty signatures array', async () => {
@@ -378,9 +370,10 @@ describe('inspect an index', () => {
 
 		const broken = await registry.put({ schemaVersion: 1, name: 'app', tag: 'x', fsLayers: [], history: [], signatures: [] }, DOCKER_SCHEMA1_SIGNED, { tag: 'broken' });
 		expect(broken.size).toBeGreaterThan(0);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:broken')));
-		expect(e.code).toBe('INVALID_MANIFEST');
-		expect(e.message).toContain('signatures is empty');
+		await expect(inspect(registry, parseReference('localhost:5000/app:broken'))).rejects.toMatchObject({
+			code: 'INVALID_MANIFEST',
+			message: expect.stringContaining('signatures is empty')
+		});
 	});
 
 	it('warns when an index entry names another type than the child has', async () => {

@@ -6,7 +6,7 @@
  */
 import { shortDigest } from './digest';
 import { RegscopeError } from './errors';
-import { buildTimeline } from './history';
+import { buildTimeline, totalLayerSize } from './history';
 import { describeMediaType, isImageConfigType } from './media-types';
 import type {
 	Descriptor,
@@ -24,7 +24,8 @@ import type {
 import { choosePlatform, parsePlatform, platformEntries } from './platform';
 import { targetOf } from './reference';
 import { schema1Timeline } from './schema1';
-import { verifyConfig, verifyManifest } from './verify';
+import { plural } from './text';
+import { isKind, verifyConfig, verifyManifest } from './verify';
 
 /** Where the bytes come from, bound to one repository (server transport or browser proxy). */
 export interface RegistrySource {
@@ -49,7 +50,7 @@ export interface InspectOptions {
 	onProgress?: (progress: InspectProgress) => void;
 }
 
-/** registry-protocol §8.1: indexes of indexes are followed this deep, no deeper. */
+/** Indexes of indexes are followed this deep, no deeper: a registry could otherwise make us loop. */
 export const MAX_INDEX_DEPTH = 4;
 
 function headerWarnings(what: string, verified: VerifiedManifest): string[] {
@@ -82,10 +83,6 @@ function foreignLayerWarnings(manifest: ImageManifest): string[] {
 			? [`Layer ${i + 1} (${shortDigest(layer.digest)}) is a foreign layer served from ${layer.urls.join(', ')}; the URLs are shown but never fetched.`]
 			: []
 	);
-}
-
-function plural(n: number, one: string, many: string): string {
-	return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What a schema1 image needs said: duplicate entries dropped, signatures that did not verify. */
@@ -160,15 +157,13 @@ export async function inspect(
 		ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' }
 	);
 	warnings.push(...headerWarnings('manifest', top), ...sniffWarnings('manifest', top));
-	if (top.manifest.kind !== 'index') {
-		options.onProgress?.({ top, platforms: [], image: { ...top, manifest: top.manifest } });
-	}
+	if (isKind(top, 'image', 'schema1')) options.onProgress?.({ top, platforms: [], image: top });
 
 	let index: VerifiedManifest<IndexManifest> | undefined;
 	let platforms: PlatformEntry[] = [];
 	let chosen: PlatformEntry | undefined;
 	let current: VerifiedManifest = top;
-	for (let depth = 0; current.manifest.kind === 'index'; depth++) {
+	for (let depth = 0; isKind(current, 'index'); depth++) {
 		if (depth === MAX_INDEX_DEPTH) {
 			throw new RegscopeError(
 				'INVALID_MANIFEST',
@@ -180,18 +175,16 @@ export async function inspect(
 		const entry = choosePlatform(entries, wanted);
 		if (index === undefined) {
 			// The top-level index is what the picker shows and what skopeo's Digest names.
-			index = { ...current, manifest: current.manifest };
+			index = current;
 			platforms = entries;
 			chosen = entry;
 			options.onProgress?.({ top, index, platforms });
 		}
 		current = await fetchChild(source, entry, warnings);
-		if (index && current.manifest.kind !== 'index') {
-			options.onProgress?.({ top, index, platforms, chosen, image: { ...current, manifest: current.manifest } });
-		}
+		if (index && isKind(current, 'image', 'schema1')) options.onProgress?.({ top, index, platforms, chosen, image: current });
 	}
-	if (current.manifest.kind === 'schema1') {
-		const manifest: VerifiedManifest<Schema1Manifest> = { ...current, manifest: current.manifest };
+	if (isKind(current, 'schema1')) {
+		const manifest = current;
 		const timeline = schema1Timeline(manifest.manifest);
 		warnings.push(...schema1Warnings(manifest.manifest));
 		const inspection: Inspection = {
@@ -209,7 +202,8 @@ export async function inspect(
 		if (chosen) inspection.chosen = chosen;
 		return inspection;
 	}
-	const manifest: VerifiedManifest<ImageManifest> = { ...current, manifest: current.manifest };
+	if (!isKind(current, 'image')) throw new Error('unreachable: the loop above leaves no index');
+	const manifest = current;
 
 	const config = await fetchConfig(source, manifest.manifest, warnings);
 	const timeline = buildTimeline(manifest.manifest, config?.config ?? null);
@@ -223,7 +217,7 @@ export async function inspect(
 		manifest,
 		config,
 		timeline,
-		totalLayerSize: manifest.manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
+		totalLayerSize: totalLayerSize(manifest.manifest),
 		warnings
 	};
 	if (index) inspection.index = index;

@@ -1,8 +1,9 @@
 /**
- * Media types, and deciding what kind of document a registry sent (registry-protocol §4.4):
+ * Media types, and deciding what kind of document a registry sent:
  * the Content-Type when it names a manifest type and the body agrees, otherwise the body's shape.
  */
 import { RegscopeError } from './errors';
+import { isObject } from './text';
 
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -70,10 +71,6 @@ export function isImageManifestType(mediaType: string): boolean {
 /** Configs regscope parses as image configs; any other config type marks an artifact. */
 export function isImageConfigType(mediaType: string): boolean {
 	return mediaType === DOCKER_CONFIG || mediaType === OCI_CONFIG;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function unsupported(message: string, mediaType: string | null): RegscopeError {

@@ -1,5 +1,5 @@
 /**
- * Platforms: containerd's normalization (registry-protocol §7.1), the entries of an index as the
+ * Platforms: containerd's normalization, the entries of an index as the
  * picker shows them, and choosing one the way skopeo does by default (exact match after
  * normalization, first match wins, attestations never).
  */
