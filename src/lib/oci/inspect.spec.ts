@@ -14,7 +14,7 @@ import {
 	OCI_LAYER_GZIP,
 	OCI_MANIFEST
 } from './media-types';
-import type { Descriptor, Digest, Inspection, Platform, UntrustedObject } from './model';
+import type { Descriptor, Digest, Platform, UntrustedObject } from './model';
 import { parseReference } from './reference';
 
 const enc = new TextEncoder();
