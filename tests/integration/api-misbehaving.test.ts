@@ -145,7 +145,7 @@ describe('bodies', () => {
 	});
 
 	// decodeJson (src/lib/oci/fields.ts) refuses duplicate keys: JSON.parse keeps the last, other parsers the
-	// first, so clients could disagree on one digest's content (security.md G4).
+	// first, so clients could disagree on one digest's content.
 	test('duplicate JSON keys → a clear error (never a silently chosen value)', async () => {
 		const r = await inspect(`${bad.host}/json/dupe:v1`);
 		expect(r.status).toBe(502);

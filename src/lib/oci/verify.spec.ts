@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { computeDigest } from './digest';
 import { DOCKER_CONFIG, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from './media-types';
-import type { Descriptor, Digest, UntrustedObject } from './model';
-import { verifyBytes, verifyConfig, verifyManifest } from './verify';
+import type { Descriptor, Digest, UntrustedObject, VerifiedConfig } from './model';
+import { isKind, verifyBytes, verifyConfig, verifyManifest } from './verify';
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 3));
 
@@ -188,5 +188,23 @@ describe('verifyBytes', () => {
 		expect(await verifyBytes(bytes, digest, 2)).toBe(bytes);
 		await expect(verifyBytes(flipped(bytes, 0), digest, 2)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
 		await expect(verifyBytes(bytes, digest, 3)).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
+	});
+});
+
+describe('verified values', () => {
+	it('cannot be written as a literal outside verify.ts (checked by the type checker: npm run check)', async () => {
+		const real = await verifyConfig(untrusted(configBytes), configDescriptor);
+		// @ts-expect-error: the brand's key is never exported, so a literal cannot have it
+		const forged: VerifiedConfig = { verification: real.verification, config: real.config, bytes: real.bytes };
+		// @ts-expect-error: plain bytes are not verified bytes, even inside a copy of a verified value
+		const swapped: VerifiedConfig = { ...real, bytes: new Uint8Array(configBytes) };
+		expect([forged.config, swapped.config]).toEqual([real.config, real.config]);
+	});
+
+	it('isKind narrows without copying', async () => {
+		const v = await verifyManifest(untrusted(manifestBytes), { basis: 'pinned', digest: manifestDigest });
+		expect(isKind(v, 'image')).toBe(true);
+		expect(isKind(v, 'index', 'schema1')).toBe(false);
+		if (isKind(v, 'image')) expect(v.manifest.layers).toHaveLength(1);
 	});
 });

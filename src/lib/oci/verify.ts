@@ -26,8 +26,6 @@ import type {
 	VerifiedManifest
 } from './model';
 
-export type { Verified } from './model';
-
 /**
  * What the caller knows a manifest's digest should be. Without a digest (`unpinned`) the result's
  * basis is `header` when the registry's Docker-Content-Digest agrees, else `unpinned`.
