@@ -17,7 +17,16 @@ async function launch(): Promise<Browser> {
 	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
 	return chromium.launch({
 		executablePath,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
 	});
 }
 
