@@ -50,7 +50,7 @@ export interface InspectOptions {
 	onProgress?: (progress: InspectProgress) => void;
 }
 
-/** Indexes of indexes are followed this deep, no deeper: a registry could otherwise make us loop. */
+/** Indexes of indexes are followed this deep, no deeper: each level costs a request, and nothing else bounds it. */
 export const MAX_INDEX_DEPTH = 4;
 
 function headerWarnings(what: string, verified: VerifiedManifest): string[] {
