@@ -52,7 +52,6 @@ const median = (xs: number[]) => {
 	const m = s.length >> 1;
 	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /**
  * The bench runs its own copy of build/ (under node_modules/.cache, so the app's packages still resolve),

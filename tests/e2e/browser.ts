@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ensureTool } from '../support/tools';
 
 export const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'e2e');
@@ -16,7 +17,16 @@ export async function launch(): Promise<Browser> {
 	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
 	return chromium.launch({
 		executablePath,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
 	});
 }
 
@@ -28,6 +38,39 @@ export async function context(browser: Browser, look: Look = 'light'): Promise<B
 	});
 	ctx.setDefaultTimeout(15_000);
 	return ctx;
+}
+
+export interface Pages {
+	/**
+	 * Runs `fn` with a page in a fresh browser context (fresh storage and cookies: a new "tab" of a
+	 * new visitor), and closes the context whether `fn` passes or throws.
+	 */
+	withPage<T>(fn: (page: Page, ctx: BrowserContext) => Promise<T>, look?: Look): Promise<T>;
+}
+
+/**
+ * The e2e fixture: one Chromium for the calling test file, launched before its first test and always
+ * closed after its last. Call it once, at the top level of the file.
+ */
+export function useBrowser(): Pages {
+	let browser: Browser | undefined;
+	beforeAll(async () => {
+		browser = await launch();
+	});
+	afterAll(async () => {
+		await browser?.close();
+	});
+	return {
+		async withPage(fn, look = 'light') {
+			if (!browser) throw new Error('useBrowser: Chromium is not running (call useBrowser() at the top level of the test file)');
+			const ctx = await context(browser, look);
+			try {
+				return await fn(await ctx.newPage(), ctx);
+			} finally {
+				await ctx.close();
+			}
+		}
+	};
 }
 
 /** Collects uncaught page errors so a test can assert there were none. */

@@ -3,21 +3,19 @@
  * bytes (tests/support/bad-registry.ts on 127.0.0.1), which must show `mismatch` and no content.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
-import { context, launch, permalink, shot, verdict } from './browser';
+import { permalink, shot, useBrowser, verdict } from './browser';
 
 const appUrl = inject('appUrl');
 const fixtures = inject('fixtures');
-let browser: Browser;
+const { withPage } = useBrowser();
 let bad: BadRegistry;
 
 beforeAll(async () => {
-	browser = await launch();
 	bad = await startBadRegistry();
 });
 afterAll(async () => {
-	await browser?.close();
 	await bad?.close();
 });
 
@@ -35,72 +33,67 @@ describe('errors', () => {
 	test('an unknown tag says "not found", is neither verified nor a mismatch, and still lists the tags', async () => {
 		const f = fixtures['docker-v2'];
 		const ref = f.ref.replace(/:[^:/]+$/, ':no-such-tag');
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, ref));
-		const text = await verdict(page);
-		expect(text).not.toContain('verified');
-		expect(text).not.toContain('mismatch');
-		const error = page.getByTestId('error-message');
-		expect(await error.getAttribute('data-code')).toBe('NOT_FOUND');
-		expect(await error.textContent()).toContain('Not found');
-		await expectNoContent(page);
-		await page.getByTestId('tag-item').first().waitFor();
-		expect(await page.getByTestId('tag-item').count()).toBe(f.tags.length);
-		await shot(page, 'error-unknown-tag-light');
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, ref));
+			const text = await verdict(page);
+			expect(text).not.toContain('verified');
+			expect(text).not.toContain('mismatch');
+			const error = page.getByTestId('error-message');
+			expect(await error.getAttribute('data-code')).toBe('NOT_FOUND');
+			expect(await error.textContent()).toContain('Not found');
+			await expectNoContent(page);
+			await page.getByTestId('tag-item').first().waitFor();
+			expect(await page.getByTestId('tag-item').count()).toBe(f.tags.length);
+			await shot(page, 'error-unknown-tag-light');
+		});
 	});
 
 	test('a private address that is not allowed is reported as blocked', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, 'localhost:5999/some/repo:1'));
-		const text = await verdict(page);
-		expect(text).not.toContain('verified');
-		expect(await page.getByTestId('error-message').getAttribute('data-code')).toBe('BLOCKED_ADDRESS');
-		expect(await page.getByTestId('error-message').textContent()).toContain('blocked');
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, 'localhost:5999/some/repo:1'));
+			const text = await verdict(page);
+			expect(text).not.toContain('verified');
+			expect(await page.getByTestId('error-message').getAttribute('data-code')).toBe('BLOCKED_ADDRESS');
+			expect(await page.getByTestId('error-message').textContent()).toContain('blocked');
+		});
 	});
 });
 
 describe('tampered bytes', () => {
 	test('a manifest that does not match the digest asked for shows mismatch and no trusted content', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, `${bad.host}/bad/digest@${bad.image.manifestDigest}`));
-		const text = await verdict(page);
-		expect(text).toContain('mismatch');
-		expect(text).not.toContain('verified');
-		expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('mismatch');
-		const error = page.getByTestId('error-message');
-		expect(await error.getAttribute('data-code')).toBe('DIGEST_MISMATCH');
-		expect(await error.textContent()).toMatch(/do not pull this image/i);
-		await expectNoContent(page);
-		expect(await page.getByTestId('tag-item').count()).toBe(0);
-		expect(await page.getByTestId('verify-object').count()).toBe(0);
-		await shot(page, 'mismatch-manifest-light');
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, `${bad.host}/bad/digest@${bad.image.manifestDigest}`));
+			const text = await verdict(page);
+			expect(text).toContain('mismatch');
+			expect(text).not.toContain('verified');
+			expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('mismatch');
+			const error = page.getByTestId('error-message');
+			expect(await error.getAttribute('data-code')).toBe('DIGEST_MISMATCH');
+			expect(await error.textContent()).toMatch(/do not pull this image/i);
+			await expectNoContent(page);
+			expect(await page.getByTestId('tag-item').count()).toBe(0);
+			expect(await page.getByTestId('verify-object').count()).toBe(0);
+			await shot(page, 'mismatch-manifest-light');
+		});
 	});
 
 	test('a config blob with altered bytes (same size) shows mismatch, and the verified manifest is withdrawn', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, `${bad.host}/bad/config:v1`));
-		const text = await verdict(page);
-		expect(text).toContain('mismatch');
-		expect(text).not.toContain('verified');
-		expect(await page.getByTestId('error-message').getAttribute('data-code')).toBe('DIGEST_MISMATCH');
-		await expectNoContent(page);
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, `${bad.host}/bad/config:v1`));
+			const text = await verdict(page);
+			expect(text).toContain('mismatch');
+			expect(text).not.toContain('verified');
+			expect(await page.getByTestId('error-message').getAttribute('data-code')).toBe('DIGEST_MISMATCH');
+			await expectNoContent(page);
+		});
 	});
 
 	test('the same image from a well-behaved repository of that server is verified (the check is not always failing)', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, `${bad.host}/good/img@${bad.image.manifestDigest}`));
-		expect(await verdict(page)).toContain('verified');
-		expect(await page.getByTestId('manifest-digest').textContent()).toBe(bad.image.manifestDigest);
-		expect(await page.getByTestId('layer-row').count()).toBe(1);
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, `${bad.host}/good/img@${bad.image.manifestDigest}`));
+			expect(await verdict(page)).toContain('verified');
+			expect(await page.getByTestId('manifest-digest').textContent()).toBe(bad.image.manifestDigest);
+			expect(await page.getByTestId('layer-row').count()).toBe(1);
+		});
 	});
 });

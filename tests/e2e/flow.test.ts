@@ -3,83 +3,71 @@
  * see it verified; bad input stays on the page with a specific error; pin; recent lookups; the
  * server renders only the shell (title and description) without contacting any registry.
  */
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { context, launch, pageErrors, permalink, shot, verdict } from './browser';
+import { describe, expect, inject, test } from 'vitest';
+import { pageErrors, permalink, shot, useBrowser, verdict } from './browser';
 
 const appUrl = inject('appUrl');
 const fixtures = inject('fixtures');
-let browser: Browser;
-
-beforeAll(async () => {
-	browser = await launch();
-});
-afterAll(async () => {
-	await browser?.close();
-});
+const { withPage } = useBrowser();
 
 describe('home → permalink', () => {
 	test('paste a reference, press Enter: the permalink opens and everything is verified', async () => {
 		const f = fixtures['docker-v2'];
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		const errors = pageErrors(page);
-		await page.goto(`${appUrl}/`);
-		// The input is focused on load: typing goes straight into it.
-		// Focus moves once the page has hydrated, which can be after the load event.
-		await page.waitForFunction(() => document.activeElement?.id === 'ref-input', null, { timeout: 5000 });
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe('ref-input');
-		await shot(page, 'home-light');
-		await page.keyboard.type(f.ref);
-		await page.keyboard.press('Enter');
-		await page.waitForURL(`${appUrl}/r/${f.ref}`);
-		const text = await verdict(page);
-		expect(text).toContain('verified');
-		expect(text).not.toContain('mismatch');
-		expect(await page.getByTestId('manifest-digest').textContent()).toBe(f.digest);
-		expect(await page.title()).toContain('fixtures/docker-v2:1.2.3');
-		expect(errors).toEqual([]);
-		await ctx.close();
+		await withPage(async (page) => {
+			const errors = pageErrors(page);
+			await page.goto(`${appUrl}/`);
+			// The input is focused on load: typing goes straight into it.
+			// Focus moves once the page has hydrated, which can be after the load event.
+			await page.waitForFunction(() => document.activeElement?.id === 'ref-input', null, { timeout: 5000 });
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe('ref-input');
+			await shot(page, 'home-light');
+			await page.keyboard.type(f.ref);
+			await page.keyboard.press('Enter');
+			await page.waitForURL(`${appUrl}/r/${f.ref}`);
+			const text = await verdict(page);
+			expect(text).toContain('verified');
+			expect(text).not.toContain('mismatch');
+			expect(await page.getByTestId('manifest-digest').textContent()).toBe(f.digest);
+			expect(await page.title()).toContain('fixtures/docker-v2:1.2.3');
+			expect(errors).toEqual([]);
+		});
 	});
 
 	test('the Inspect button does the same as Enter, and familiar forms are normalized', async () => {
 		const f = fixtures['oci-annotated'];
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(`${appUrl}/`);
-		await page.fill('#ref-input', `docker://${f.ref}`);
-		await page.getByRole('button', { name: 'Inspect' }).click();
-		await page.waitForURL(`${appUrl}/r/${f.ref}`);
-		expect(await verdict(page)).toContain('verified');
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(`${appUrl}/`);
+			await page.fill('#ref-input', `docker://${f.ref}`);
+			await page.getByRole('button', { name: 'Inspect' }).click();
+			await page.waitForURL(`${appUrl}/r/${f.ref}`);
+			expect(await verdict(page)).toContain('verified');
+		});
 	});
 
 	test('a bad reference shows a specific error inline and does not navigate', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(`${appUrl}/`);
-		await page.fill('#ref-input', 'registry.example/Upper/Case:tag');
-		await page.keyboard.press('Enter');
-		const error = page.getByTestId('error-message');
-		await error.waitFor();
-		expect((await error.textContent())?.toLowerCase()).toMatch(/repository|lowercase|upper/);
-		expect(page.url()).toBe(`${appUrl}/`);
-		expect(await page.getAttribute('#ref-input', 'aria-invalid')).toBe('true');
-		await shot(page, 'home-bad-reference-light');
-		// Typing again clears the error.
-		await page.keyboard.type('x');
-		await expect.poll(() => page.getByTestId('error-message').count()).toBe(0);
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(`${appUrl}/`);
+			await page.fill('#ref-input', 'registry.example/Upper/Case:tag');
+			await page.keyboard.press('Enter');
+			const error = page.getByTestId('error-message');
+			await error.waitFor();
+			expect((await error.textContent())?.toLowerCase()).toMatch(/repository|lowercase|upper/);
+			expect(page.url()).toBe(`${appUrl}/`);
+			expect(await page.getAttribute('#ref-input', 'aria-invalid')).toBe('true');
+			await shot(page, 'home-bad-reference-light');
+			// Typing again clears the error.
+			await page.keyboard.type('x');
+			await expect.poll(() => page.getByTestId('error-message').count()).toBe(0);
+		});
 	});
 
 	test('an invalid reference opened as a permalink explains itself (no registry call)', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		const res = await page.goto(`${appUrl}/r/bad::ref`);
-		expect(res?.status()).toBe(200);
-		expect(await page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_REFERENCE');
-		expect(await page.getByTestId('verify-status').count()).toBe(0);
-		await ctx.close();
+		await withPage(async (page) => {
+			const res = await page.goto(`${appUrl}/r/bad::ref`);
+			expect(res?.status()).toBe(200);
+			expect(await page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_REFERENCE');
+			expect(await page.getByTestId('verify-status').count()).toBe(0);
+		});
 	});
 });
 
@@ -98,104 +86,99 @@ describe('permalink shell', () => {
 	test('a repository without a tag opens its tags (not a guess at :latest); its latest opens normalized and verified', async () => {
 		const f = fixtures['minimal-config'];
 		const short = f.ref.replace(/:latest$/, '');
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, short));
-		expect(await page.locator('h1').textContent()).toBe(short);
-		await page.getByTestId('open-latest').click();
-		await page.waitForURL(permalink(appUrl, f.ref));
-		expect(await page.locator('h1').textContent()).toBe(f.ref);
-		expect(await verdict(page)).toContain('verified');
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, short));
+			expect(await page.locator('h1').textContent()).toBe(short);
+			await page.getByTestId('open-latest').click();
+			await page.waitForURL(permalink(appUrl, f.ref));
+			expect(await page.locator('h1').textContent()).toBe(f.ref);
+			expect(await verdict(page)).toContain('verified');
+		});
 	});
 });
 
 describe('progressive loading', () => {
 	test('the summary shows as soon as the manifest is verified, before the config arrives', async () => {
 		const f = fixtures['docker-v2'];
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		let release: () => void = () => undefined;
-		const held = new Promise<void>((r) => (release = r));
-		// The page normally gets the whole chain in one /api/chain answer; without it (here: refused) it
-		// falls back to the per-object proxy, where the summary shows before the config arrives.
-		await page.route('**/api/chain?**', (route) => route.abort());
-		await page.route('**/api/registry/blob?**', async (route) => {
-			await held;
-			await route.continue();
+		await withPage(async (page) => {
+			let release: () => void = () => undefined;
+			const held = new Promise<void>((r) => (release = r));
+			// The page normally gets the whole chain in one /api/chain answer; without it (here: refused) it
+			// falls back to the per-object proxy, where the summary shows before the config arrives.
+			await page.route('**/api/chain?**', (route) => route.abort());
+			await page.route('**/api/registry/blob?**', async (route) => {
+				await held;
+				await route.continue();
+			});
+			await page.goto(permalink(appUrl, f.ref));
+			const digest = page.getByTestId('manifest-digest');
+			await digest.waitFor();
+			expect(await digest.textContent()).toBe(f.digest);
+			// Still checking: the config is held back, so nothing claims "verified" yet.
+			expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('checking');
+			expect(await page.getByTestId('verify-status').textContent()).not.toContain('verified');
+			expect(await page.locator('#summary').textContent()).toContain('waiting for the config');
+			expect(await page.locator('#layers[aria-busy="true"]').count()).toBe(1);
+			expect(await page.getByTestId('layer-row').count()).toBe(0);
+			release();
+			expect(await verdict(page)).toContain('verified');
+			expect(await page.getByTestId('layer-row').count()).toBe(f.layerCount);
 		});
-		await page.goto(permalink(appUrl, f.ref));
-		const digest = page.getByTestId('manifest-digest');
-		await digest.waitFor();
-		expect(await digest.textContent()).toBe(f.digest);
-		// Still checking: the config is held back, so nothing claims "verified" yet.
-		expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('checking');
-		expect(await page.getByTestId('verify-status').textContent()).not.toContain('verified');
-		expect(await page.locator('#summary').textContent()).toContain('waiting for the config');
-		expect(await page.locator('#layers[aria-busy="true"]').count()).toBe(1);
-		expect(await page.getByTestId('layer-row').count()).toBe(0);
-		release();
-		expect(await verdict(page)).toContain('verified');
-		expect(await page.getByTestId('layer-row').count()).toBe(f.layerCount);
-		await ctx.close();
 	});
 
 	test('copy buttons put the digest and the commands on the clipboard', async () => {
 		const f = fixtures['docker-v2'];
-		const ctx = await context(browser);
-		await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appUrl });
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, f.ref));
-		expect(await verdict(page)).toContain('verified');
-		await page.locator('#summary').getByRole('button', { name: `Copy digest ${f.digest}` }).click();
-		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(f.digest);
-		await page.getByRole('button', { name: 'Copy command: docker pull' }).click();
-		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
-		await page.getByRole('button', { name: 'Copy command: skopeo inspect' }).click();
-		expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`skopeo inspect docker://${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
-		await ctx.close();
+		await withPage(async (page, ctx) => {
+			await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appUrl });
+			await page.goto(permalink(appUrl, f.ref));
+			expect(await verdict(page)).toContain('verified');
+			await page.locator('#summary').getByRole('button', { name: `Copy digest ${f.digest}` }).click();
+			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(f.digest);
+			await page.getByRole('button', { name: 'Copy command: docker pull' }).click();
+			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
+			await page.getByRole('button', { name: 'Copy command: skopeo inspect' }).click();
+			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`skopeo inspect docker://${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
+		});
 	});
 });
 
 describe('pin and recent lookups', () => {
 	test('"Pin to this digest" opens the digest permalink, checked against the digest asked for', async () => {
 		const f = fixtures['docker-v2'];
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, f.ref));
-		expect(await verdict(page)).toContain('verified');
-		expect(await page.locator('[data-testid="verify-object"][data-kind="manifest"]').getAttribute('data-basis')).toBe('unpinned');
-		await page.getByTestId('pin-link').click();
-		await page.waitForURL(`${appUrl}/r/${f.ref}@${f.digest}`);
-		expect(await verdict(page)).toContain('verified');
-		const manifest = page.locator('[data-testid="verify-object"][data-kind="manifest"]');
-		expect(await manifest.getAttribute('data-basis')).toBe('pinned');
-		expect(await manifest.textContent()).toContain('matches the digest you asked for');
-		expect(await page.locator('[data-testid="verify-object"][data-kind="config"]').textContent()).toContain(
-			'matches the digest its parent lists'
-		);
-		expect(await page.getByTestId('pin-link').count()).toBe(0);
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, f.ref));
+			expect(await verdict(page)).toContain('verified');
+			expect(await page.locator('[data-testid="verify-object"][data-kind="manifest"]').getAttribute('data-basis')).toBe('header');
+			await page.getByTestId('pin-link').click();
+			await page.waitForURL(`${appUrl}/r/${f.ref}@${f.digest}`);
+			expect(await verdict(page)).toContain('verified');
+			const manifest = page.locator('[data-testid="verify-object"][data-kind="manifest"]');
+			expect(await manifest.getAttribute('data-basis')).toBe('pinned');
+			expect(await manifest.textContent()).toContain('matches the digest you asked for');
+			expect(await page.locator('[data-testid="verify-object"][data-kind="config"]').textContent()).toContain(
+				'matches the digest its parent lists'
+			);
+			expect(await page.getByTestId('pin-link').count()).toBe(0);
+		});
 	});
 
 	test('verified lookups are listed on the home page and can be removed', async () => {
 		const a = fixtures['zstd-layer'];
 		const b = fixtures['minimal-config'];
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		for (const f of [a, b]) {
-			await page.goto(permalink(appUrl, f.ref));
-			expect(await verdict(page)).toContain('verified');
-		}
-		await page.goto(`${appUrl}/`);
-		const items = page.getByTestId('recent-item');
-		await items.first().waitFor();
-		expect(await items.allTextContents()).toEqual([expect.stringContaining(b.ref), expect.stringContaining(a.ref)]);
-		await page.getByRole('button', { name: `Remove ${b.ref} from recent lookups` }).click();
-		await expect.poll(() => items.count()).toBe(1);
-		await page.reload();
-		await items.first().waitFor();
-		expect(await items.allTextContents()).toEqual([expect.stringContaining(a.ref)]);
-		await ctx.close();
+		await withPage(async (page) => {
+			for (const f of [a, b]) {
+				await page.goto(permalink(appUrl, f.ref));
+				expect(await verdict(page)).toContain('verified');
+			}
+			await page.goto(`${appUrl}/`);
+			const items = page.getByTestId('recent-item');
+			await items.first().waitFor();
+			expect(await items.allTextContents()).toEqual([expect.stringContaining(b.ref), expect.stringContaining(a.ref)]);
+			await page.getByRole('button', { name: `Remove ${b.ref} from recent lookups` }).click();
+			await expect.poll(() => items.count()).toBe(1);
+			await page.reload();
+			await items.first().waitFor();
+			expect(await items.allTextContents()).toEqual([expect.stringContaining(a.ref)]);
+		});
 	});
 });

@@ -3,21 +3,18 @@
  * keyboard reachable with a visible focus ring. Saves the screenshots under test-results/e2e/.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
-import { context, launch, permalink, shot, verdict, type Look } from './browser';
+import { type Look, permalink, shot, useBrowser, verdict } from './browser';
 
 const appUrl = inject('appUrl');
 const fixtures = inject('fixtures');
-let browser: Browser;
+const { withPage } = useBrowser();
 let bad: BadRegistry;
 
 beforeAll(async () => {
-	browser = await launch();
 	bad = await startBadRegistry();
 });
 afterAll(async () => {
-	await browser?.close();
 	await bad?.close();
 });
 
@@ -37,53 +34,51 @@ describe.each(['phone', 'dark'] as Look[])('%s', (look) => {
 		const view = views().find(([n]) => n === name);
 		expect(view).toBeDefined();
 		const [, url, inspects] = view ?? ['', '', false];
-		const ctx = await context(browser, look);
-		const page = await ctx.newPage();
-		await page.goto(url);
-		if (inspects) {
-			await verdict(page);
-			await page.getByTestId('tag-item').first().waitFor({ timeout: 5000 }).catch(() => undefined);
-		}
-		// Expand the longest command, where there is one, so the widest content is on screen.
-		await page.getByRole('button', { name: 'more' }).first().click({ timeout: 1000 }).catch(() => undefined);
-		if (look === 'phone') {
-			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-		} else {
-			const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-			expect(bg).not.toBe('rgb(255, 255, 255)');
-		}
-		await shot(page, `${name}-${look}`);
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(url);
+			if (inspects) {
+				await verdict(page);
+				await page.getByTestId('tag-item').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+			}
+			// Expand the longest command, where there is one, so the widest content is on screen.
+			await page.getByRole('button', { name: 'more' }).first().click({ timeout: 1000 }).catch(() => undefined);
+			if (look === 'phone') {
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+			} else {
+				const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+				expect(bg).not.toBe('rgb(255, 255, 255)');
+			}
+			await shot(page, `${name}-${look}`);
+		}, look);
 	});
 });
 
 describe('keyboard', () => {
 	test('the controls of a permalink are reachable with Tab and show a focus ring', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, fixtures['oci-index'].ref));
-		await verdict(page);
-		const reached = new Set<string>();
-		let ringless = 0;
-		for (let i = 0; i < 60; i++) {
-			await page.keyboard.press('Tab');
-			const info = await page.evaluate(() => {
-				const el = document.activeElement as HTMLElement | null;
-				if (!el || el === document.body) return null;
-				const style = getComputedStyle(el);
-				return {
-					id: el.getAttribute('data-testid') || el.id || el.getAttribute('aria-label') || el.closest('[data-testid]')?.getAttribute('data-testid') || el.textContent?.trim() || '',
-					ring: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'
-				};
-			});
-			if (!info) continue;
-			reached.add(info.id);
-			if (!info.ring) ringless++;
-		}
-		expect(reached.has('header-ref')).toBe(true);
-		expect(reached.has('platform-option')).toBe(true);
-		expect([...reached].some((r) => r.startsWith('Copy digest'))).toBe(true);
-		expect(ringless).toBe(0);
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, fixtures['oci-index'].ref));
+			await verdict(page);
+			const reached = new Set<string>();
+			let ringless = 0;
+			for (let i = 0; i < 60; i++) {
+				await page.keyboard.press('Tab');
+				const info = await page.evaluate(() => {
+					const el = document.activeElement as HTMLElement | null;
+					if (!el || el === document.body) return null;
+					const style = getComputedStyle(el);
+					return {
+						id: el.getAttribute('data-testid') || el.id || el.getAttribute('aria-label') || el.closest('[data-testid]')?.getAttribute('data-testid') || el.textContent?.trim() || '',
+						ring: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'
+					};
+				});
+				if (!info) continue;
+				reached.add(info.id);
+				if (!info.ring) ringless++;
+			}
+			expect(reached.has('header-ref')).toBe(true);
+			expect(reached.has('platform-option')).toBe(true);
+			expect([...reached].some((r) => r.startsWith('Copy digest'))).toBe(true);
+			expect(ringless).toBe(0);
+		});
 	});
 });

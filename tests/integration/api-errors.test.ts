@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startBadRegistry, startCanary, type BadRegistry, type Canary } from '../support/bad-registry';
-import { startApp, type RunningApp } from '../support/app';
+import { useApp } from '../support/extra-app';
 import { freePort } from '../support/ports';
 
 /** The browser client's custom header; the proxy endpoints refuse requests without it. */
@@ -159,26 +159,13 @@ describe('misbehaving registry', () => {
 });
 
 describe('slow registry (second app instance with a 1.5 s request timeout)', () => {
-	let app: RunningApp | undefined;
-	beforeAll(async () => {
-		app = await startApp({
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_REQUEST_TIMEOUT_MS: '1500',
-			REGSCOPE_OVERALL_TIMEOUT_MS: '5000'
-		});
-	});
-	afterAll(async () => {
-		await app?.stop();
-	});
+	const app = useApp({ REGSCOPE_REQUEST_TIMEOUT_MS: '1500', REGSCOPE_OVERALL_TIMEOUT_MS: '5000' });
 
-	test('a registry that never answers → UPSTREAM_TIMEOUT', async () => {
-		const t0 = Date.now();
-		const e = await inspectError(`${bad.host}/slow/img:v1`, '', app!.url);
+	test('a registry that never answers → UPSTREAM_TIMEOUT naming the registry, and the server keeps serving', async () => {
+		const e = await inspectError(`${bad.host}/slow/img:v1`, '', app.url);
 		expect(e).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT' });
 		expect(e.message).toContain(bad.host);
-		expect(Date.now() - t0).toBeLessThan(10_000);
-		await expectHealthy(app!.url);
+		await expectHealthy(app.url);
 		await expectHealthy();
 	});
 });

@@ -3,18 +3,12 @@
  * a repeated digest permalink costs zero upstream requests, If-None-Match gets a 304, tag answers are
  * `no-cache`, credentialed ones `private, no-store` and never cached on the server.
  */
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { startApp, type RunningApp } from '../support/app';
+import { describe, expect, inject, test } from 'vitest';
+import { useApp } from '../support/extra-app';
 
 const fixtures = inject('fixtures');
-let app: RunningApp;
 
-beforeAll(async () => {
-	app = await startApp({ REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' });
-});
-afterAll(async () => {
-	await app?.stop();
-});
+const app = useApp();
 
 const pinned = (ref: string, digest: string) => `${ref.replace(/:[^:/]+$/, '')}@${digest}`;
 const upstream = (res: Response) => Number(res.headers.get('x-upstream-requests'));

@@ -4,21 +4,19 @@
  * tag answers and credentialed answers are never served from it.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { startApp, type RunningApp } from '../support/app';
+import { useApp } from '../support/extra-app';
 import { startNginx, type RunningNginx } from '../support/nginx';
 
 const fixtures = inject('fixtures');
-let app: RunningApp;
 let nginx: RunningNginx;
 
+const app = useApp();
 beforeAll(async () => {
-	app = await startApp({ REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' });
 	nginx = await startNginx(app.url);
 });
 
 afterAll(async () => {
 	await nginx?.stop();
-	await app?.stop();
 });
 
 /** The API calls the app itself answered (its `[request]` log lines), for one endpoint. */

@@ -7,11 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBadRegistry, startCanary, type BadRegistry, type Canary } from '../support/bad-registry';
-import { startApp, type RunningApp } from '../support/app';
+import { useApp } from '../support/extra-app';
 
 const canaries: Canary[] = [];
-let bare: RunningApp;
-let pinned: RunningApp;
 let bad: BadRegistry;
 
 const c = (i: number) => canaries[i - 2]!;
@@ -19,20 +17,17 @@ const c = (i: number) => canaries[i - 2]!;
 beforeAll(async () => {
 	for (let i = 2; i <= 9; i++) canaries.push(await startCanary(`127.0.0.${i}`));
 	bad = await startBadRegistry({ canary: c(5).host });
-	const port = bad.host.split(':')[1];
-	[bare, pinned] = await Promise.all([
-		startApp({ REGSCOPE_INSECURE_REGISTRIES: '', REGSCOPE_PRIVATE_REGISTRIES: '' }),
-		startApp({
-			REGSCOPE_INSECURE_REGISTRIES: `127.0.0.1:${port}`,
-			REGSCOPE_PRIVATE_REGISTRIES: `127.0.0.1:${port}=127.0.0.1/32`
-		})
-	]);
 });
 
 afterAll(async () => {
-	await Promise.all([bare?.stop(), pinned?.stop()]);
 	await bad?.close();
 	await Promise.all(canaries.map((x) => x.close()));
+});
+
+const bare = useApp({ REGSCOPE_INSECURE_REGISTRIES: '', REGSCOPE_PRIVATE_REGISTRIES: '' });
+const pinned = useApp(() => {
+	const port = bad.host.split(':')[1];
+	return { REGSCOPE_INSECURE_REGISTRIES: `127.0.0.1:${port}`, REGSCOPE_PRIVATE_REGISTRIES: `127.0.0.1:${port}=127.0.0.1/32` };
 });
 
 function totalConnections(): number {

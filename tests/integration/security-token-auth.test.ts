@@ -9,11 +9,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildDockerV2, buildSmallImage } from '../fixtures/fixtures';
 import type { BuiltImage } from '../fixtures/image';
-import { startApp, type RunningApp } from '../support/app';
+import { useApp } from '../support/extra-app';
 import { pushWithToken, startTokenRegistry, type TokenRegistry } from '../support/token-service';
 
 let reg: TokenRegistry;
-let app: RunningApp;
 let pub: BuiltImage;
 let priv: BuiltImage;
 
@@ -27,14 +26,14 @@ beforeAll(async () => {
 	priv = buildSmallImage();
 	await pushWithToken(reg, 'public/x', pub, 'v1');
 	await pushWithToken(reg, 'private/y', priv, 'v2');
-	// The realm is http://127.0.0.1:<port>/token: the bare 127.0.0.1 entries cover it like the registry.
-	app = await startApp({ REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' });
 });
 
 afterAll(async () => {
-	await app?.stop();
 	await reg?.stop();
 });
+
+// The realm is http://127.0.0.1:<port>/token: the loopback allowlist covers it like the registry.
+const app = useApp();
 
 async function inspect(ref: string, headers: Record<string, string> = {}) {
 	const res = await fetch(`${app.url}/api/inspect?ref=${encodeURIComponent(ref)}`, { headers });
@@ -134,25 +133,20 @@ describe('token-auth registry', () => {
 });
 
 describe('operator credentials (REGSCOPE_AUTH_FILE)', () => {
-	let op: RunningApp | undefined;
 	let dir = '';
+	let file = '';
 	beforeAll(async () => {
 		dir = await mkdtemp(path.join(tmpdir(), 'regscope-authfile-'));
-		const file = path.join(dir, 'config.json');
+		file = path.join(dir, 'config.json');
 		await writeFile(file, JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${ALICE}:${ALICE_PW}`).toString('base64') } } }));
-		op = await startApp({
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_AUTH_FILE: file
-		});
 	});
 	afterAll(async () => {
-		await op?.stop();
 		await rm(dir, { recursive: true, force: true });
 	});
+	const op = useApp(() => ({ REGSCOPE_AUTH_FILE: file }));
 
 	test('used when the user sends none, and the answer says so', async () => {
-		const res = await fetch(`${op!.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`);
+		const res = await fetch(`${op.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`);
 		const body = (await res.json()) as Record<string, unknown>;
 		expect(res.status, JSON.stringify(body)).toBe(200);
 		expect(body.OperatorCredentials).toBe(true);
@@ -161,7 +155,7 @@ describe('operator credentials (REGSCOPE_AUTH_FILE)', () => {
 	});
 
 	test('never mixed with the user credentials: a wrong password is not rescued by them', async () => {
-		const res = await fetch(`${op!.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`, {
+		const res = await fetch(`${op.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`, {
 			headers: { 'X-Registry-Authorization': basic(ALICE, 'nope-wrong') }
 		});
 		expect(res.status).toBe(401);
@@ -171,6 +165,6 @@ describe('operator credentials (REGSCOPE_AUTH_FILE)', () => {
 	test('not used for other registries (exact host:port match)', async () => {
 		const res = await fetch(`${app.url}/api/inspect?ref=${encodeURIComponent(`${reg.host}/private/y:v2`)}`);
 		expect(res.status).toBe(401);
-		expect(op!.output()).not.toContain(ALICE_PW);
+		expect(op.output()).not.toContain(ALICE_PW);
 	});
 });

@@ -84,6 +84,8 @@ export async function skopeoInspect(ref: string, opts: SkopeoInspectOptions = {}
 	try {
 		return JSON.parse(text) as unknown;
 	} catch (error) {
-		throw new Error(`skopeo printed something that is not JSON for ${ref}: ${(error as Error).message}\n${text.slice(0, 2000)}`);
+		throw new Error(`skopeo printed something that is not JSON for ${ref}: ${(error as Error).message}\n${text.slice(0, 2000)}`, {
+			cause: error
+		});
 	}
 }

@@ -80,7 +80,8 @@ export async function ensureTool(binary: string, debianPackage: string): Promise
 			} catch (error) {
 				throw new Error(
 					`Required tool \`${binary}\` is missing and installing Debian package "${debianPackage}" failed.` +
-						` Install it with: ${installCommand(debianPackage)}\n${(error as Error).message}`
+						` Install it with: ${installCommand(debianPackage)}\n${(error as Error).message}`,
+					{ cause: error }
 				);
 			}
 		})();

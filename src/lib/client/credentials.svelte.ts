@@ -4,6 +4,7 @@
  * localStorage or cookies. Sent per request as `X-Registry-Authorization`, and only for the host they
  * were saved for.
  */
+import { base64Encode } from '$lib/oci/base64';
 
 const STORAGE_KEY = 'regscope.credentials';
 
@@ -17,13 +18,6 @@ export interface SavedCredentials {
 
 function normalHost(host: string): string {
 	return host.trim().toLowerCase();
-}
-
-function utf8Base64(s: string): string {
-	const bytes = new TextEncoder().encode(s);
-	let bin = '';
-	for (const b of bytes) bin += String.fromCharCode(b);
-	return btoa(bin);
 }
 
 function session(): Storage | null {
@@ -101,7 +95,7 @@ export const credentials = new CredentialStore();
 
 /** The `X-Registry-Authorization` value for a host with a username (Basic) or a token only (Bearer). */
 export function authorizationValue(c: SavedCredentials): string {
-	return c.username ? `Basic ${utf8Base64(`${c.username}:${c.secret}`)}` : `Bearer ${c.secret}`;
+	return c.username ? `Basic ${base64Encode(new TextEncoder().encode(`${c.username}:${c.secret}`))}` : `Bearer ${c.secret}`;
 }
 
 /** The header value for requests about `host`, or undefined when no credentials are saved for it. */

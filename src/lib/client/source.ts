@@ -3,6 +3,7 @@
  * parsed repository and an object name (never a URL) and hand back the registry's bytes unchanged.
  * Nothing here trusts those bytes; the core's `inspect` verifies each one before it is parsed.
  */
+import { base64Decode } from '$lib/oci/base64';
 import { errorFromBody, RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 
@@ -88,13 +89,6 @@ interface ChainObjectJson {
 	body?: unknown;
 }
 
-function fromBase64(s: string): Uint8Array {
-	const bin = atob(s);
-	const out = new Uint8Array(bin.length);
-	for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-	return out;
-}
-
 const PREFETCH_TTL_MS = 10_000;
 const prefetched = new Map<string, { at: number; res: Promise<Response | null> }>();
 
@@ -155,9 +149,10 @@ export function chainSource(
 				const body = (await res.json()) as { objects?: unknown };
 				const map = new Map<string, UntrustedObject>();
 				for (const o of Array.isArray(body.objects) ? (body.objects as ChainObjectJson[]) : []) {
-					if ((o.kind !== 'manifest' && o.kind !== 'blob') || typeof o.target !== 'string' || typeof o.body !== 'string') continue;
+					const bytes = typeof o.body === 'string' ? base64Decode(o.body) : null;
+					if ((o.kind !== 'manifest' && o.kind !== 'blob') || typeof o.target !== 'string' || bytes === null) continue;
 					map.set(`${o.kind} ${o.target}`, {
-						bytes: fromBase64(o.body),
+						bytes,
 						contentType: typeof o.contentType === 'string' ? o.contentType : null,
 						dockerContentDigest: typeof o.dockerContentDigest === 'string' ? o.dockerContentDigest : null
 					});

@@ -4,6 +4,8 @@ import { sortTags } from '$lib/oci/tag-order';
 import { authorizationFor } from './credentials.svelte';
 import { fetchTags, type TagList } from './source';
 
+// A plain cache of requests, not state: nothing renders from it, so it needs no reactivity.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
 const cache = new Map<string, Promise<TagList>>();
 
 export class TagsView {

@@ -18,12 +18,18 @@ export interface CheckedObject {
 const BASIS: Record<Verification['basis'], string> = {
 	pinned: 'matches the digest you asked for',
 	parent: 'matches the digest its parent lists',
+	header: "unpinned tag, resolved now: matches the registry's Docker-Content-Digest",
 	unpinned: 'unpinned tag: resolved now'
 };
 
+/** Fetched by tag: what the tag points to now, which may change (the header is the registry's own word). */
+export function resolvedByTag(v: Verification): boolean {
+	return v.basis === 'header' || v.basis === 'unpinned';
+}
+
 function describe(kind: CheckedObject['kind'], label: string, v: Verification): CheckedObject {
 	const notes: string[] = [];
-	if (v.headerAgrees === true) notes.push("matches the registry's Docker-Content-Digest");
+	if (v.headerAgrees === true && v.basis !== 'header') notes.push("matches the registry's Docker-Content-Digest");
 	else if (v.headerAgrees === false)
 		notes.push(
 			`the registry's Docker-Content-Digest (${v.headerDigest}) disagrees; the digest computed from the bytes is the one shown`

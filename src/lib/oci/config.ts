@@ -7,8 +7,7 @@
  */
 import type { ErrorCode } from './errors';
 import { FieldReader, decodeJson, fieldPath } from './fields';
-import type { ContainerConfig, HistoryEntry, ImageConfig } from './model';
-import type { Verified } from './verify';
+import type { ContainerConfig, HistoryEntry, ImageConfig, Verified } from './model';
 
 const CODE: ErrorCode = 'INVALID_CONFIG';
 const r = new FieldReader('config', CODE);

@@ -5,6 +5,7 @@
 import { createSHA256, createSHA512 } from 'hash-wasm';
 import { RegscopeError, type ErrorCode } from './errors';
 import type { Digest } from './model';
+import { untrustedText } from './text';
 
 /** The algorithms regscope can verify. Others may be well-formed but can never be checked. */
 export type DigestAlgorithm = 'sha256' | 'sha512';
@@ -18,9 +19,9 @@ function isAlgorithm(s: string): s is DigestAlgorithm {
 	return Object.hasOwn(HEX_LENGTH, s);
 }
 
-/** Shows at most 80 characters of untrusted input in a message. */
+/** Shows at most 80 printable characters of untrusted input in a message. */
 function excerpt(s: string): string {
-	return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+	return untrustedText(s, 80);
 }
 
 /**
@@ -72,7 +73,7 @@ export function algorithmOf(d: Digest): DigestAlgorithm {
 	return algorithm;
 }
 
-/** Hashes the exact bytes given; never a re-serialization (see registry-protocol rule 1). */
+/** Hashes the exact bytes given; never a re-serialization (JSON re-encoded by anyone hashes differently). */
 export async function computeDigest(
 	bytes: Uint8Array,
 	algorithm: DigestAlgorithm = 'sha256'

@@ -1,11 +1,12 @@
 /**
  * Reading untrusted JSON: UTF-8 decoding with clear messages, and a field reader that names the
  * field when it is wrong ("manifest field layers[2].size must be a non-negative integer").
- * Shared by manifest.ts, config.ts, schema1.ts and tags.ts (kept apart to avoid import cycles).
+ * Shared by manifest.ts, config.ts, schema1.ts and tags.ts.
  */
 import { parseDigest } from './digest';
 import { RegscopeError, type ErrorCode } from './errors';
 import type { Digest } from './model';
+import { untrustedText } from './text';
 
 /** Decodes UTF-8 JSON, saying clearly when the registry sent something else (an HTML page…). */
 export function decodeJson(bytes: Uint8Array, what: string, code: ErrorCode): unknown {
@@ -20,7 +21,7 @@ export function decodeJson(bytes: Uint8Array, what: string, code: ErrorCode): un
 	if (start.startsWith('<')) {
 		throw new RegscopeError(
 			code,
-			`the registry sent HTML or XML instead of a JSON ${what} (it starts with "${start.slice(0, 40)}"); a proxy, login page or error page may be in the way`
+			`the registry sent HTML or XML instead of a JSON ${what} (it starts with "${untrustedText(start, 40)}"); a proxy, login page or error page may be in the way`
 		);
 	}
 	let value: unknown;

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { buildTimeline } from './history';
+import { buildTimeline, isEmptyLayer, totalLayerSize } from './history';
 import { OCI_CONFIG, OCI_MANIFEST } from './media-types';
-import type { Descriptor, Digest, HistoryEntry, ImageConfig, ImageManifest } from './model';
+import type { Descriptor, Digest, HistoryEntry, ImageConfig, ImageManifest, Schema1Manifest } from './model';
+import { GZIPPED_EMPTY_LAYER } from './schema1';
 
 const D = (c: string) => `sha256:${c.repeat(64)}` as Digest;
 const layer = (c: string): Descriptor => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: D(c), size: 10 });
@@ -91,5 +92,24 @@ describe('buildTimeline', () => {
 	it('accepts an image with no layers and only metadata steps', () => {
 		const t = buildTimeline(manifest(), config([meta('ENV')], []));
 		expect(t).toEqual({ aligned: true, rows: [{ history: meta('ENV') }] });
+	});
+});
+
+describe('empty layers and total size', () => {
+	const gz = (c: string, size: number): Descriptor => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${c.repeat(64)}` as Digest, size });
+
+	it('a row is an empty layer when its step says so, or its blob is the gzip of an empty tar', () => {
+		expect(isEmptyLayer({ history: { empty_layer: true } })).toBe(true);
+		expect(isEmptyLayer({ layer: { ...gz('a', 32), digest: GZIPPED_EMPTY_LAYER } })).toBe(true);
+		expect(isEmptyLayer({ history: { created_by: 'RUN x' }, layer: gz('a', 100) })).toBe(false);
+		expect(isEmptyLayer({ history: { empty_layer: false } })).toBe(false);
+	});
+
+	it('sums the compressed layer sizes; schema1 has none', () => {
+		const manifest: ImageManifest = { kind: 'image', mediaType: OCI_MANIFEST, schemaVersion: 2, config: gz('c', 10), layers: [gz('a', 100), gz('b', 23)] };
+		expect(totalLayerSize(manifest)).toBe(123);
+		expect(totalLayerSize({ ...manifest, layers: [] })).toBe(0);
+		const schema1 = { kind: 'schema1', layers: [] } as unknown as Schema1Manifest;
+		expect(totalLayerSize(schema1)).toBeNull();
 	});
 });

@@ -1,12 +1,29 @@
 /**
  * Pairs the config's history with the manifest's layers and the config's diff_ids
- * (registry-protocol §6.2). Pairing is only done when the counts add up; otherwise everything is
+ * (history entries without `empty_layer` create the layers, in order). Pairing is only done when the counts add up; otherwise everything is
  * listed unpaired, because a wrong pairing would attribute a layer to the wrong build step.
  */
-import type { ImageConfig, ImageManifest, Timeline, TimelineRow } from './model';
+import type { ImageConfig, ImageManifest, Schema1Manifest, Timeline, TimelineRow } from './model';
+import { GZIPPED_EMPTY_LAYER } from './schema1';
+import { plural } from './text';
 
-function plural(n: number, one: string, many: string): string {
-	return `${n} ${n === 1 ? one : many}`;
+/**
+ * Sum of the compressed layer sizes a manifest lists, or null for schema1 (it records no sizes).
+ * Pulls of shared base layers are not deduplicated: this is what the manifest references.
+ */
+export function totalLayerSize(manifest: ImageManifest): number;
+export function totalLayerSize(manifest: ImageManifest | Schema1Manifest): number | null;
+export function totalLayerSize(manifest: ImageManifest | Schema1Manifest): number | null {
+	if (manifest.kind === 'schema1') return null;
+	return manifest.layers.reduce((sum, layer) => sum + layer.size, 0);
+}
+
+/**
+ * A row whose layer changes no files: its build step says `empty_layer`, or (older schema1 images,
+ * from before `throwaway`) the blob is the well-known gzip of an empty tar.
+ */
+export function isEmptyLayer(row: TimelineRow): boolean {
+	return row.history?.empty_layer === true || row.layer?.digest === GZIPPED_EMPTY_LAYER;
 }
 
 function layerRows(manifest: ImageManifest, config: ImageConfig | null): TimelineRow[] {

@@ -14,7 +14,7 @@ import {
 	OCI_LAYER_GZIP,
 	OCI_MANIFEST
 } from './media-types';
-import type { Descriptor, Digest, Inspection, Platform, UntrustedObject } from './model';
+import type { Descriptor, Digest, Platform, UntrustedObject } from './model';
 import { parseReference } from './reference';
 
 const enc = new TextEncoder();
@@ -72,17 +72,6 @@ function flipByte(bytes: Uint8Array): Uint8Array {
 	const at = copy.indexOf(0x61); // an "a" inside a string: still valid JSON, other digest
 	copy[at] = 0x62;
 	return copy;
-}
-
-async function failure(p: Promise<Inspection>): Promise<RegscopeError> {
-	let result: Inspection | undefined;
-	try {
-		result = await p;
-	} catch (e) {
-		if (e instanceof RegscopeError) return e;
-		throw e;
-	}
-	throw new Error(`expected a RegscopeError, got an Inspection of ${result.manifest.verification.digest}`);
 }
 
 const layer = (c: string, size: number, mediaType = OCI_LAYER_GZIP): Descriptor => ({ mediaType, digest: D(c), size });
@@ -149,7 +138,7 @@ describe('inspect a single-platform image', () => {
 		expect(result.chosen).toBeUndefined();
 		expect(result.platforms).toEqual([]);
 		expect(result.manifest.verification).toEqual({
-			basis: 'unpinned',
+			basis: 'header',
 			digest: image.digest,
 			size: image.size,
 			headerDigest: image.digest,
@@ -172,19 +161,18 @@ describe('inspect a single-platform image', () => {
 		expect(ok.manifest.verification).toMatchObject({ basis: 'pinned', expected: image.digest, digest: image.digest });
 
 		registry.tamper(image.digest);
-		const e = await failure(inspect(registry, ref));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details?.expected).toBe(image.digest);
+		await expect(inspect(registry, ref)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH', details: { expected: image.digest } });
 	});
 
 	it('fails on a tampered config blob', async () => {
 		const registry = new TestRegistry();
 		const image = await pushImage(registry, { os: 'linux', architecture: 'amd64' }, { tag: 't' });
 		registry.tamper(image.configDigest);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:t')));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details?.expected).toBe(image.configDigest);
-		expect(e.message).toContain('image config');
+		await expect(inspect(registry, parseReference('localhost:5000/app:t'))).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { expected: image.configDigest },
+			message: expect.stringContaining('image config')
+		});
 	});
 
 	it.each([
@@ -266,7 +254,9 @@ describe('inspect an index', () => {
 
 		seen.length = 0;
 		registry.tamper(arm64.digest);
-		await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress }));
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress })).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH'
+		});
 		expect(seen).toEqual([`${index.digest} 4 - - after 4`]);
 	});
 
@@ -274,9 +264,10 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const { arm64 } = await pushBuildx(registry);
 		registry.tamper(arm64.digest);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64' }));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details).toMatchObject({ expected: arm64.digest, size: arm64.size });
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64' })).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { expected: arm64.digest, size: arm64.size }
+		});
 		expect(registry.requests).not.toContain(`blob ${arm64.configDigest}`);
 	});
 
@@ -284,32 +275,32 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const { amd64 } = await pushBuildx(registry);
 		registry.tamper(amd64.digest, (b) => new Uint8Array([...b, 0x0a]));
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:multi')));
-		expect(e.code).toBe('SIZE_MISMATCH');
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'))).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
 	});
 
 	it('fails on a tampered index fetched by digest', async () => {
 		const registry = new TestRegistry();
 		const { index } = await pushBuildx(registry);
 		registry.tamper(index.digest);
-		const e = await failure(inspect(registry, parseReference(`localhost:5000/app@${index.digest}`)));
-		expect(e.code).toBe('DIGEST_MISMATCH');
+		await expect(inspect(registry, parseReference(`localhost:5000/app@${index.digest}`))).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
 	});
 
 	it('errors like skopeo when the index has no linux/amd64 and no platform was asked for', async () => {
 		const registry = new TestRegistry();
 		const arm = await pushImage(registry, { os: 'linux', architecture: 'arm64', variant: 'v8' });
 		await registry.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: arm.mediaType, digest: arm.digest, size: arm.size, platform: arm.platform }] }, OCI_INDEX, { tag: 'arm' });
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:arm')));
-		expect(e.code).toBe('NO_MATCHING_PLATFORM');
-		expect(e.message).toContain('no linux/amd64 image in this index, and regscope never substitutes another architecture or variant; it has: linux/arm64/v8.');
+		await expect(inspect(registry, parseReference('localhost:5000/app:arm'))).rejects.toMatchObject({
+			code: 'NO_MATCHING_PLATFORM',
+			message: expect.stringContaining('no linux/amd64 image in this index, and regscope never substitutes another architecture or variant; it has: linux/arm64/v8')
+		});
 		expect(registry.requests).toEqual(['manifest arm']);
 	});
 
 	it('rejects a malformed platform before any request', async () => {
 		const registry = new TestRegistry();
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'arm64' }));
-		expect(e.code).toBe('INVALID_PLATFORM');
+		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'arm64' })).rejects.toMatchObject({
+			code: 'INVALID_PLATFORM'
+		});
 		expect(registry.requests).toEqual([]);
 	});
 
@@ -350,9 +341,10 @@ describe('inspect an index', () => {
 			['parent', 'linux/amd64']
 		]);
 
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:level5')));
-		expect(e.code).toBe('INVALID_MANIFEST');
-		expect(e.message).toContain('nested more than 4 levels');
+		await expect(inspect(registry, parseReference('localhost:5000/app:level5'))).rejects.toMatchObject({
+			code: 'INVALID_MANIFEST',
+			message: expect.stringContaining('nested more than 4 levels')
+		});
 	});
 
 	it('inspects an unsigned schema1 child of an index, and refuses an empty signatures array', async () => {
@@ -384,9 +376,10 @@ describe('inspect an index', () => {
 
 		const broken = await registry.put({ schemaVersion: 1, name: 'app', tag: 'x', fsLayers: [], history: [], signatures: [] }, DOCKER_SCHEMA1_SIGNED, { tag: 'broken' });
 		expect(broken.size).toBeGreaterThan(0);
-		const e = await failure(inspect(registry, parseReference('localhost:5000/app:broken')));
-		expect(e.code).toBe('INVALID_MANIFEST');
-		expect(e.message).toContain('signatures is empty');
+		await expect(inspect(registry, parseReference('localhost:5000/app:broken'))).rejects.toMatchObject({
+			code: 'INVALID_MANIFEST',
+			message: expect.stringContaining('signatures is empty')
+		});
 	});
 
 	it('warns when an index entry names another type than the child has', async () => {
@@ -422,7 +415,7 @@ describe('inspect an index without platforms', () => {
 		const result = await inspectAny(registry, parseReference('localhost:5000/app:refs'), { onProgress: (p) => progress.push(p) });
 		expect(registry.requests).toEqual(['manifest refs']);
 		if (result.format !== 'index') throw new Error(`expected the index, got ${result.format}`);
-		expect(result.index.verification).toMatchObject({ basis: 'unpinned', digest: index.digest });
+		expect(result.index.verification).toMatchObject({ basis: 'header', digest: index.digest });
 		expect(result.platforms.map((e) => [e.label, e.nestedIndex, e.selectable])).toEqual([
 			['application/spdx+json', false, false],
 			['inner', true, false]
@@ -434,10 +427,13 @@ describe('inspect an index without platforms', () => {
 	it('is NO_MATCHING_PLATFORM listing each entry by digest when a platform is asked for, or through inspect', async () => {
 		const registry = new TestRegistry();
 		const { image, inner } = await pushArtifactIndex(registry);
-		const asked = await failure(inspectAny(registry, parseReference('localhost:5000/app:refs'), { platform: 'linux/amd64' }) as Promise<Inspection>);
+		const asked = await inspectAny(registry, parseReference('localhost:5000/app:refs'), { platform: 'linux/amd64' }).then(
+			() => expect.unreachable('a platform was asked of an index without platforms'),
+			(e: unknown) => e as RegscopeError
+		);
 		expect(asked.code).toBe('NO_MATCHING_PLATFORM');
 		expect(asked.message).toContain(`it has: application/spdx+json (no platform, ${image.digest}), inner (no platform, ${inner.digest})`);
-		expect((await failure(inspect(registry, parseReference('localhost:5000/app:refs')))).code).toBe('NO_MATCHING_PLATFORM');
+		await expect(inspect(registry, parseReference('localhost:5000/app:refs'))).rejects.toMatchObject({ code: 'NO_MATCHING_PLATFORM' });
 	});
 
 	it('opens each entry by its digest', async () => {

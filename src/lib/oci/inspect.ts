@@ -6,7 +6,7 @@
  */
 import { shortDigest } from './digest';
 import { RegscopeError } from './errors';
-import { buildTimeline } from './history';
+import { buildTimeline, totalLayerSize } from './history';
 import { describeMediaType, isImageConfigType } from './media-types';
 import type {
 	AnyInspection,
@@ -26,7 +26,8 @@ import type {
 import { DEFAULT_PLATFORM, choosePlatform, hasPlatforms, noMatchingPlatform, parsePlatform, platformEntries } from './platform';
 import { targetOf } from './reference';
 import { schema1Timeline } from './schema1';
-import { verifyConfig, verifyManifest } from './verify';
+import { plural } from './text';
+import { isKind, verifyConfig, verifyManifest } from './verify';
 
 /** Where the bytes come from, bound to one repository (server transport or browser proxy). */
 export interface RegistrySource {
@@ -51,7 +52,7 @@ export interface InspectOptions {
 	onProgress?: (progress: InspectProgress) => void;
 }
 
-/** registry-protocol §8.1: indexes of indexes are followed this deep, no deeper. */
+/** Indexes of indexes are followed this deep, no deeper: each level costs a request, and nothing else bounds it. */
 export const MAX_INDEX_DEPTH = 4;
 
 function headerWarnings(what: string, verified: VerifiedManifest): string[] {
@@ -84,10 +85,6 @@ function foreignLayerWarnings(manifest: ImageManifest): string[] {
 			? [`Layer ${i + 1} (${shortDigest(layer.digest)}) is a foreign layer served from ${layer.urls.join(', ')}; the URLs are shown but never fetched.`]
 			: []
 	);
-}
-
-function plural(n: number, one: string, many: string): string {
-	return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What a schema1 image needs said: duplicate entries dropped, signatures that did not verify. */
@@ -180,16 +177,14 @@ export async function inspectAny(
 		ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' }
 	);
 	warnings.push(...headerWarnings('manifest', top), ...sniffWarnings('manifest', top));
-	if (top.manifest.kind !== 'index') {
-		options.onProgress?.({ top, platforms: [], image: { ...top, manifest: top.manifest } });
-	}
+	if (isKind(top, 'image', 'schema1')) options.onProgress?.({ top, platforms: [], image: top });
 
 	let index: VerifiedManifest<IndexManifest> | undefined;
 	let platforms: PlatformEntry[] = [];
 	let chosen: PlatformEntry | undefined;
 	const nested: NestedLevel[] = [];
 	let current: VerifiedManifest = top;
-	for (let depth = 0; current.manifest.kind === 'index'; depth++) {
+	for (let depth = 0; isKind(current, 'index'); depth++) {
 		if (depth === MAX_INDEX_DEPTH) {
 			throw new RegscopeError(
 				'INVALID_MANIFEST',
@@ -197,7 +192,7 @@ export async function inspectAny(
 				{ depth }
 			);
 		}
-		const level: VerifiedManifest<IndexManifest> = { ...current, manifest: current.manifest };
+		const level = current;
 		const entries = platformEntries(level.manifest);
 		if (depth === 0 && wanted === undefined && !hasPlatforms(entries)) {
 			// Nothing to choose from: the index itself is what there is to see, each entry by its digest.
@@ -215,12 +210,10 @@ export async function inspectAny(
 			nested.push({ index: level, platforms: entries, chosen: entry });
 		}
 		current = await fetchChild(source, entry, warnings);
-		if (current.manifest.kind !== 'index') {
-			options.onProgress?.({ top, index, platforms, chosen, image: { ...current, manifest: current.manifest } });
-		}
+		if (index && isKind(current, 'image', 'schema1')) options.onProgress?.({ top, index, platforms, chosen, image: current });
 	}
-	if (current.manifest.kind === 'schema1') {
-		const manifest: VerifiedManifest<Schema1Manifest> = { ...current, manifest: current.manifest };
+	if (isKind(current, 'schema1')) {
+		const manifest = current;
 		const timeline = schema1Timeline(manifest.manifest);
 		warnings.push(...schema1Warnings(manifest.manifest));
 		const inspection: Inspection = {
@@ -239,7 +232,8 @@ export async function inspectAny(
 		if (nested.length > 0) inspection.nested = nested;
 		return inspection;
 	}
-	const manifest: VerifiedManifest<ImageManifest> = { ...current, manifest: current.manifest };
+	if (!isKind(current, 'image')) throw new Error('unreachable: the loop above leaves no index');
+	const manifest = current;
 
 	const config = await fetchConfig(source, manifest.manifest, warnings);
 	const timeline = buildTimeline(manifest.manifest, config?.config ?? null);
@@ -253,7 +247,7 @@ export async function inspectAny(
 		manifest,
 		config,
 		timeline,
-		totalLayerSize: manifest.manifest.layers.reduce((sum, layer) => sum + layer.size, 0),
+		totalLayerSize: totalLayerSize(manifest.manifest),
 		warnings
 	};
 	if (index) inspection.index = index;

@@ -3,8 +3,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateSigner, signSchema1, type Signer } from '../../../tests/fixtures/schema1';
 import {
-	base64UrlDecode,
-	base64UrlEncode,
 	certificateSpki,
 	keyIdOf,
 	spkiAlgorithm,
@@ -28,24 +26,6 @@ async function signedWith(signer: Signer) {
 	const signed = await signSchema1(content, [signer]);
 	return { signed, envelope: envelopeOf(signed.bytes) };
 }
-
-describe('base64url as libtrust decodes it', () => {
-	it('pads, ignores newlines and spaces, and refuses other alphabets', () => {
-		expect(new TextDecoder().decode(base64UrlDecode('Cn0')!)).toBe('\n}');
-		expect(new TextDecoder().decode(base64UrlDecode('Cn0=')!)).toBe('\n}');
-		expect(new TextDecoder().decode(base64UrlDecode('eyJh\nIjox fQ')!)).toBe('{"a":1}');
-		expect(base64UrlDecode('abcde')).toBeNull(); // length 5: 1 mod 4
-		expect(base64UrlDecode('ab+/')).toBeNull(); // standard alphabet
-		expect(base64UrlDecode('a=bc')).toBeNull();
-	});
-
-	it('round-trips any bytes without padding', () => {
-		const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 37) % 256);
-		const s = base64UrlEncode(bytes);
-		expect(s).not.toMatch(/[=+/]/);
-		expect(base64UrlDecode(s)).toEqual(bytes);
-	});
-});
 
 describe('libtrust key IDs', () => {
 	it('match the kid libtrust (registry 2.8) wrote in a manifest it signed', async () => {

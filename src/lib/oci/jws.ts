@@ -1,5 +1,5 @@
 /**
- * libtrust JWS signatures of Docker schema1 manifests (registry-protocol §5.6), checked with
+ * libtrust JWS signatures of Docker schema1 manifests, checked with
  * WebCrypto (`globalThis.crypto.subtle`: browsers and Node 20 alike, no `node:` import).
  *
  * - Key from the header's `jwk` (EC P-256/384/521, RSA) or the first `x5c` certificate (standard
@@ -11,53 +11,12 @@
  *
  * Nothing here throws for a bad signature: every problem becomes a status and a reason.
  */
+import { base64Decode, base64UrlDecode, base64UrlEncode } from './base64';
 import type { Schema1Signature } from './model';
+import { isObject } from './text';
 
 // ---------------------------------------------------------------------------------------------
-// base64
-
-const B64URL = /^[A-Za-z0-9_-]*={0,2}$/;
-
-/**
- * libtrust's `joseBase64UrlDecode`: drops newlines and spaces, pads with `=` to a multiple of 4,
- * then decodes strictly. Returns null for anything that is not base64url.
- */
-export function base64UrlDecode(input: string): Uint8Array | null {
-	let s = input.replace(/[\n\r ]/g, '');
-	switch (s.length % 4) {
-		case 0:
-			break;
-		case 2:
-			s += '==';
-			break;
-		case 3:
-			s += '=';
-			break;
-		default:
-			return null;
-	}
-	if (!B64URL.test(s)) return null;
-	return base64Decode(s.replace(/-/g, '+').replace(/_/g, '/'));
-}
-
-/** Standard base64 (x5c certificates). Returns null for anything else. */
-export function base64Decode(s: string): Uint8Array | null {
-	if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
-	try {
-		return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-	} catch {
-		return null;
-	}
-}
-
-/** base64url without padding (libtrust's `joseBase64UrlEncode`). */
-export function base64UrlEncode(bytes: Uint8Array): string {
-	let binary = '';
-	for (let i = 0; i < bytes.length; i += 0x8000) {
-		binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-	}
-	return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+// libtrust key IDs
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -199,10 +158,6 @@ class SignatureProblem extends Error {
 }
 
 const invalid = (why: string) => new SignatureProblem('invalid', why);
-
-function isObject(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function jwkKey(subtle: SubtleCrypto, jwk: Record<string, unknown>): KeySpec {
 	const str = (k: string) => {

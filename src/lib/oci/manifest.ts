@@ -2,19 +2,16 @@
  * Turns verified manifest bytes into the typed model. Every field is read from `unknown` by a
  * reader that names the field when it is wrong, so a bad manifest fails with
  * "manifest field layers[2].size must be a non-negative integer" rather than a crash later.
- * The JSON helpers live in fields.ts (re-exported here for existing importers).
  */
 import { algorithmOf, computeDigest } from './digest';
 import { RegscopeError } from './errors';
 import { FieldReader, decodeJson, fieldPath } from './fields';
 import { DOCKER_SCHEMA1_SIGNED, classifyManifest } from './media-types';
-import { parseSchema1 } from './schema1';
-import type { Descriptor, Digest, ImageManifest, IndexManifest, Manifest, Platform } from './model';
-import type { Verified } from './verify';
+import { readSchema1 } from './schema1';
+import type { Descriptor, ImageManifest, IndexManifest, Manifest, Platform, Verified } from './model';
+import { base64Decode } from './base64';
 
-export { FieldReader, decodeJson, fieldPath } from './fields';
-
-/** registry-protocol §8.1: an index can hold many attestations, but not without bound. */
+/** An index can hold many attestations, but not without bound (each entry may cost a request). */
 export const MAX_INDEX_ENTRIES = 1000;
 
 const manifestFields = new FieldReader('manifest', 'INVALID_MANIFEST');
@@ -67,10 +64,9 @@ function parseDescriptor(value: unknown, path: string, embedded: Located[]): Des
 }
 
 function decodeBase64(s: string, path: string): Uint8Array {
-	if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) {
-		manifestFields.fail(fieldPath(path, 'data'), 'must be standard base64');
-	}
-	return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+	const bytes = base64Decode(s);
+	if (bytes === null) return manifestFields.fail(fieldPath(path, 'data'), 'must be standard base64');
+	return bytes;
 }
 
 /** image-spec descriptor.md: embedded data MUST match the descriptor's digest and size. */
@@ -165,7 +161,7 @@ export async function parseManifest(
 	const mediaType = kind === 'schema1' && sniffed && options.signed ? DOCKER_SCHEMA1_SIGNED : classification.mediaType;
 	const o = manifestFields.object(untrusted, '(top level)');
 	if (kind === 'schema1') {
-		return { manifest: parseSchema1(o, mediaType, options.signed ?? false), mediaType, sniffed };
+		return { manifest: readSchema1(bytes, mediaType, options.signed ?? false), mediaType, sniffed };
 	}
 	const embedded: Located[] = [];
 	const manifest =

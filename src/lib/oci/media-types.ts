@@ -1,8 +1,9 @@
 /**
- * Media types, and deciding what kind of document a registry sent (registry-protocol §4.4):
+ * Media types, and deciding what kind of document a registry sent:
  * the Content-Type when it names a manifest type and the body agrees, otherwise the body's shape.
  */
 import { RegscopeError } from './errors';
+import { isObject } from './text';
 
 export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
 export const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
@@ -63,17 +64,9 @@ export function isIndexType(mediaType: string): boolean {
 	return manifestKind(mediaType) === 'index';
 }
 
-export function isImageManifestType(mediaType: string): boolean {
-	return manifestKind(mediaType) === 'image';
-}
-
 /** Configs regscope parses as image configs; any other config type marks an artifact. */
 export function isImageConfigType(mediaType: string): boolean {
 	return mediaType === DOCKER_CONFIG || mediaType === OCI_CONFIG;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function unsupported(message: string, mediaType: string | null): RegscopeError {
@@ -174,17 +167,6 @@ export function classifyManifest(contentType: string | null, untrusted: unknown)
 	return { mediaType, kind, sniffed };
 }
 
-export type Compression = 'gzip' | 'zstd' | 'none' | 'unknown';
-
-/** A layer's compression, for display (encrypted layers report what is inside the encryption). */
-export function layerCompression(mediaType: string): Compression {
-	const plain = mediaType.replace(/\+encrypted$/, '');
-	if (/[.+]gzip$/.test(plain)) return 'gzip';
-	if (/[.+]zstd$/.test(plain)) return 'zstd';
-	if (/\.tar$/.test(plain)) return 'none';
-	return 'unknown';
-}
-
 const DESCRIPTIONS: Record<string, string> = {
 	[DOCKER_MANIFEST]: 'Docker image manifest',
 	[DOCKER_MANIFEST_LIST]: 'Docker manifest list',
@@ -197,6 +179,15 @@ const DESCRIPTIONS: Record<string, string> = {
 	[OCI_EMPTY]: 'empty',
 	[DOCKER_PLUGIN_CONFIG]: 'Docker plugin config'
 };
+
+/** A layer's compression, for display (encrypted layers report what is inside the encryption). */
+function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' | 'unknown' {
+	const plain = mediaType.replace(/\+encrypted$/, '');
+	if (/[.+]gzip$/.test(plain)) return 'gzip';
+	if (/[.+]zstd$/.test(plain)) return 'zstd';
+	if (/\.tar$/.test(plain)) return 'none';
+	return 'unknown';
+}
 
 /** A short human name: "OCI image index", "OCI layer (zstd)", or the type itself when unknown. */
 export function describeMediaType(mediaType: string): string {

@@ -183,18 +183,20 @@ export interface UntrustedObject {
 }
 
 /**
- * Why a computed digest is trusted:
+ * How a computed digest was checked, strongest first:
  * - `pinned`: equals the digest in the reference the user gave;
- * - `parent`: equals the digest (and size) in the verified descriptor that named it;
- * - `unpinned`: fetched by tag, nothing to compare with; this is what the tag resolved to now.
+ * - `parent`: equals the digest (and size) listed by the verified descriptor that named it;
+ * - `header`: fetched by tag, nothing of ours to compare with, but the registry's own
+ *   Docker-Content-Digest agrees (the registry vouches for itself; still what the tag resolved to now);
+ * - `unpinned`: fetched by tag with no agreeing header; only what the tag resolved to now.
  */
-export type VerificationBasis = 'pinned' | 'parent' | 'unpinned';
+export type VerificationBasis = 'pinned' | 'parent' | 'header' | 'unpinned';
 
 export interface Verification {
 	basis: VerificationBasis;
 	/** Digest computed from the exact bytes received. Always the one reported. */
 	digest: Digest;
-	/** The digest it was checked against (absent for `unpinned`). */
+	/** The digest it was checked against (absent for `header` and `unpinned`). */
 	expected?: Digest;
 	size: number;
 	/** Docker-Content-Digest as the registry sent it, or null when absent. */
@@ -203,30 +205,42 @@ export interface Verification {
 	headerAgrees: boolean | null;
 }
 
-/** A manifest with the proof of its check and the exact bytes it was parsed from. */
+/**
+ * Never exported and never given a value: no module can name this key, so nothing can build a
+ * verified value without a cast, and ESLint refuses casts to verified types outside verify.ts.
+ */
+declare const verifiedBrand: unique symbol;
+
+/** Bytes (or a value) whose size and digest were checked by verify.ts; parsers take nothing else. */
+export type Verified<T> = T & { readonly [verifiedBrand]: true };
+
+/** A manifest with the proof of its check and the exact bytes it was parsed from. Made only by verify.ts. */
 export interface VerifiedManifest<M extends Manifest = Manifest> {
-	verification: Verification;
-	manifest: M;
+	readonly [verifiedBrand]: true;
+	readonly verification: Verification;
+	readonly manifest: M;
 	/**
 	 * The document exactly as received (what `raw` shows). For a signed schema1 manifest the
 	 * `signatures` envelope in it is not covered by the digest: see `payload`.
 	 */
-	bytes: Uint8Array;
+	readonly bytes: Uint8Array;
 	/**
 	 * Signed schema1 only: the reconstructed JWS payload, i.e. the bytes the digest was computed over
 	 * and the manifest was parsed from.
 	 */
-	payload?: Uint8Array;
+	readonly payload?: Verified<Uint8Array>;
 	/** Media type after classification (header, else sniffed from the body). */
-	mediaType: string;
+	readonly mediaType: string;
 	/** true when the Content-Type was missing or generic and the type came from the body. */
-	sniffed: boolean;
+	readonly sniffed: boolean;
 }
 
+/** A config blob checked against its descriptor, and parsed. Made only by verify.ts. */
 export interface VerifiedConfig {
-	verification: Verification;
-	config: ImageConfig;
-	bytes: Uint8Array;
+	readonly [verifiedBrand]: true;
+	readonly verification: Verification;
+	readonly config: ImageConfig;
+	readonly bytes: Verified<Uint8Array>;
 }
 
 /** One entry of an index, as the platform picker shows it. */

@@ -1,21 +1,22 @@
 /**
  * Docker Image Manifest V2, Schema 1 (deprecated), read as containers/image and skopeo read it
- * (registry-protocol §5.4–5.6, §6.3).
+ * (the JWS envelope, fixManifestLayers and the v1Compatibility conversion of containers/image).
  *
  * Two stages, so that nothing parsed is used before the digest check:
  * 1. `schema1Envelope(bytes)` (untrusted bytes, before the check): for a signed manifest, rebuilds
  *    the libtrust "pretty JWS" payload the digest is computed over, from the `formatLength` and
  *    `formatTail` of every signature's protected header. It reads nothing else.
- * 2. `parseSchema1(object)` (the verified payload, after the check): validation, fixManifestLayers,
- *    and the conversion into the common model (base first).
+ * 2. `readSchema1(payload)` (only the verified payload: verify.ts, through parseManifest): validation,
+ *    fixManifestLayers, and the conversion into the common model (base first).
  */
 import { assign, parseContainerConfig } from './config';
 import { RegscopeError } from './errors';
-import { FieldReader, fieldPath } from './fields';
+import { base64UrlDecode } from './base64';
+import { FieldReader, decodeJson, fieldPath } from './fields';
 import type { JwsSignatureBlock } from './jws';
-import { base64UrlDecode } from './jws';
 import { DOCKER_LAYER_GZIP } from './media-types';
-import type { Digest, HistoryEntry, ImageConfig, Schema1Layer, Schema1Manifest, Timeline, TimelineRow } from './model';
+import type { Digest, HistoryEntry, ImageConfig, Schema1Layer, Schema1Manifest, Timeline, TimelineRow, Verified } from './model';
+import { isObject } from './text';
 
 /** The gzip of an empty tar: what Docker wrote for metadata-only steps before `throwaway` existed. */
 export const GZIPPED_EMPTY_LAYER =
@@ -31,10 +32,6 @@ const r = new FieldReader('schema1 manifest', 'INVALID_MANIFEST');
 
 function invalid(message: string, details?: Record<string, unknown>): RegscopeError {
 	return new RegscopeError('INVALID_MANIFEST', `schema1 manifest: ${message}`, details);
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-	return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,10 +249,14 @@ function imageConfig(pairs: Pair[]): ImageConfig {
 }
 
 /**
- * Validates and converts a verified schema1 payload (already parsed JSON). `signatures` is left
- * empty; verify.ts checks them against the verified payload and fills it in.
+ * Validates and converts a verified schema1 payload. `signatures` is left empty; verify.ts checks
+ * them against the verified payload and fills it in.
  */
-export function parseSchema1(o: Record<string, unknown>, mediaType: string, signed: boolean): Schema1Manifest {
+export function readSchema1(payload: Verified<Uint8Array>, mediaType: string, signed: boolean): Schema1Manifest {
+	return parseSchema1(r.object(decodeJson(payload, 'manifest', 'INVALID_MANIFEST'), '(top level)'), mediaType, signed);
+}
+
+function parseSchema1(o: Record<string, unknown>, mediaType: string, signed: boolean): Schema1Manifest {
 	if (o.schemaVersion !== 1) {
 		throw invalid(`schemaVersion must be 1, not ${JSON.stringify(o.schemaVersion) ?? 'missing'}`, { field: 'schemaVersion' });
 	}

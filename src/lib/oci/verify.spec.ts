@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { computeDigest } from './digest';
-import { RegscopeError } from './errors';
 import { DOCKER_CONFIG, OCI_CONFIG, OCI_INDEX, OCI_MANIFEST } from './media-types';
-import type { Descriptor, Digest, UntrustedObject } from './model';
-import { verifyBytes, verifyConfig, verifyManifest } from './verify';
+import type { Descriptor, Digest, UntrustedObject, VerifiedConfig } from './model';
+import { isKind, verifyBytes, verifyConfig, verifyManifest } from './verify';
 
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value, null, 3));
 
@@ -15,16 +14,6 @@ function flipped(bytes: Uint8Array, at = 10): Uint8Array {
 	const copy = bytes.slice();
 	copy[at] = (copy[at] ?? 0) ^ 0x20;
 	return copy;
-}
-
-async function failure(p: Promise<unknown>): Promise<RegscopeError> {
-	try {
-		await p;
-	} catch (e) {
-		if (e instanceof RegscopeError) return e;
-		throw e;
-	}
-	throw new Error('expected a RegscopeError');
 }
 
 const config = {
@@ -65,30 +54,28 @@ describe('verifyManifest, pinned and parent', () => {
 
 	it.each(['pinned', 'parent'] as const)('fails a %s manifest with one flipped byte', async (basis) => {
 		const tampered = flipped(manifestBytes);
-		const e = await failure(
-			verifyManifest(untrusted(tampered), { basis, digest: manifestDigest, size: manifestBytes.length })
-		);
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details).toEqual({ expected: manifestDigest, actual: await computeDigest(tampered), size: tampered.length });
-		expect(e.message).toContain(manifestDigest);
-		expect(e.message).toContain(String(e.details?.actual));
+		const actual = await computeDigest(tampered);
+		await expect(verifyManifest(untrusted(tampered), { basis, digest: manifestDigest, size: manifestBytes.length })).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { expected: manifestDigest, actual, size: tampered.length },
+			message: expect.stringMatching(new RegExp(`expected ${manifestDigest}.* hash to ${actual}`))
+		});
 	});
 
 	it('checks the size before the digest', async () => {
 		const longer = new Uint8Array([...manifestBytes, 0x20]);
-		const e = await failure(
+		await expect(
 			verifyManifest(untrusted(longer), { basis: 'parent', digest: manifestDigest, size: manifestBytes.length })
-		);
-		expect(e.code).toBe('SIZE_MISMATCH');
-		expect(e.details).toMatchObject({ expected: manifestBytes.length, actual: longer.length });
+		).rejects.toMatchObject({ code: 'SIZE_MISMATCH', details: { expected: manifestBytes.length, actual: longer.length } });
 	});
 
 	it('verifies against a sha512 digest', async () => {
 		const v = await verifyManifest(untrusted(manifestBytes), { basis: 'pinned', digest: manifestSha512 });
 		expect(v.verification.digest).toBe(manifestSha512);
-		const e = await failure(verifyManifest(untrusted(flipped(manifestBytes)), { basis: 'pinned', digest: manifestSha512 }));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(String(e.details?.actual)).toMatch(/^sha512:[a-f0-9]{128}$/);
+		await expect(verifyManifest(untrusted(flipped(manifestBytes)), { basis: 'pinned', digest: manifestSha512 })).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { actual: expect.stringMatching(/^sha512:[a-f0-9]{128}$/) }
+		});
 	});
 
 	it('rejects a header that disagrees only as a hint, keeping the verified content', async () => {
@@ -112,7 +99,7 @@ describe('verifyManifest, unpinned', () => {
 		const sent = header === 'computed' ? manifestDigest : header === 'sha512' ? manifestSha512 : header;
 		const v = await verifyManifest(untrusted(manifestBytes, OCI_MANIFEST, sent), { basis: 'unpinned' });
 		expect(v.verification).toEqual({
-			basis: 'unpinned',
+			basis: agrees === true ? 'header' : 'unpinned',
 			digest: manifestDigest,
 			size: manifestBytes.length,
 			headerDigest: sent,
@@ -138,22 +125,21 @@ describe('verifyManifest on bodies that are not manifests', () => {
 		['a JSON array', '[]', 'not a JSON object']
 	])('rejects %s after verifying it', async (_, text, fragment) => {
 		const bytes = new TextEncoder().encode(text);
-		const e = await failure(verifyManifest(untrusted(bytes), { basis: 'pinned', digest: await computeDigest(bytes) }));
-		expect(e.code).toBe('INVALID_MANIFEST');
-		expect(e.message).toContain(fragment);
+		await expect(verifyManifest(untrusted(bytes), { basis: 'pinned', digest: await computeDigest(bytes) })).rejects.toMatchObject({
+			code: 'INVALID_MANIFEST',
+			message: expect.stringContaining(fragment)
+		});
 	});
 
 	it('rejects bytes that are not UTF-8', async () => {
 		const bytes = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]);
-		const e = await failure(verifyManifest(untrusted(bytes), { basis: 'unpinned' }));
-		expect(e.code).toBe('INVALID_MANIFEST');
+		await expect(verifyManifest(untrusted(bytes), { basis: 'unpinned' })).rejects.toMatchObject({ code: 'INVALID_MANIFEST' });
 	});
 
 	it('hashes before parsing: a tampered HTML body is a digest error, not a parse error', async () => {
-		const e = await failure(
+		await expect(
 			verifyManifest(untrusted(new TextEncoder().encode('<html></html>')), { basis: 'pinned', digest: manifestDigest })
-		);
-		expect(e.code).toBe('DIGEST_MISMATCH');
+		).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
 	});
 
 	it('classifies an index', async () => {
@@ -172,21 +158,20 @@ describe('verifyConfig', () => {
 	});
 
 	it('fails a config with one flipped byte', async () => {
-		const e = await failure(verifyConfig(untrusted(flipped(configBytes, 20)), configDescriptor));
-		expect(e.code).toBe('DIGEST_MISMATCH');
-		expect(e.details?.expected).toBe(configDigest);
+		await expect(verifyConfig(untrusted(flipped(configBytes, 20)), configDescriptor)).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH',
+			details: { expected: configDigest }
+		});
 	});
 
 	it('fails a config of the wrong size', async () => {
-		const e = await failure(verifyConfig(untrusted(configBytes.slice(1)), configDescriptor));
-		expect(e.code).toBe('SIZE_MISMATCH');
+		await expect(verifyConfig(untrusted(configBytes.slice(1)), configDescriptor)).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
 	});
 
 	it('refuses to parse a non-image config', async () => {
-		const e = await failure(
+		await expect(
 			verifyConfig(untrusted(configBytes), { ...configDescriptor, mediaType: 'application/vnd.cncf.helm.config.v1+json' })
-		);
-		expect(e.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+		).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
 	});
 
 	it('accepts the Docker config type and a sha512 descriptor', async () => {
@@ -201,7 +186,25 @@ describe('verifyBytes', () => {
 		const bytes = new TextEncoder().encode('{}');
 		const digest = (await computeDigest(bytes)) as Digest;
 		expect(await verifyBytes(bytes, digest, 2)).toBe(bytes);
-		expect((await failure(verifyBytes(flipped(bytes, 0), digest, 2))).code).toBe('DIGEST_MISMATCH');
-		expect((await failure(verifyBytes(bytes, digest, 3))).code).toBe('SIZE_MISMATCH');
+		await expect(verifyBytes(flipped(bytes, 0), digest, 2)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+		await expect(verifyBytes(bytes, digest, 3)).rejects.toMatchObject({ code: 'SIZE_MISMATCH' });
+	});
+});
+
+describe('verified values', () => {
+	it('cannot be written as a literal outside verify.ts (checked by the type checker: npm run check)', async () => {
+		const real = await verifyConfig(untrusted(configBytes), configDescriptor);
+		// @ts-expect-error: the brand's key is never exported, so a literal cannot have it
+		const forged: VerifiedConfig = { verification: real.verification, config: real.config, bytes: real.bytes };
+		// @ts-expect-error: plain bytes are not verified bytes, even inside a copy of a verified value
+		const swapped: VerifiedConfig = { ...real, bytes: new Uint8Array(configBytes) };
+		expect([forged.config, swapped.config]).toEqual([real.config, real.config]);
+	});
+
+	it('isKind narrows without copying', async () => {
+		const v = await verifyManifest(untrusted(manifestBytes), { basis: 'pinned', digest: manifestDigest });
+		expect(isKind(v, 'image')).toBe(true);
+		expect(isKind(v, 'index', 'schema1')).toBe(false);
+		if (isKind(v, 'image')) expect(v.manifest.layers).toHaveLength(1);
 	});
 });

@@ -1,8 +1,12 @@
 /**
  * The only producer of verified values. Bytes become `Verified<Uint8Array>` here, after their
- * size and digest were checked, and only verified bytes can be parsed (manifest.ts, config.ts
- * take nothing else). The digest reported is always the one computed from the bytes; the
- * registry's Docker-Content-Digest header is recorded as a hint and never trusted.
+ * size and digest were checked, and only verified bytes can be parsed (manifest.ts, config.ts,
+ * schema1.ts take nothing else). Every result records how it was checked (`Verification.basis`).
+ * The digest reported is always the one computed from the bytes; the registry's
+ * Docker-Content-Digest header is never what makes content acceptable, only a recorded second opinion.
+ *
+ * The verified types are declared in model.ts with a key no module can name, so this is the one
+ * place that casts to them (ESLint refuses such casts anywhere else).
  */
 import { parseConfig } from './config';
 import { algorithmOf, computeDigest, parseDigest, shortDigest, type DigestAlgorithm } from './digest';
@@ -14,19 +18,18 @@ import { schema1Envelope } from './schema1';
 import type {
 	Descriptor,
 	Digest,
+	Manifest,
 	UntrustedObject,
 	Verification,
+	Verified,
 	VerifiedConfig,
 	VerifiedManifest
 } from './model';
 
-/** Never exported: no other module can name it, so no other module can build a Verified<T>. */
-declare const verifiedBrand: unique symbol;
-
-/** A value whose bytes matched the digest (and size) they were expected to have. */
-export type Verified<T> = T & { readonly [verifiedBrand]: true };
-
-/** What a manifest's digest is checked against; see VerificationBasis in model.ts. */
+/**
+ * What the caller knows a manifest's digest should be. Without a digest (`unpinned`) the result's
+ * basis is `header` when the registry's Docker-Content-Digest agrees, else `unpinned`.
+ */
 export type Expectation =
 	| { basis: 'pinned' | 'parent'; digest: Digest; size?: number }
 	| { basis: 'unpinned' };
@@ -93,12 +96,13 @@ async function check(
 			{ expected: expect.digest, actual: computed, size: bytes.length }
 		);
 	}
+	const headerAgrees = await compareHeader(obj.dockerContentDigest, bytes, computed);
 	const verification: Verification = {
-		basis: expect.basis,
+		basis: expect.basis === 'unpinned' && headerAgrees === true ? 'header' : expect.basis,
 		digest: computed,
 		size: obj.bytes.length,
 		headerDigest: obj.dockerContentDigest,
-		headerAgrees: await compareHeader(obj.dockerContentDigest, bytes, computed)
+		headerAgrees
 	};
 	if (expect.basis !== 'unpinned') verification.expected = expect.digest;
 	return { bytes: bytes as Verified<Uint8Array>, verification };
@@ -109,7 +113,8 @@ async function check(
  * `unpinned` (fetched by tag) has nothing to compare with: the result says what the tag resolved
  * to now, and `verification.headerAgrees === false` is for the caller to warn about.
  *
- * A signed schema1 manifest is identified by its JWS payload (registry-protocol §5.4): the payload
+ * A signed schema1 manifest is identified by its JWS payload, not its bytes (the signatures cannot
+ * sign themselves, so Docker digests the document without them): the payload
  * is rebuilt from the signatures' formatLength/formatTail (nothing else of the document is read),
  * hashed and checked like any manifest, and only the verified payload is parsed. Its signatures are
  * then checked over that payload; an invalid one is reported, never thrown.
@@ -125,9 +130,16 @@ export async function verifyManifest(
 	if (manifest.kind === 'schema1' && envelope) {
 		manifest.signatures = await verifySignatures(envelope.signatures, bytes);
 	}
-	const verified: VerifiedManifest = { verification, manifest, bytes: obj.bytes, mediaType, sniffed };
-	if (envelope) verified.payload = bytes;
-	return verified;
+	const verified = { verification, manifest, bytes: obj.bytes, mediaType, sniffed };
+	return (envelope ? { ...verified, payload: bytes } : verified) as VerifiedManifest;
+}
+
+/** Narrows a verified manifest by kind, keeping the value (and its proof) as it is. */
+export function isKind<K extends Manifest['kind']>(
+	v: VerifiedManifest,
+	...kinds: K[]
+): v is VerifiedManifest<Extract<Manifest, { kind: K }>> {
+	return (kinds as string[]).includes(v.manifest.kind);
 }
 
 /** Checks a config blob against the manifest's config descriptor, then parses it. */
@@ -144,7 +156,7 @@ export async function verifyConfig(
 	}
 	const expect = { basis: 'parent', digest: descriptor.digest, size: descriptor.size } as const;
 	const { bytes, verification } = await check('image config', obj, expect);
-	return { verification, config: parseConfig(bytes), bytes };
+	return { verification, config: parseConfig(bytes), bytes } as VerifiedConfig;
 }
 
 /**

@@ -149,7 +149,7 @@ export function operatorCredentials(authFile: string | undefined, registry: stri
 		try {
 			text = readFileSync(authFile, 'utf8');
 		} catch (e) {
-			throw new Error(`REGSCOPE_AUTH_FILE ${authFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+			throw new Error(`REGSCOPE_AUTH_FILE ${authFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
 		}
 		const { creds, warnings } = parseAuthFile(text);
 		for (const w of warnings) console.warn(`[settings] ${w}`);

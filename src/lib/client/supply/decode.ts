@@ -2,7 +2,7 @@
  * What a verified layer document says, decoded for the panel: a cosign payload, a DSSE envelope or a raw
  * in-toto statement (with SLSA provenance or an SBOM inside), or an SBOM document.
  */
-import type { Verified } from '$lib/oci/verify';
+import type { Verified } from '$lib/oci/model';
 import { parseBundle, type Bundle } from '$lib/oci/supply/bundle';
 import { parseEnvelope, parseStatement, statementCovers, type Envelope, type Statement } from '$lib/oci/supply/dsse';
 import { documentKind } from '$lib/oci/supply/kinds';

@@ -4,8 +4,8 @@
  * Every manifest and document is checked against the digest that named it before anything reads it.
  */
 import { errorFromBody, RegscopeError } from '$lib/oci/errors';
-import type { Descriptor, Digest, VerifiedManifest } from '$lib/oci/model';
-import { verifyBytes, verifyManifest, type Verified } from '$lib/oci/verify';
+import type { Descriptor, Digest, Verified, VerifiedManifest } from '$lib/oci/model';
+import { verifyBytes, verifyManifest } from '$lib/oci/verify';
 import { DOCUMENT_MAX_BYTES, type ReferrersReport } from '$lib/oci/supply/referrers';
 import { PROXY_HEADER, proxySource } from '../source';
 

@@ -6,7 +6,7 @@
 import { isRegscopeError, RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest, Reference, VerifiedManifest } from '$lib/oci/model';
 import { formatReference, repositoryName, withDigest } from '$lib/oci/reference';
-import type { Verified } from '$lib/oci/verify';
+import type { Verified } from '$lib/oci/model';
 import { COSIGN_SIGN_PREDICATE } from '$lib/oci/supply/bundle';
 import { checkCosignSignature, checkEnvelope, type SignatureCheck } from '$lib/oci/supply/check';
 import { documentKind, layerPredicate, type DocumentKind, type Kind } from '$lib/oci/supply/kinds';
@@ -127,8 +127,9 @@ export class SupplyView {
 		doc.received = 0;
 		doc.error = undefined;
 		try {
-			doc.bytes = await fetchDocument(this.#repo, doc.layer, (n) => (doc.received = n), doc.controller.signal, this.#auth);
-			doc.decoded = decodeDocument(doc.layer, doc.bytes, this.#describes(i));
+			const bytes = await fetchDocument(this.#repo, doc.layer, (n) => (doc.received = n), doc.controller.signal, this.#auth);
+			doc.bytes = bytes;
+			doc.decoded = decodeDocument(doc.layer, bytes, this.#describes(i));
 			doc.phase = 'done';
 			await this.#check(i, j);
 		} catch (e) {

@@ -4,7 +4,7 @@
  * own certificate. What a certificate check does not prove is said in the verdict's message.
  */
 import type { Descriptor } from '../model';
-import type { Verified } from '../verify';
+import type { Verified } from '../model';
 import { parseSimpleSigning, readSignatureLayer, type SimpleSigning } from './cosign';
 import { verifyEnvelope, type Envelope } from './dsse';
 import { decodePem, importSpki, verifySignature, type PublicKey } from './keys';

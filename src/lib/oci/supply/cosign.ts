@@ -5,7 +5,7 @@
 import { RegscopeError } from '../errors';
 import { decodeJson, FieldReader } from '../fields';
 import type { Descriptor } from '../model';
-import type { Verified } from '../verify';
+import type { Verified } from '../model';
 
 export const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const ANNOTATION_SIGNATURE = 'dev.cosignproject.cosign/signature';
