@@ -8,7 +8,7 @@ import { inspect, type RegistrySource } from './inspect';
 import { DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED } from './media-types';
 import type { Digest, Schema1Manifest, UntrustedObject, VerifiedManifest } from './model';
 import { parseReference } from './reference';
-import { GZIPPED_EMPTY_LAYER, schema1Envelope } from './schema1';
+import { GZIPPED_EMPTY_LAYER, MAX_SCHEMA1_SIGNATURES, schema1Envelope } from './schema1';
 import { toSkopeoInspect } from './skopeo';
 import { verifyManifest } from './verify';
 
@@ -142,6 +142,22 @@ describe('the signed payload (JWS envelope)', () => {
 		const e = await broken(change as never);
 		expect(e.code).toBe('INVALID_MANIFEST');
 		expect(e.message).toMatch(message);
+	});
+
+	it(`refuses more than ${MAX_SCHEMA1_SIGNATURES} signatures as a whole, and accepts exactly that many`, async () => {
+		const signed = await signSchema1(content, [await es256()]);
+		// Everything before "signatures" stays byte for byte, so the payload (and formatLength) still holds.
+		const text = dec.decode(signed.bytes);
+		const at = text.indexOf('"signatures": ') + '"signatures": '.length;
+		const one = (JSON.parse(text.slice(at, text.lastIndexOf('}'))) as unknown[])[0];
+		const withCopies = (n: number) => enc.encode(`${text.slice(0, at)}${JSON.stringify(Array(n).fill(one))}\n}`);
+		const bomb = await failure(verifyManifest(untrusted(withCopies(5000), DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' }));
+		expect(bomb.code).toBe('INVALID_MANIFEST');
+		expect(bomb.message).toMatch(/carries 5000 signatures; regscope checks at most 8/);
+		expect(bomb.details).toEqual({ signatures: 5000, limit: MAX_SCHEMA1_SIGNATURES });
+		const most = await verifyManifest(untrusted(withCopies(MAX_SCHEMA1_SIGNATURES), DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' });
+		const m = schema1(most);
+		expect(m.signatures.map((x) => x.status)).toEqual(Array(MAX_SCHEMA1_SIGNATURES).fill('valid'));
 	});
 
 	it('refuses signatures that disagree on formatLength or formatTail', async () => {
