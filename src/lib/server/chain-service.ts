@@ -12,15 +12,15 @@
  *
  * Answer: `{ reference, objects: ChainObject[] }` with base64 bodies. By digest and anonymous it is
  * immutable (`ETag` = the digest, `If-None-Match` → 304 without touching the registry); by tag it is
- * `no-cache` with the resolved digest as ETag; with user credentials it is `private, no-store` and
- * nothing is cached.
+ * `no-cache` with the resolved digest as ETag; with user credentials, or where the operator's credentials
+ * answer for the registry, it is `private, no-store` and nothing is memoized or cached.
  */
 import { inspect } from '$lib/oci/inspect';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 import { formatReference, parseReference } from '$lib/oci/reference';
 import { parsePlatform } from '$lib/oci/platform';
 import type { RegistrySourceOptions, SourceReport } from './registry-client';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isCredentialed, notModified, repositoryKey, type RegistryCache } from './cache';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isPrivateAnswer, notModified, repositoryKey, type RegistryCache } from './cache';
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
 import { counted } from './upstream-count';
@@ -126,15 +126,16 @@ export function chainResponse(req: ChainRequest | (() => ChainRequest), opts: Ch
 }
 
 async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> {
-	const credentialed = isCredentialed(opts);
-	const pinned = parseReference(req.ref).digest;
+	const ref = parseReference(req.ref);
+	const credentialed = isPrivateAnswer(ref, opts);
+	const pinned = ref.digest;
 	if (!credentialed && pinned && etagMatches(opts.ifNoneMatch ?? null, digestEtag(pinned))) {
 		return notModified(digestEtag(pinned));
 	}
 	// By digest and anonymous, the whole answer is a pure function of (repository, digest, platform): once
 	// built from verified objects it is kept, in the same byte-bounded LRU, so a repeat skips the walk.
 	const cache = opts.cache ?? getCache();
-	const memoKey = !credentialed && pinned ? `${repositoryKey(parseReference(req.ref))}/chain/${pinned}?${req.platform ?? ''}` : null;
+	const memoKey = !credentialed && pinned ? `${repositoryKey(ref)}/chain/${pinned}?${req.platform ?? ''}` : null;
 	const memo = memoKey ? cache.getObject(memoKey) : undefined;
 	if (memo && memoKey) {
 		cache.hits++;
@@ -157,7 +158,7 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 	} else {
 		headers.etag = etag;
 		// By tag: the client may revalidate; a 304 saves the body (the tag was still resolved upstream).
-		if (etagMatches(opts.ifNoneMatch ?? null, etag)) {
+		if (etagMatches(opts.ifNoneMatch ?? null, etag, true)) {
 			return new Response(null, { status: 304, headers: { etag, 'cache-control': headers['cache-control']! } });
 		}
 	}

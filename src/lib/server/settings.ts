@@ -21,6 +21,8 @@ export interface Limits {
 	tokenBytes: number;
 	errorBytes: number;
 	tagPageBytes: number;
+	/** All tag pages of one listing together. */
+	tagListBytes: number;
 	tagPages: number;
 	tags: number;
 	redirects: number;
@@ -60,6 +62,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	tokenBytes: 64 * 1024,
 	errorBytes: 64 * 1024,
 	tagPageBytes: 4 * MiB,
+	tagListBytes: 8 * MiB,
 	tagPages: 100,
 	tags: 10_000,
 	redirects: 5,
