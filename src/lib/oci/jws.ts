@@ -377,7 +377,7 @@ async function checkOne(
 		}
 		const input = signingInput.for(block.protected);
 		const algorithm = spec.kty === 'EC' ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
-		const ok = await subtle.verify(algorithm, key, signature as Uint8Array<ArrayBuffer>, input);
+		const ok = await subtle.verify(algorithm, key, signature as Uint8Array<ArrayBuffer>, input as Uint8Array<ArrayBuffer>);
 		if (!ok) throw invalid('the signature does not match the payload and protected header');
 		result.status = 'valid';
 		return result;
