@@ -24,6 +24,7 @@ import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, 
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
 import { counted } from './upstream-count';
+import { callSignal } from './call-budget';
 
 /** One object of the chain, as the registry sent it. */
 export interface ChainObject {
@@ -84,7 +85,7 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 	const ref = parseReference(req.ref);
 	// A platform typo fails before any registry request.
 	if (req.platform !== undefined) parsePlatform(req.platform);
-	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 	const source = cachedRegistrySource(ref, { signal, credentials: opts.credentials, report: opts.report }, opts.cache);
 	const objects: ChainObject[] = [];
 	const seen = new Set<string>();

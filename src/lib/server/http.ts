@@ -20,6 +20,7 @@ import {
 import { getSettings, hostListed, listEntry, normalizeHost, urlPort, type Settings } from './settings';
 import { logUpstream, type UpstreamLogLine } from './log';
 import { KeyedLimiter } from './limits';
+import { chargeBytes } from './call-budget';
 
 export const USER_AGENT = 'regscope/0.1 (+https://github.com/regscope)';
 
@@ -361,12 +362,14 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 							res.body.destroy();
 							throw tooLarge();
 						}
+						chargeBytes(cap - bytes, o.what);
 						chunks.push(chunk.subarray(0, cap - bytes));
 						bytes = cap;
 						truncated = true;
 						res.body.destroy();
 						break;
 					}
+					chargeBytes(chunk.byteLength, o.what);
 					chunks.push(chunk);
 					bytes += chunk.byteLength;
 				}

@@ -12,6 +12,7 @@ import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isPrivateA
 import type { RegistrySourceOptions, ServerRegistrySource } from './registry-client';
 import { errorResponse, flagParam, json, requireParam, safeContentType } from './respond';
 import { counted } from './upstream-count';
+import { callSignal } from './call-budget';
 import { getSettings } from './settings';
 
 export interface InspectRequest {
@@ -101,7 +102,7 @@ export function inspectImage(
 
 async function inspectUncached(req: InspectRequest, opts: RegistrySourceOptions): Promise<Response> {
 	const ref = parseReference(req.ref);
-	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 	// Cached only when anonymous (cache.ts); with credentials this is the plain source.
 	const source = cachedRegistrySource(ref, { ...opts, signal });
 	const options = req.platform === undefined ? {} : { platform: req.platform };

@@ -8,6 +8,7 @@ import { algorithmOf, computeDigest, parseDigest } from '$lib/oci/digest';
 import { isValidTag, parseReference, repositoryName } from '$lib/oci/reference';
 import { cachedRegistrySource, digestEtag, isPrivateAnswer, manifestDigest } from './cache';
 import { counted } from './upstream-count';
+import { callSignal } from './call-budget';
 import { bytesHeaders, json, requireParam } from './respond';
 import { getSettings } from './settings';
 import type { UntrustedObject } from '$lib/oci/model';
@@ -17,7 +18,7 @@ import type { RegistrySourceOptions } from './registry-client';
 export type ProxyOptions = Pick<RegistrySourceOptions, 'credentials' | 'report'>;
 
 function deadline(): AbortSignal {
-	return AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	return callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 }
 
 /** A manifest is named by its hash (schema1: of its rebuilt payload), a blob by the hash of its bytes. */

@@ -39,6 +39,12 @@ export interface Limits {
 	/** In-flight upstream requests per upstream host, and how many more may wait. */
 	hostConcurrency: number;
 	hostQueue: number;
+	/** In-flight API calls of all clients together, and how many more may wait. */
+	globalConcurrency: number;
+	globalQueue: number;
+	/** Registry bytes one API call may read, and all calls in flight together. */
+	callBytes: number;
+	totalBytes: number;
 }
 
 export interface Settings {
@@ -73,7 +79,12 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	clientConcurrency: 8,
 	clientQueue: 32,
 	hostConcurrency: 16,
-	hostQueue: 64
+	hostQueue: 64,
+	globalConcurrency: 24,
+	globalQueue: 64,
+	// An index, a nested index, a manifest and a config of 4 MiB each still fit, with room for tokens.
+	callBytes: 24 * MiB,
+	totalBytes: 128 * MiB
 });
 
 /**
@@ -169,7 +180,11 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
 		clientConcurrency: positiveInt(env, 'REGSCOPE_CLIENT_CONCURRENCY', DEFAULT_LIMITS.clientConcurrency),
 		clientQueue: positiveInt(env, 'REGSCOPE_CLIENT_QUEUE', DEFAULT_LIMITS.clientQueue),
 		hostConcurrency: positiveInt(env, 'REGSCOPE_HOST_CONCURRENCY', DEFAULT_LIMITS.hostConcurrency),
-		hostQueue: positiveInt(env, 'REGSCOPE_HOST_QUEUE', DEFAULT_LIMITS.hostQueue)
+		hostQueue: positiveInt(env, 'REGSCOPE_HOST_QUEUE', DEFAULT_LIMITS.hostQueue),
+		globalConcurrency: positiveInt(env, 'REGSCOPE_GLOBAL_CONCURRENCY', DEFAULT_LIMITS.globalConcurrency),
+		globalQueue: positiveInt(env, 'REGSCOPE_GLOBAL_QUEUE', DEFAULT_LIMITS.globalQueue),
+		callBytes: positiveInt(env, 'REGSCOPE_CALL_MB', DEFAULT_LIMITS.callBytes / MiB) * MiB,
+		totalBytes: positiveInt(env, 'REGSCOPE_INFLIGHT_MB', DEFAULT_LIMITS.totalBytes / MiB) * MiB
 	};
 	limits.connectTimeoutMs = Math.min(limits.connectTimeoutMs, limits.requestTimeoutMs);
 	const authFile = env.REGSCOPE_AUTH_FILE?.trim();
