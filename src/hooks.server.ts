@@ -76,7 +76,7 @@ function isApi(event: RequestEvent): boolean {
 
 export const handle: Handle = async ({ event, resolve }) => {
 	if (ENCODED_UNRESERVED.test(event.url.pathname)) {
-		return errorJson('INVALID_REQUEST', 'the path percent-encodes letters, digits or "-._~"; write them plainly');
+		return apiHeaders(errorJson('INVALID_REQUEST', 'the path percent-encodes letters, digits or "-._~"; write them plainly'));
 	}
 	if (isApi(event)) return api({ event, resolve });
 	const hashes: string[] = [];
