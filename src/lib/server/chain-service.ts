@@ -24,7 +24,7 @@ import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, 
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
 import { counted } from './upstream-count';
-import { callSignal } from './call-budget';
+import { callSignal, chargeBytes } from './call-budget';
 
 /** One object of the chain, as the registry sent it. */
 export interface ChainObject {
@@ -147,8 +147,11 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 	}
 	const { answer, topDigest } = await fetchChain(req, opts);
 	const etag = digestEtag(topDigest);
+	// The answer (base64, a third larger than the bytes) is held too: it counts against the call's budget.
+	const body = new TextEncoder().encode(JSON.stringify(answer));
+	chargeBytes(body.byteLength, 'the chain answer');
 	if (memoKey && topDigest === pinned) {
-		cache.putVerified(memoKey, { bytes: new TextEncoder().encode(JSON.stringify(answer)), contentType: null, dockerContentDigest: null });
+		cache.putVerified(memoKey, { bytes: body, contentType: null, dockerContentDigest: null });
 	}
 	const headers: Record<string, string> = {
 		'content-type': 'application/json; charset=utf-8',
@@ -163,5 +166,5 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 			return new Response(null, { status: 304, headers: { etag, 'cache-control': headers['cache-control']! } });
 		}
 	}
-	return new Response(JSON.stringify(answer), { status: 200, headers });
+	return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }

@@ -82,9 +82,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	hostQueue: 64,
 	globalConcurrency: 24,
 	globalQueue: 64,
-	// An index, a nested index, a manifest and a config of 4 MiB each still fit, with room for tokens.
-	callBytes: 24 * MiB,
-	totalBytes: 128 * MiB
+	// Registry bytes and the answer built from them: an index, a manifest and a config of 4 MiB each
+	// (12 MiB, and 16 MiB of base64 for /api/chain) still fit.
+	callBytes: 32 * MiB,
+	totalBytes: 96 * MiB
 });
 
 /**
