@@ -85,7 +85,10 @@ async function main(): Promise<void> {
 				REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
 				REGSCOPE_REQUEST_TIMEOUT_MS: '2000',
 				REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
-				REGSCOPE_LOG_UPSTREAM: '0'
+				REGSCOPE_LOG_UPSTREAM: '0',
+				// As `npm start` runs it (scripts/start.js): glibc then gives memory back after a burst.
+				MALLOC_MMAP_THRESHOLD_: '131072',
+				MALLOC_TRIM_THRESHOLD_: '131072'
 			}
 		});
 		await waitForHttp200(`${appUrl}/`, app, 'regscope app', 30_000);
