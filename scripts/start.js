@@ -26,11 +26,12 @@ if (process.platform === 'linux' && process.env.MALLOC_MMAP_THRESHOLD_ === undef
 	// glibc raises its mmap threshold after large buffers are freed, so after a burst of multi-MiB registry
 	// answers the memory stays in its heap instead of going back to the system. A fixed threshold (read only
 	// at process start, hence the child process) gives it back. SIGINT/SIGTERM are passed on.
-	const child = spawn(process.execPath, [...process.execArgv, entry], {
+	// --expose-gc: the server collects once after a burst of large answers (src/lib/server/call-budget.ts).
+	const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', entry], {
 		stdio: 'inherit',
 		env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' }
 	});
-	for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+	for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
 	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
 	// A computed specifier keeps the type checker out of the generated build.

@@ -20,6 +20,7 @@ import { verifyBytes } from '$lib/oci/verify';
 import { algorithmOf, computeDigest, type DigestAlgorithm } from '$lib/oci/digest';
 import { schema1Envelope } from '$lib/oci/schema1';
 import { operatorCredentials } from './credentials';
+import { chargeBytes } from './call-budget';
 import { getSettings, hostListed, normalizeHost, type Settings } from './settings';
 import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource, type TagListing } from './registry-client';
 
@@ -215,6 +216,12 @@ async function digestOf(obj: UntrustedObject, pinned: Digest | null): Promise<Di
 	}
 }
 
+/** A cached object is worked on by the call like a fetched one (parsed, hashed, copied): it counts too. */
+function charged(obj: UntrustedObject, what: string): UntrustedObject {
+	chargeBytes(obj.bytes.byteLength, what);
+	return obj;
+}
+
 /**
  * Wraps a repository's source with the cache. Objects are stored only once verified against their
  * digest (by digest: the requested one; by tag: the computed one, which the tag then points to for
@@ -232,7 +239,7 @@ export function cachingSource(inner: ServerRegistrySource, repoKey: string, cach
 				const hit = cache.getObject(key);
 				if (hit) {
 					cache.hits++;
-					return hit;
+					return charged(hit, `manifest ${target}`);
 				}
 				cache.misses++;
 				return cache.shared(key, async () => {
@@ -247,7 +254,7 @@ export function cachingSource(inner: ServerRegistrySource, repoKey: string, cach
 				const hit = cache.getObject(manifestKey(digest));
 				if (hit) {
 					cache.hits++;
-					return hit;
+					return charged(hit, `manifest ${target}`);
 				}
 			}
 			cache.misses++;
@@ -267,7 +274,7 @@ export function cachingSource(inner: ServerRegistrySource, repoKey: string, cach
 			const hit = cache.getObject(key);
 			if (hit && hit.bytes.byteLength === d.size) {
 				cache.hits++;
-				return hit;
+				return charged(hit, `blob ${d.digest}`);
 			}
 			cache.misses++;
 			return cache.shared(`${key}#${d.size}`, async () => {
@@ -314,8 +321,9 @@ export function cachedRegistrySource(
 	// A tag resolved with HEAD (registries that count pulls) is served from the cache when its digest is in it.
 	const cachedManifest = (digest: string): UntrustedObject | undefined => {
 		const hit = cache.getObject(`${repoKey}/manifests/${digest}`);
-		if (hit) cache.hits++;
-		return hit;
+		if (!hit) return undefined;
+		cache.hits++;
+		return charged(hit, `manifest ${digest}`);
 	};
 	return cachingSource(createRegistrySource(ref, { ...opts, cachedManifest }), repoKey, cache);
 }

@@ -42,6 +42,23 @@ describe('call budget', () => {
 		expect(bytesInFlight()).toBe(0);
 	});
 
+	test('work left running after its call answered charges nothing more and is stopped', async () => {
+		const signal = new AbortController().signal;
+		let go!: () => void;
+		const answered = new Promise<void>((r) => (go = r));
+		let orphan!: Promise<void>;
+		await withCallBudget(limits, signal, async () => {
+			chargeBytes(10, 'first');
+			orphan = (async () => {
+				await answered;
+				chargeBytes(10, 'a tag page nobody waits for');
+			})();
+		});
+		go();
+		await expect(orphan).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+		expect(bytesInFlight()).toBe(0);
+	});
+
 	test('untilDeadline answers DEADLINE_EXCEEDED when the signal aborts first, whatever the work does', async () => {
 		const c = new AbortController();
 		const never = new Promise<string>(() => undefined);

@@ -22,12 +22,18 @@ export interface BudgetLimits {
 
 interface Scope {
 	held: number;
+	/** The call has answered: work still running for it (a side task the answer did not wait for) is orphaned. */
+	closed: boolean;
 	limits: BudgetLimits;
 	signal: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<Scope>();
 let totalHeld = 0;
+/** Bytes charged since the last collection after a burst. */
+let sinceCollect = 0;
+let collectTimer: ReturnType<typeof setTimeout> | undefined;
+const COLLECT_AFTER = 32 * 1024 * 1024;
 
 /** Bytes currently charged by all calls in flight (tests, diagnostics). */
 export function bytesInFlight(): number {
@@ -40,8 +46,13 @@ const MiB = 1024 * 1024;
 export function chargeBytes(n: number, what: string): void {
 	const scope = storage.getStore();
 	if (!scope || n <= 0) return;
+	if (scope.closed) {
+		// Nobody will read it, and it must not be charged to a total that was already settled.
+		throw new RegscopeError('DEADLINE_EXCEEDED', `the request is over; reading ${what} for it was stopped`);
+	}
 	scope.held += n;
 	totalHeld += n;
+	sinceCollect += n;
 	if (scope.held > scope.limits.callBytes) {
 		throw new RegscopeError(
 			'CALL_TOO_LARGE',
@@ -69,13 +80,33 @@ export function callSignal(): AbortSignal | undefined {
  * aborted at its next registry request.
  */
 export async function withCallBudget<T>(limits: BudgetLimits, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-	const scope: Scope = { held: 0, limits, signal };
+	const scope: Scope = { held: 0, closed: false, limits, signal };
 	try {
 		return await storage.run(scope, fn);
 	} finally {
 		totalHeld -= scope.held;
 		scope.held = 0;
+		scope.closed = true;
+		if (totalHeld === 0) afterBurst();
 	}
+}
+
+/**
+ * V8 collects only when something allocates, so after a burst of multi-MiB answers an idle server would
+ * keep the garbage (hundreds of MiB) indefinitely. Once all work is over and a burst's worth of bytes went
+ * through, one collection two seconds later gives it back. Only when the runtime exposes `gc`
+ * (`npm start` runs the server with --expose-gc).
+ */
+function afterBurst(): void {
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (typeof gc !== 'function' || sinceCollect < COLLECT_AFTER) return;
+	clearTimeout(collectTimer);
+	collectTimer = setTimeout(() => {
+		if (totalHeld !== 0) return;
+		sinceCollect = 0;
+		gc();
+	}, 2000);
+	collectTimer.unref?.();
 }
 
 /**

@@ -85,7 +85,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	// Registry bytes and the answer built from them: an index, a manifest and a config of 4 MiB each
 	// (12 MiB, and 16 MiB of base64 for /api/chain) still fit.
 	callBytes: 32 * MiB,
-	totalBytes: 96 * MiB
+	// Each byte held is worked on (parsed, hashed, encoded) in a few copies: the process peaks at a few times this.
+	totalBytes: 64 * MiB
 });
 
 /**
