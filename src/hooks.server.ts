@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { Handle, HandleServerError } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { RegscopeError } from '$lib/oci/errors';
 import { errorJson, errorResponse } from '$lib/server/respond';
 import { logUnexpected } from '$lib/server/log';
-import { KeyedLimiter } from '$lib/server/limits';
+import { clientKey, KeyedLimiter } from '$lib/server/limits';
+import { untilDeadline, withCallBudget } from '$lib/server/call-budget';
 import { getSettings } from '$lib/server/settings';
 
 /** The custom header the browser proxy endpoints require (src/lib/client/source.ts sends it). */
 const PROXY_HEADER = 'x-registry-proxy';
 
 let perClient: KeyedLimiter | undefined;
+let allClients: KeyedLimiter | undefined;
 
-/** In-flight API calls per client address (security.md F6); beyond the cap and queue: 429 at once. */
+/** In-flight API calls per client (IPv4 address, or IPv6 /64); beyond the cap and queue: SERVER_BUSY. */
 function clientLimiter(): KeyedLimiter {
 	const l = getSettings().limits;
 	perClient ??= new KeyedLimiter({
@@ -21,6 +23,18 @@ function clientLimiter(): KeyedLimiter {
 		describe: () => 'API calls from your address'
 	});
 	return perClient;
+}
+
+/** In-flight API calls of all clients together: however many addresses, the server's work is bounded. */
+function globalLimiter(): KeyedLimiter {
+	const l = getSettings().limits;
+	allClients ??= new KeyedLimiter({
+		concurrency: l.globalConcurrency,
+		queue: l.globalQueue,
+		maxWaitMs: Math.min(10_000, l.overallTimeoutMs),
+		describe: () => 'API calls from all clients'
+	});
+	return allClients;
 }
 
 const CSP_BASE = {
@@ -45,9 +59,26 @@ function csp(scriptHashes: string[]): string {
  */
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi;
 
+/** `%XX` escapes of letters, digits and `-._~`: never needed, only a way to spell a path differently. */
+const ENCODED_UNRESERVED = /%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2d|2e|5f|7e)/i;
+
+/** Whether the request is for an API route, decided on the route SvelteKit matched (or the decoded path). */
+function isApi(event: RequestEvent): boolean {
+	if (event.route.id !== null) return event.route.id === '/api' || event.route.id.startsWith('/api/');
+	let path = event.url.pathname;
+	try {
+		path = decodeURI(path);
+	} catch {
+		/* undecodable: judged as written */
+	}
+	return path === '/api' || path.startsWith('/api/');
+}
+
 export const handle: Handle = async ({ event, resolve }) => {
-	const path = event.url.pathname;
-	if (path.startsWith('/api/')) return api({ event, resolve });
+	if (ENCODED_UNRESERVED.test(event.url.pathname)) {
+		return apiHeaders(errorJson('INVALID_REQUEST', 'the path percent-encodes letters, digits or "-._~"; write them plainly'));
+	}
+	if (isApi(event)) return api({ event, resolve });
 	const hashes: string[] = [];
 	const response = await resolve(event, {
 		transformPageChunk: ({ html }) => {
@@ -73,18 +104,26 @@ export const handle: Handle = async ({ event, resolve }) => {
 };
 
 /** The endpoints only this site's pages may call (custom header, no cross-site), named for messages. */
-function browserOnly(path: string): string | null {
-	if (path.startsWith('/api/registry/')) return 'registry proxy';
-	if (path === '/api/chain' || path.startsWith('/api/chain/')) return 'chain endpoint';
+function browserOnly(routeId: string | null): string | null {
+	if (routeId?.startsWith('/api/registry/')) return 'registry proxy';
+	if (routeId === '/api/chain') return 'chain endpoint';
 	return null;
 }
 
+function busy(e: RegscopeError): Response {
+	const res = errorResponse(e, 'api');
+	const seconds = e.details?.retryAfterSeconds;
+	res.headers.set('retry-after', String(typeof seconds === 'number' ? seconds : 1));
+	return res;
+}
+
 /**
- * Every `/api/` call: GET/HEAD only (no bodies, no preflight answered: no CORS headers are ever sent);
- * the browser proxy endpoints and `/api/chain` also require the custom header (a cross-origin page cannot send it without a
- * preflight, which fails) and refuse `Sec-Fetch-Site: cross-site`, so other sites cannot use visitors'
- * browsers as a relay and a registry's bytes are never a navigable page. `/api/inspect` needs no header
- * (curl). Then the per-client concurrency cap.
+ * Every API call (every route under src/routes/api, however its path is spelled): GET/HEAD only (no bodies,
+ * no preflight answered: no CORS headers are ever sent); the browser proxy endpoints and `/api/chain` also
+ * require the custom header (a cross-origin page cannot send it without a preflight, which fails) and
+ * refuse `Sec-Fetch-Site: cross-site`, so other sites cannot use visitors' browsers as a relay and a
+ * registry's bytes are never a navigable page. `/api/inspect` needs no header (curl). Then the per-client
+ * and all-clients caps, and the call's deadline and byte budget.
  */
 const api: Handle = async ({ event, resolve }) => {
 	const method = event.request.method;
@@ -93,45 +132,56 @@ const api: Handle = async ({ event, resolve }) => {
 		return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), allow: 'GET, HEAD' } });
 	}
 	const headers = event.request.headers;
-	const guarded = browserOnly(event.url.pathname);
+	const guarded = browserOnly(event.route.id);
 	if (guarded) {
 		if (headers.get('sec-fetch-site') === 'cross-site') {
-			return errorJson('FORBIDDEN', `the ${guarded} only answers this site’s own pages`);
+			return apiHeaders(errorJson('FORBIDDEN', `the ${guarded} only answers this site’s own pages`));
 		}
 		if (headers.get(PROXY_HEADER) !== '1') {
-			return errorJson(
-				'FORBIDDEN',
-				`the ${guarded} answers only requests carrying the header "X-Registry-Proxy: 1" (use /api/inspect from scripts)`
+			return apiHeaders(
+				errorJson(
+					'FORBIDDEN',
+					`the ${guarded} answers only requests carrying the header "X-Registry-Proxy: 1" (use /api/inspect from scripts)`
+				)
 			);
 		}
 	}
-	let release: () => void;
+	const limits = getSettings().limits;
+	const signal = AbortSignal.any([AbortSignal.timeout(limits.overallTimeoutMs), event.request.signal]);
+	const releases: Array<() => void> = [];
 	try {
-		release = await clientLimiter().acquire(event.getClientAddress(), event.request.signal);
+		releases.push(await clientLimiter().acquire(clientKey(event.getClientAddress()), signal));
+		releases.push(await globalLimiter().acquire('all', signal));
 	} catch (e) {
-		if (e instanceof RegscopeError) {
-			const res = errorResponse(e, 'api');
-			res.headers.set('retry-after', '1');
-			return res;
-		}
-		return errorJson('INVALID_REQUEST', 'the request was cancelled');
+		for (const r of releases) r();
+		if (e instanceof RegscopeError) return apiHeaders(busy(e));
+		return apiHeaders(errorJson('INVALID_REQUEST', 'the request was cancelled'));
 	}
 	try {
-		const res = await resolve(event);
-		try {
-			res.headers.set('x-content-type-options', 'nosniff');
-			res.headers.set('referrer-policy', 'no-referrer');
-			if (!res.headers.has('content-security-policy')) {
-				res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox");
-			}
-		} catch {
-			/* immutable headers */
-		}
-		return res;
+		const work = withCallBudget(limits, signal, async () => resolve(event));
+		return apiHeaders(await untilDeadline(work, signal, limits.overallTimeoutMs));
+	} catch (e) {
+		if (e instanceof RegscopeError && e.code === 'SERVER_BUSY') return apiHeaders(busy(e));
+		return apiHeaders(errorResponse(e, `${method} ${event.route.id ?? 'api'}`));
 	} finally {
-		release();
+		for (const r of releases) r();
 	}
 };
+
+/** The headers every API answer carries: never sniffed, never rendered, never framed. */
+function apiHeaders(res: Response): Response {
+	try {
+		res.headers.set('x-content-type-options', 'nosniff');
+		res.headers.set('referrer-policy', 'no-referrer');
+		if (!res.headers.has('content-security-policy')) {
+			res.headers.set('content-security-policy', "default-src 'none'; frame-ancestors 'none'; sandbox");
+		}
+		if (res.status === 503 && !res.headers.has('retry-after')) res.headers.set('retry-after', '2');
+		return res;
+	} catch {
+		return res; // immutable headers
+	}
+}
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (status !== 404) logUnexpected(`${event.request.method} ${event.url.pathname}`, error);

@@ -72,17 +72,15 @@ describe('tag pagination', () => {
 });
 
 describe('authentication and redirects', () => {
-	test('Bearer challenge: token fetched once, reused; blob redirect carries no Authorization', async () => {
+	test('Bearer challenge: token fetched once, reused; the blob redirect to another port of 127.0.0.1 is refused', async () => {
 		const first = await inspectJson(`${bad.host}/auth/img:v1`);
-		expect(first.status).toBe(200);
-		expect(first.body.RepoTags).toEqual(['v1']);
-		const tokens = bad.state.tokenRequests;
-		expect(tokens).toBe(1);
-		const second = await inspectJson(`${bad.host}/auth/img:v1`);
-		expect(second.status).toBe(200);
+		expect(first.status).toBe(403);
+		expect((first.body.error as { code: string }).code).toBe('BLOCKED_ADDRESS');
 		expect(bad.state.tokenRequests).toBe(1);
-		expect(bad.state.cdnAuthorization.length).toBeGreaterThan(0);
-		expect(bad.state.cdnAuthorization.every((a) => a === null)).toBe(true);
+		const second = await inspectJson(`${bad.host}/auth/img:v1`);
+		expect(second.status).toBe(403);
+		expect(bad.state.tokenRequests).toBe(1);
+		expect(bad.state.cdnAuthorization).toEqual([]);
 	});
 });
 

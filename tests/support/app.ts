@@ -36,6 +36,8 @@ export interface RunningApp {
 	/** `http://127.0.0.1:PORT` */
 	url: string;
 	port: number;
+	/** The app's process id (to read its memory from /proc). */
+	pid: number;
 	output(): string;
 	stop(): Promise<void>;
 }
@@ -54,5 +56,5 @@ export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_
 		env: { ...process.env, NODE_ENV: 'production', ORIGIN: url, ...env, PORT: String(port), HOST: '127.0.0.1' }
 	});
 	await waitForHttp200(`${url}/`, service, 'regscope app (node build/index.js)', timeoutMs);
-	return { url, port, output: service.output, stop: () => service.kill() };
+	return { url, port, pid: service.child.pid ?? 0, output: service.output, stop: () => service.kill() };
 }

@@ -94,6 +94,18 @@ const TEXT: Record<ErrorCode, Explained> = {
 	INTERNAL_ERROR: {
 		title: 'Something went wrong in regscope',
 		advice: 'This is a bug. Reload to try again.'
+	},
+	SERVER_BUSY: {
+		title: 'The regscope server is busy',
+		advice: 'Too much work is in flight on this server right now (this is regscope, not the registry). Reload in a few seconds.'
+	},
+	DEADLINE_EXCEEDED: {
+		title: 'regscope gave up: this took too long',
+		advice: 'The server stopped the work when its time limit passed. Reload to try again; if it keeps happening the image may be unusually large or the registry slow.'
+	},
+	CALL_TOO_LARGE: {
+		title: 'This image is too large for one request',
+		advice: 'The objects of this image add up to more than this regscope server holds for one request. Try a single platform, or use skopeo or crane directly.'
 	}
 };
 

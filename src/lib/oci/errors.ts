@@ -24,7 +24,13 @@ export const ERROR_STATUS = {
 	BLOB_TOO_LARGE: 502,
 	UPSTREAM_ERROR: 502,
 	UPSTREAM_TIMEOUT: 504,
-	INTERNAL_ERROR: 500
+	INTERNAL_ERROR: 500,
+	/** This server's own limits (all clients' work in flight, memory held): not the registry's rate limit. */
+	SERVER_BUSY: 503,
+	/** This server's overall deadline for one API call passed (the work was stopped). */
+	DEADLINE_EXCEEDED: 504,
+	/** One API call would hold more registry bytes than this server allows per call. */
+	CALL_TOO_LARGE: 502
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -78,6 +78,17 @@ describe('verifySignatures', () => {
 		expect(results.map((r) => r.keyId)).toEqual([a.keyId, b.keyId]);
 	});
 
+	it('checks signatures whose protected headers differ in length over the same payload', async () => {
+		const [a, b] = [await generateSigner('ES256'), await generateSigner('RS256')];
+		const short = envelopeOf((await signSchema1(content, [a], '2024-03-01T12:00:00Z')).bytes);
+		const long = envelopeOf((await signSchema1(content, [b], '2024-03-01T12:00:00.123456789+02:00')).bytes);
+		expect(long.signatures[0]!.protected.length).toBeGreaterThan(short.signatures[0]!.protected.length);
+		const blocks = [long.signatures[0]!, short.signatures[0]!, long.signatures[0]!, short.signatures[0]!];
+		const results = await verifySignatures(blocks, short.payload);
+		expect(results.map((r) => r.status)).toEqual(['valid', 'valid', 'valid', 'valid']);
+		expect(results.map((r) => r.keyId)).toEqual([b.keyId, a.keyId, b.keyId, a.keyId]);
+	});
+
 	it('gives a reason for every broken header', async () => {
 		const signer = await generateSigner('ES256');
 		const { envelope } = await signedWith(signer);

@@ -240,9 +240,34 @@ export interface JwsSignatureBlock {
 	protectedHeader: Record<string, unknown>;
 }
 
+/**
+ * One buffer holding `payloadB64` once, at a fixed offset; each signature's protected header and the dot
+ * are written just before it, so every signing input `protected.payload` is a view of the same bytes
+ * (a multi-MiB payload is encoded once, not once per signature).
+ */
+class SigningInput {
+	private readonly buffer: Uint8Array;
+	private readonly at: number;
+
+	constructor(payloadB64: string, longestProtected: number) {
+		const payload = new TextEncoder().encode(payloadB64);
+		this.at = longestProtected + 1;
+		this.buffer = new Uint8Array(this.at + payload.length);
+		this.buffer.set(payload, this.at);
+	}
+
+	/** The signing input for one protected header (ASCII base64url); valid until the next call. */
+	for(protectedB64: string): Uint8Array {
+		const head = new TextEncoder().encode(`${protectedB64}.`);
+		const start = this.at - head.length;
+		this.buffer.set(head, start);
+		return this.buffer.subarray(start);
+	}
+}
+
 async function checkOne(
 	block: JwsSignatureBlock,
-	payloadB64: string,
+	signingInput: SigningInput,
 	subtle: SubtleCrypto | null
 ): Promise<Schema1Signature> {
 	const header = isObject(block.header) ? block.header : {};
@@ -305,9 +330,9 @@ async function checkOne(
 		if (ecLength && signature.length !== ecLength) {
 			throw invalid(`an ${alg} signature is ${ecLength} bytes, this one is ${signature.length}`);
 		}
-		const input = new TextEncoder().encode(`${block.protected}.${payloadB64}`);
+		const input = signingInput.for(block.protected);
 		const algorithm = spec.kty === 'EC' ? { name: 'ECDSA', hash } : { name: 'RSASSA-PKCS1-v1_5' };
-		const ok = await subtle.verify(algorithm, key, signature as Uint8Array<ArrayBuffer>, input);
+		const ok = await subtle.verify(algorithm, key, signature as Uint8Array<ArrayBuffer>, input as Uint8Array<ArrayBuffer>);
 		if (!ok) throw invalid('the signature does not match the payload and protected header');
 		result.status = 'valid';
 		return result;
@@ -324,8 +349,9 @@ async function checkOne(
 }
 
 /**
- * Checks every signature over `payload` (the reconstructed JWS payload). Never throws: each result
- * says `valid`, `invalid` or `unverifiable`, with a reason.
+ * Checks every signature over `payload` (the reconstructed JWS payload), sequentially. Never throws: each
+ * result says `valid`, `invalid` or `unverifiable`, with a reason. The caller bounds how many there are
+ * (schema1Envelope refuses more than MAX_SCHEMA1_SIGNATURES).
  */
 export async function verifySignatures(
 	blocks: JwsSignatureBlock[],
@@ -333,6 +359,10 @@ export async function verifySignatures(
 	/** null: no WebCrypto here (every signature is then `unverifiable`). */
 	subtle: SubtleCrypto | null = globalThis.crypto?.subtle ?? null
 ): Promise<Schema1Signature[]> {
-	const payloadB64 = base64UrlEncode(payload);
-	return Promise.all(blocks.map((block) => checkOne(block, payloadB64, subtle)));
+	const longest = blocks.reduce((n, b) => Math.max(n, b.protected.length), 0);
+	const input = new SigningInput(base64UrlEncode(payload), longest);
+	// One after another: the shared input is rewritten for each, and the work stays one signature at a time.
+	const results: Schema1Signature[] = [];
+	for (const block of blocks) results.push(await checkOne(block, input, subtle));
+	return results;
 }

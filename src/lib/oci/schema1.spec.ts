@@ -7,7 +7,7 @@ import { inspect, type RegistrySource } from './inspect';
 import { DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED } from './media-types';
 import type { Digest, Schema1Manifest, UntrustedObject, VerifiedManifest } from './model';
 import { parseReference } from './reference';
-import { GZIPPED_EMPTY_LAYER, schema1Envelope } from './schema1';
+import { GZIPPED_EMPTY_LAYER, MAX_SCHEMA1_SIGNATURES, schema1Envelope } from './schema1';
 import { toSkopeoInspect } from './skopeo';
 import { verifyManifest } from './verify';
 
@@ -125,6 +125,23 @@ describe('the signed payload (JWS envelope)', () => {
 		['a formatLength past the end', (d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = protectedHeader({ formatLength: 10 ** 6, formatTail: 'Cn0' })), /formatLength 1000000 is longer than the/]
 	])('refuses %s', async (_name, change, message) => {
 		await expect(broken(change as never)).rejects.toMatchObject({ code: 'INVALID_MANIFEST', message: expect.stringMatching(message) });
+	});
+
+	it(`refuses more than ${MAX_SCHEMA1_SIGNATURES} signatures as a whole, and accepts exactly that many`, async () => {
+		const signed = await signSchema1(content, [await es256()]);
+		// Everything before "signatures" stays byte for byte, so the payload (and formatLength) still holds.
+		const text = dec.decode(signed.bytes);
+		const at = text.indexOf('"signatures": ') + '"signatures": '.length;
+		const one = (JSON.parse(text.slice(at, text.lastIndexOf('}'))) as unknown[])[0];
+		const withCopies = (n: number) => enc.encode(`${text.slice(0, at)}${JSON.stringify(Array(n).fill(one))}\n}`);
+		await expect(verifyManifest(untrusted(withCopies(5000), DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' })).rejects.toMatchObject({
+			code: 'INVALID_MANIFEST',
+			message: expect.stringMatching(/carries 5000 signatures; regscope checks at most 8/),
+			details: { signatures: 5000, limit: MAX_SCHEMA1_SIGNATURES }
+		});
+		const most = await verifyManifest(untrusted(withCopies(MAX_SCHEMA1_SIGNATURES), DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' });
+		const m = schema1(most);
+		expect(m.signatures.map((x) => x.status)).toEqual(Array(MAX_SCHEMA1_SIGNATURES).fill('valid'));
 	});
 
 	it('refuses signatures that disagree on formatLength or formatTail', async () => {

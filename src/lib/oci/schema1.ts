@@ -50,6 +50,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 	return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** The most signatures a schema1 manifest may carry; more is refused as a whole. */
+export const MAX_SCHEMA1_SIGNATURES = 8;
+
 /**
  * For a signed schema1 document (a JSON object with `schemaVersion: 1` and a `signatures` member,
  * containers/image's test), the reconstructed payload; null for anything else, which is hashed as
@@ -70,6 +73,13 @@ export function schema1Envelope(bytes: Uint8Array): Schema1Envelope | null {
 	if (!Array.isArray(list)) throw invalid('signatures must be an array of JWS signatures');
 	if (list.length === 0) {
 		throw invalid('signatures is empty, so the JWS payload cannot be rebuilt; a signed manifest needs at least one signature');
+	}
+	// Real images carry one signature; thousands would make every reader check thousands of keys.
+	if (list.length > MAX_SCHEMA1_SIGNATURES) {
+		throw invalid(
+			`the manifest carries ${list.length} signatures; regscope checks at most ${MAX_SCHEMA1_SIGNATURES} (real schema1 images carry one), so it was refused without checking any`,
+			{ signatures: list.length, limit: MAX_SCHEMA1_SIGNATURES }
+		);
 	}
 	let formatLength = -1;
 	let formatTail: Uint8Array = new Uint8Array();

@@ -306,6 +306,9 @@ export function decideHostname(hostname: string, port: number, settings: Setting
 	return { ok: true };
 }
 
+const RESOLVED_BLOCKED =
+	'it resolves to an address this server does not connect to (only public addresses, and those REGSCOPE_PRIVATE_REGISTRIES allows for a listed registry)';
+
 export function blockedError(host: string, reason: string): RegscopeError {
 	return new RegscopeError('BLOCKED_ADDRESS', `refusing to connect to ${host}: ${reason}`, { host });
 }
@@ -364,7 +367,8 @@ export function guardedLookup(resolver: Resolver, allowlisted: boolean | HostEnt
 				for (const a of answers) {
 					const d = decideAddress(a.address, allowlisted);
 					if (!d.ok) {
-						callback(blockedError(hostname, `it resolves to ${d.reason}`) as NodeJS.ErrnoException, '');
+						// Never the address itself, nor its kind: that would let anyone map internal DNS names.
+						callback(blockedError(hostname, RESOLVED_BLOCKED) as NodeJS.ErrnoException, '');
 						return;
 					}
 				}

@@ -314,7 +314,7 @@ export class AuthManager {
 			throw new RegscopeError('UPSTREAM_ERROR', `registry ${ctx.registry} sent an invalid token realm`);
 		}
 		if (url.username || url.password) {
-			throw new RegscopeError('UPSTREAM_ERROR', `registry ${ctx.registry} sent a token realm with credentials in it`);
+			throw new RegscopeError('BLOCKED_ADDRESS', `registry ${ctx.registry} sent a token realm with credentials in it`, { host: url.host });
 		}
 		const settings = this.upstream.settings;
 		if (url.protocol === 'https:' || url.protocol === 'http:') {
@@ -328,8 +328,9 @@ export class AuthManager {
 			url.protocol === 'http:' && hostListed(settings.insecureRegistries, normalizeHost(url.hostname), urlPort(url));
 		if (url.protocol !== 'https:' && !insecureOk) {
 			throw new RegscopeError(
-				'UPSTREAM_ERROR',
-				`registry ${ctx.registry} sent a token realm that is not https (${url.protocol}//${url.host})`
+				'BLOCKED_ADDRESS',
+				`registry ${ctx.registry} sent a token realm that is not https (${url.protocol.slice(0, 20)}//${url.host})`,
+				{ host: url.host }
 			);
 		}
 		url.hash = '';

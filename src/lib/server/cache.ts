@@ -16,8 +16,11 @@ import { LRUCache } from 'lru-cache';
 import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest, Reference, UntrustedObject } from '$lib/oci/model';
 import { apiHost } from '$lib/oci/reference';
-import { verifyBytes, verifyManifest } from '$lib/oci/verify';
+import { verifyBytes } from '$lib/oci/verify';
+import { algorithmOf, computeDigest, type DigestAlgorithm } from '$lib/oci/digest';
+import { schema1Envelope } from '$lib/oci/schema1';
 import { operatorCredentials } from './credentials';
+import { chargeBytes } from './call-budget';
 import { getSettings, hostListed, normalizeHost, type Settings } from './settings';
 import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource, type TagListing } from './registry-client';
 
@@ -188,14 +191,35 @@ export function repositoryKey(ref: Reference, settings: Settings = getSettings()
 	return `anon ${scheme}://${host}/${ref.repository}`;
 }
 
-async function verifiedManifestDigest(obj: UntrustedObject, pinned: Digest | null): Promise<Digest | null> {
+/**
+ * The digest a manifest's bytes hash to (a signed schema1 manifest: its rebuilt JWS payload), for the cache
+ * key. Only hashing: the server keys and relays manifests, it does not check their signatures or parse them
+ * (the reader that shows them verifies them). null when the envelope is unusable (refused later anyway).
+ */
+export async function manifestDigest(obj: UntrustedObject, algorithm: DigestAlgorithm = 'sha256'): Promise<Digest | null> {
+	let envelope;
 	try {
-		const v = await verifyManifest(obj, pinned ? { basis: 'pinned', digest: pinned } : { basis: 'unpinned' });
-		return v.verification.digest;
+		envelope = schema1Envelope(obj.bytes);
 	} catch (e) {
 		if (!(e instanceof RegscopeError)) throw e;
-		return null; // not cacheable; the caller's own verification reports the problem
+		return null;
 	}
+	return computeDigest(envelope?.payload ?? obj.bytes, algorithm);
+}
+
+async function digestOf(obj: UntrustedObject, pinned: Digest | null): Promise<Digest | null> {
+	try {
+		return await manifestDigest(obj, pinned ? algorithmOf(pinned) : 'sha256');
+	} catch (e) {
+		if (!(e instanceof RegscopeError)) throw e;
+		return null; // an unsupported algorithm: not cacheable; the caller's own verification says why
+	}
+}
+
+/** A cached object is worked on by the call like a fetched one (parsed, hashed, copied): it counts too. */
+function charged(obj: UntrustedObject, what: string): UntrustedObject {
+	chargeBytes(obj.bytes.byteLength, what);
+	return obj;
 }
 
 /**
@@ -215,12 +239,12 @@ export function cachingSource(inner: ServerRegistrySource, repoKey: string, cach
 				const hit = cache.getObject(key);
 				if (hit) {
 					cache.hits++;
-					return hit;
+					return charged(hit, `manifest ${target}`);
 				}
 				cache.misses++;
 				return cache.shared(key, async () => {
 					const obj = await inner.manifest(target);
-					if ((await verifiedManifestDigest(obj, target as Digest)) === target) cache.putVerified(key, obj);
+					if ((await digestOf(obj, target as Digest)) === target) cache.putVerified(key, obj);
 					return obj;
 				});
 			}
@@ -230,13 +254,13 @@ export function cachingSource(inner: ServerRegistrySource, repoKey: string, cach
 				const hit = cache.getObject(manifestKey(digest));
 				if (hit) {
 					cache.hits++;
-					return hit;
+					return charged(hit, `manifest ${target}`);
 				}
 			}
 			cache.misses++;
 			return cache.shared(tagKey, async () => {
 				const obj = await inner.manifest(target);
-				const computed = await verifiedManifestDigest(obj, null);
+				const computed = await digestOf(obj, null);
 				if (computed) {
 					cache.putVerified(manifestKey(computed), obj);
 					cache.putTag(tagKey, computed);
@@ -250,7 +274,7 @@ export function cachingSource(inner: ServerRegistrySource, repoKey: string, cach
 			const hit = cache.getObject(key);
 			if (hit && hit.bytes.byteLength === d.size) {
 				cache.hits++;
-				return hit;
+				return charged(hit, `blob ${d.digest}`);
 			}
 			cache.misses++;
 			return cache.shared(`${key}#${d.size}`, async () => {
@@ -297,8 +321,9 @@ export function cachedRegistrySource(
 	// A tag resolved with HEAD (registries that count pulls) is served from the cache when its digest is in it.
 	const cachedManifest = (digest: string): UntrustedObject | undefined => {
 		const hit = cache.getObject(`${repoKey}/manifests/${digest}`);
-		if (hit) cache.hits++;
-		return hit;
+		if (!hit) return undefined;
+		cache.hits++;
+		return charged(hit, `manifest ${digest}`);
 	};
 	return cachingSource(createRegistrySource(ref, { ...opts, cachedManifest }), repoKey, cache);
 }
@@ -306,6 +331,18 @@ export function cachedRegistrySource(
 /** Whether a call carries user credentials (then: no server cache, `Cache-Control: private, no-store`). */
 export function isCredentialed(opts: RegistrySourceOptions): boolean {
 	return opts.credentials !== undefined && opts.credentials !== null;
+}
+
+/**
+ * Whether an answer about `ref` may only ever be private: the user sent credentials, or the operator's
+ * (REGSCOPE_AUTH_FILE) would answer this registry's challenges. Then no memo, no server cache, no 304
+ * shortcut, and `Cache-Control: private, no-store`: what those credentials can read must not be kept by a
+ * shared cache in front, nor replayed to the next anonymous caller.
+ */
+export function isPrivateAnswer(ref: Reference, opts: RegistrySourceOptions): boolean {
+	if (isCredentialed(opts)) return true;
+	const settings = opts.upstream?.settings ?? getSettings();
+	return operatorCredentials(settings.authFile, ref.registry) !== undefined;
 }
 
 /** `Cache-Control` for an answer: immutable when anonymous and digest-addressed, else revalidated. */
@@ -319,13 +356,17 @@ export function digestEtag(digest: string): string {
 	return `"${digest}"`;
 }
 
-/** Whether `If-None-Match` (a list, or `*`) names `etag` (weak comparison, RFC 9110 §13.1.2). */
-export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
+/**
+ * Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2). `*` ("any current
+ * representation") counts only with `exists`: when the server has just fetched the object, never as a
+ * shortcut for a digest it has not seen.
+ */
+export function etagMatches(ifNoneMatch: string | null, etag: string, exists = false): boolean {
 	if (!ifNoneMatch) return false;
 	const want = etag.replace(/^W\//, '');
 	return ifNoneMatch.split(',').some((t) => {
 		const s = t.trim();
-		return s === '*' || s.replace(/^W\//, '') === want;
+		return (s === '*' && exists) || (s !== '*' && s.replace(/^W\//, '') === want);
 	});
 }
 

@@ -12,18 +12,21 @@
  *
  * Answer: `{ reference, objects: ChainObject[] }` with base64 bodies. By digest and anonymous it is
  * immutable (`ETag` = the digest, `If-None-Match` → 304 without touching the registry); by tag it is
- * `no-cache` with the resolved digest as ETag; with user credentials it is `private, no-store` and
- * nothing is cached.
+ * `no-cache` with the resolved digest as ETag; with user credentials, or where the operator's credentials
+ * answer for the registry, it is `private, no-store` and nothing is memoized or cached.
  */
 import { inspectAny } from '$lib/oci/inspect';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
-import { formatReference, parseReference } from '$lib/oci/reference';
+import { formatReference, parseReference, targetOf } from '$lib/oci/reference';
+import { algorithmOf } from '$lib/oci/digest';
+import { schema1Envelope } from '$lib/oci/schema1';
 import { parsePlatform } from '$lib/oci/platform';
 import type { RegistrySourceOptions, SourceReport } from './registry-client';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isCredentialed, notModified, repositoryKey, type RegistryCache } from './cache';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isPrivateAnswer, manifestDigest, notModified, repositoryKey, type RegistryCache } from './cache';
 import { errorResponse, requireParam } from './respond';
 import { getSettings } from './settings';
 import { counted } from './upstream-count';
+import { callSignal, chargeBytes } from './call-budget';
 
 /** One object of the chain, as the registry sent it. */
 export interface ChainObject {
@@ -84,7 +87,7 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 	const ref = parseReference(req.ref);
 	// A platform typo fails before any registry request.
 	if (req.platform !== undefined) parsePlatform(req.platform);
-	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 	const source = cachedRegistrySource(ref, { signal, credentials: opts.credentials, report: opts.report }, opts.cache);
 	const objects: ChainObject[] = [];
 	const seen = new Set<string>();
@@ -106,12 +109,18 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 			return obj;
 		}
 	};
-	const inspection = await inspectAny(recorder, ref, req.platform === undefined ? {} : { platform: req.platform });
+	const answer = { reference: formatReference(ref), platform: req.platform ?? null, objects };
+	// A signed schema1 manifest is the whole chain (no children, no config). The server relays it and keys
+	// it by its hash; its signatures are for the page to check (schema1Envelope refuses too many).
+	const first = await recorder.manifest(targetOf(ref));
+	if (schema1Envelope(first.bytes)) {
+		const digest = await manifestDigest(first, ref.digest ? algorithmOf(ref.digest) : 'sha256');
+		if (digest) return { answer, topDigest: digest };
+	}
+	const walker = { ...recorder, manifest: (target: string) => (target === targetOf(ref) ? Promise.resolve(first) : recorder.manifest(target)) };
+	const inspection = await inspectAny(walker, ref, req.platform === undefined ? {} : { platform: req.platform });
 	const top = inspection.format === 'index' ? inspection.index : (inspection.index ?? inspection.manifest);
-	return {
-		answer: { reference: formatReference(ref), platform: req.platform ?? null, objects },
-		topDigest: top.verification.digest
-	};
+	return { answer, topDigest: top.verification.digest };
 }
 
 /** The endpoint's whole answer (success, 304 or error), with the upstream count header and log line. */
@@ -126,15 +135,16 @@ export function chainResponse(req: ChainRequest | (() => ChainRequest), opts: Ch
 }
 
 async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> {
-	const credentialed = isCredentialed(opts);
-	const pinned = parseReference(req.ref).digest;
+	const ref = parseReference(req.ref);
+	const credentialed = isPrivateAnswer(ref, opts);
+	const pinned = ref.digest;
 	if (!credentialed && pinned && etagMatches(opts.ifNoneMatch ?? null, digestEtag(pinned))) {
 		return notModified(digestEtag(pinned));
 	}
 	// By digest and anonymous, the whole answer is a pure function of (repository, digest, platform): once
 	// built from verified objects it is kept, in the same byte-bounded LRU, so a repeat skips the walk.
 	const cache = opts.cache ?? getCache();
-	const memoKey = !credentialed && pinned ? `${repositoryKey(parseReference(req.ref))}/chain/${pinned}?${req.platform ?? ''}` : null;
+	const memoKey = !credentialed && pinned ? `${repositoryKey(ref)}/chain/${pinned}?${req.platform ?? ''}` : null;
 	const memo = memoKey ? cache.getObject(memoKey) : undefined;
 	if (memo && memoKey) {
 		cache.hits++;
@@ -145,8 +155,11 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 	}
 	const { answer, topDigest } = await fetchChain(req, opts);
 	const etag = digestEtag(topDigest);
+	// The answer (base64, a third larger than the bytes) is held too: it counts against the call's budget.
+	const body = new TextEncoder().encode(JSON.stringify(answer));
+	chargeBytes(body.byteLength, 'the chain answer');
 	if (memoKey && topDigest === pinned) {
-		cache.putVerified(memoKey, { bytes: new TextEncoder().encode(JSON.stringify(answer)), contentType: null, dockerContentDigest: null });
+		cache.putVerified(memoKey, { bytes: body, contentType: null, dockerContentDigest: null });
 	}
 	const headers: Record<string, string> = {
 		'content-type': 'application/json; charset=utf-8',
@@ -157,9 +170,9 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 	} else {
 		headers.etag = etag;
 		// By tag: the client may revalidate; a 304 saves the body (the tag was still resolved upstream).
-		if (etagMatches(opts.ifNoneMatch ?? null, etag)) {
+		if (etagMatches(opts.ifNoneMatch ?? null, etag, true)) {
 			return new Response(null, { status: 304, headers: { etag, 'cache-control': headers['cache-control']! } });
 		}
 	}
-	return new Response(JSON.stringify(answer), { status: 200, headers });
+	return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });
 }

@@ -79,14 +79,14 @@ describe('one bounded retry on 429/503', () => {
 });
 
 describe('per-host concurrency cap', () => {
-	test('beyond the slots and the queue → TOO_MANY_REQUESTS at once', async () => {
+	test('beyond the slots and the queue → SERVER_BUSY at once (this server’s limit, not the registry’s)', async () => {
 		const { up } = make({ REGSCOPE_HOST_CONCURRENCY: '1', REGSCOPE_HOST_QUEUE: '1', REGSCOPE_REQUEST_TIMEOUT_MS: '3000' });
 		const ac = new AbortController();
 		const first = up.request(new URL(`${base}/hold`), { ...opts, signal: ac.signal }).catch((e: unknown) => e);
 		await new Promise((r) => setTimeout(r, 100));
 		const second = up.request(new URL(`${base}/ok`), { ...opts, signal: ac.signal }).catch((e: unknown) => e);
 		const third = await up.request(new URL(`${base}/ok`), opts).catch((e: unknown) => e);
-		expect(third).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+		expect(third).toMatchObject({ code: 'SERVER_BUSY' });
 		expect(String((third as Error).message)).toMatch(/requests to 127\.0\.0\.1:\d+/);
 		ac.abort();
 		await first;

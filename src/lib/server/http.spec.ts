@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createUpstream, type Upstream, type UpstreamRequest } from './http';
+import { checkRedirect, createUpstream, type Upstream, type UpstreamRequest } from './http';
 import { parseSettings } from './settings';
 
 /** Loopback servers only; 127.0.0.1 is allowlisted for http and private addresses. */
@@ -131,13 +131,49 @@ describe('upstream requests', () => {
 	});
 
 	test('Authorization goes to its exact origin only (dropped on a different port)', async () => {
-		const authorization = { origin: `http://127.0.0.1:${pa}`, value: 'Bearer secret' };
-		const res = await up.request(new URL(`http://127.0.0.1:${pa}/to-b`), opts({ authorization }));
-		expect(new TextDecoder().decode(res.body)).toBe('from b');
-		expect(seenAuth['a/to-b']).toBe('Bearer secret');
-		expect(seenAuth['b/target']).toBeNull();
-		await up.request(new URL(`http://127.0.0.1:${pa}/same-origin`), opts({ authorization }));
-		expect(seenAuth['a/ok']).toBe('Bearer secret');
+		// Each port listed on its own: then a redirect between them is one listed registry to another.
+		const both = `127.0.0.1:${pa},127.0.0.1:${pb}`;
+		const portSettings = parseSettings({ REGSCOPE_INSECURE_REGISTRIES: both, REGSCOPE_PRIVATE_REGISTRIES: both });
+		const perPort = createUpstream({ settings: portSettings, log: () => undefined });
+		try {
+			const authorization = { origin: `http://127.0.0.1:${pa}`, value: 'Bearer secret' };
+			const res = await perPort.request(new URL(`http://127.0.0.1:${pa}/to-b`), opts({ authorization }));
+			expect(new TextDecoder().decode(res.body)).toBe('from b');
+			expect(seenAuth['a/to-b']).toBe('Bearer secret');
+			expect(seenAuth['b/target']).toBeNull();
+			await perPort.request(new URL(`http://127.0.0.1:${pa}/same-origin`), opts({ authorization }));
+			expect(seenAuth['a/ok']).toBe('Bearer secret');
+		} finally {
+			await perPort.close();
+		}
+	});
+
+	test('a redirect to another port of a bare-host allowlist entry is refused before any connection', async () => {
+		delete seenAuth['b/target'];
+		await expect(up.request(new URL(`http://127.0.0.1:${pa}/to-b`), opts())).rejects.toMatchObject({
+			code: 'BLOCKED_ADDRESS',
+			message: expect.stringMatching(/another port of the same host/)
+		});
+		expect(seenAuth['b/target']).toBeUndefined();
+	});
+
+	test('cross-origin redirects: to where bytes are stored, never into another registry API', () => {
+		const s = parseSettings({ REGSCOPE_PRIVATE_REGISTRIES: 'registry.corp' });
+		const manifest = new URL('https://reg.example/v2/a/b/manifests/v1');
+		const blob = new URL('https://reg.example/v2/a/b/blobs/sha256:abc');
+		const go = (start: URL, to: string) => () => checkRedirect(start, start, new URL(to), s);
+		expect(go(blob, 'https://cdn.example/store/sha256:abc?sig=1')).not.toThrow();
+		expect(go(manifest, 'https://mirror.example/v2/other/name/manifests/v1')).not.toThrow();
+		for (const [start, to] of [
+			[manifest, 'https://mirror.example/v2/_catalog'],
+			[manifest, 'https://mirror.example/v2/other/name/tags/list'],
+			[manifest, 'https://mirror.example/v2/other/name/manifests/v2'],
+			[blob, 'https://mirror.example/v2/other/name/manifests/sha256:abc'],
+			[blob, 'https://registry.corp/store/x'],
+			[manifest, 'https://registry.corp/v2/a/b/manifests/v1']
+		] as const) {
+			expect(go(start, to), to).toThrow(expect.objectContaining({ code: 'BLOCKED_ADDRESS' }));
+		}
 	});
 
 	test('redirect limits, loops and bad targets', async () => {

@@ -20,6 +20,7 @@ import {
 import { getSettings, hostListed, listEntry, normalizeHost, urlPort, type Settings } from './settings';
 import { logUpstream, type UpstreamLogLine } from './log';
 import { KeyedLimiter } from './limits';
+import { chargeBytes } from './call-budget';
 
 export const USER_AGENT = 'regscope/0.1 (+https://github.com/regscope)';
 
@@ -152,10 +153,10 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export function checkTarget(url: URL, settings: Settings, previous?: URL): void {
 	const host = normalizeHost(url.hostname);
 	if (url.username || url.password) {
-		throw new RegscopeError('UPSTREAM_ERROR', `refusing to follow a URL with credentials to ${url.host}`);
+		throw new RegscopeError('BLOCKED_ADDRESS', `refusing to follow a URL with credentials to ${url.host}`, { host: url.host });
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new RegscopeError('UPSTREAM_ERROR', `refusing to follow a ${url.protocol} URL`);
+		throw new RegscopeError('BLOCKED_ADDRESS', `refusing to follow a ${url.protocol.slice(0, 20)} URL`);
 	}
 	// The address rule first: its message says what the target really is.
 	const d = decideHostname(host, urlPort(url), settings);
@@ -163,8 +164,9 @@ export function checkTarget(url: URL, settings: Settings, previous?: URL): void 
 	if (url.protocol === 'http:') {
 		if (previous?.protocol === 'https:') {
 			throw new RegscopeError(
-				'UPSTREAM_ERROR',
-				`refusing a redirect from https to plain http (${redactUrl(previous)} → ${url.host})`
+				'BLOCKED_ADDRESS',
+				`refusing a redirect from https to plain http (${redactUrl(previous)} → ${url.host})`,
+				{ host: url.host }
 			);
 		}
 		if (!hostListed(settings.insecureRegistries, host, urlPort(url))) {
@@ -177,6 +179,44 @@ export function checkTarget(url: URL, settings: Settings, previous?: URL): void 
 	}
 	const p = decidePort(host, urlPort(url), settings);
 	if (!p.ok) throw blockedError(url.host, p.reason);
+}
+
+const OBJECT_PATH = /^\/v2\/(?:[a-z0-9._/-]+)\/(manifests|blobs)\/([^/]+)$/;
+
+/**
+ * Where a cross-origin redirect may lead. A registry may hand a blob (or a manifest) to another host that
+ * serves bytes (a CDN, storage), but a redirect must not turn regscope into a client of another registry's
+ * API the reference never named: no `/v2` path on another host, except the very same object on a public
+ * mirror (registry.k8s.io sends `/v2/<name>/manifests/<ref>` to another registry); no private host the
+ * operator allowed unless the redirect comes from one; never another port of a host the allowlist names
+ * without one (the entry is for that registry, not every service on the machine).
+ */
+export function checkRedirect(start: URL, from: URL, to: URL, settings: Settings): void {
+	if (to.origin === from.origin) return;
+	const host = normalizeHost(to.hostname);
+	const port = urlPort(to);
+	const listed = listEntry(settings.privateRegistries, host, port) ?? listEntry(settings.insecureRegistries, host, port);
+	if (listed && listed.port === undefined && host === normalizeHost(from.hostname) && port !== urlPort(from)) {
+		throw new RegscopeError('BLOCKED_ADDRESS', `refusing a redirect from ${from.host} to another port of the same host (${to.host})`, { host: to.host });
+	}
+	if (listEntry(settings.privateRegistries, host, port) && !listEntry(settings.privateRegistries, normalizeHost(from.hostname), urlPort(from))) {
+		throw new RegscopeError(
+			'BLOCKED_ADDRESS',
+			`refusing a redirect from ${from.host} to ${to.host}: only a registry the operator allowed may send regscope to a private host`,
+			{ host: to.host }
+		);
+	}
+	if (to.pathname !== '/v2' && !to.pathname.startsWith('/v2/')) return;
+	const asked = OBJECT_PATH.exec(start.pathname);
+	const given = OBJECT_PATH.exec(to.pathname);
+	const sameObject = asked !== null && given !== null && asked[1] === given[1] && asked[2] === given[2];
+	if (!sameObject || listed) {
+		throw new RegscopeError(
+			'BLOCKED_ADDRESS',
+			`refusing a redirect from ${from.host} into the registry API of another host (${to.host}): a redirect may lead to where the bytes are stored, not to another registry`,
+			{ host: to.host }
+		);
+	}
 }
 
 function describeNetworkError(e: unknown): { timeout: boolean; text: string } {
@@ -322,12 +362,14 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 							res.body.destroy();
 							throw tooLarge();
 						}
+						chargeBytes(cap - bytes, o.what);
 						chunks.push(chunk.subarray(0, cap - bytes));
 						bytes = cap;
 						truncated = true;
 						res.body.destroy();
 						break;
 					}
+					chargeBytes(chunk.byteLength, o.what);
 					chunks.push(chunk);
 					bytes += chunk.byteLength;
 				}
@@ -373,6 +415,7 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 		let retried = false;
 		for (let hop = 0; ; hop++) {
 			checkTarget(url, settings, previous);
+			if (previous) checkRedirect(start, previous, url, settings);
 			seen.add(url.href);
 			const auth =
 				o.authorization && url.origin === o.authorization.origin ? o.authorization.value : undefined;

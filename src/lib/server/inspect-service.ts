@@ -8,10 +8,11 @@ import type { Reference } from '$lib/oci/model';
 import { parseReference, targetOf } from '$lib/oci/reference';
 import { toSkopeoInspect } from '$lib/oci/skopeo';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified } from './cache';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isPrivateAnswer, notModified } from './cache';
 import type { RegistrySourceOptions, ServerRegistrySource } from './registry-client';
 import { errorResponse, flagParam, json, requireParam, safeContentType } from './respond';
 import { counted } from './upstream-count';
+import { callSignal } from './call-budget';
 import { getSettings } from './settings';
 
 export interface InspectRequest {
@@ -65,8 +66,8 @@ async function tagsOrWarning(source: ServerRegistrySource, ref: Reference): Prom
 /**
  * The endpoint's whole answer, errors included, with HTTP caching and the upstream count:
  * anonymous and digest-addressed (raw, config, or JSON without RepoTags) → `immutable` + ETag (the digest),
- * and a matching `If-None-Match` → 304 without any registry request; by tag, or JSON with RepoTags (which
- * move) → `no-cache`; with user credentials → `private, no-store`. `X-Upstream-Requests` says how many
+ * and a matching `If-None-Match` (never a bare `*`) → 304 without any registry request; by tag, or JSON with
+ * RepoTags (which move) → `no-cache`; with user or operator credentials → `private, no-store`. `X-Upstream-Requests` says how many
  * registry requests (token requests and redirect hops included) this answer cost.
  */
 export function inspectImage(
@@ -78,8 +79,9 @@ export function inspectImage(
 		let res: Response;
 		try {
 			const r = typeof req === 'function' ? req() : req;
-			const credentialed = isCredentialed(opts);
-			const pinned = parseReference(r.ref).digest;
+			const ref = parseReference(r.ref);
+			const credentialed = isPrivateAnswer(ref, opts);
+			const pinned = ref.digest;
 			const immutable = !credentialed && !!pinned && (r.raw || r.config || !r.tags);
 			if (immutable && etagMatches(http.ifNoneMatch ?? null, digestEtag(pinned!))) {
 				res = notModified(digestEtag(pinned!));
@@ -100,7 +102,7 @@ export function inspectImage(
 
 async function inspectUncached(req: InspectRequest, opts: RegistrySourceOptions): Promise<Response> {
 	const ref = parseReference(req.ref);
-	const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 	// Cached only when anonymous (cache.ts); with credentials this is the plain source.
 	const source = cachedRegistrySource(ref, { ...opts, signal });
 	const options = req.platform === undefined ? {} : { platform: req.platform };

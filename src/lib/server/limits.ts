@@ -1,16 +1,18 @@
 /**
- * Concurrency caps (security.md F6): in-flight work per key (client address, upstream host) with a bounded
- * wait queue. Beyond the queue, or after waiting too long, the caller gets TOO_MANY_REQUESTS at once:
- * nothing grows without bound, and one client or one registry cannot take every slot.
+ * Concurrency caps: in-flight work per key (client address, upstream host, all clients) with a bounded
+ * wait queue. Beyond the queue, or after waiting too long, the caller gets SERVER_BUSY at once (this
+ * server's own limit, never to be confused with a registry's rate limit): nothing grows without bound, and
+ * one client or one registry cannot take every slot.
  */
 import { RegscopeError } from '$lib/oci/errors';
+import { parseIPv6 } from './address-policy';
 
 export interface KeyedLimiterOptions {
 	/** Slots per key. */
 	concurrency: number;
 	/** Callers that may wait per key once the slots are taken. */
 	queue: number;
-	/** Longest wait for a slot (ms) before TOO_MANY_REQUESTS. */
+	/** Longest wait for a slot (ms) before SERVER_BUSY. */
 	maxWaitMs: number;
 	/** For messages: "requests from your address", "requests to registry X". */
 	describe(key: string): string;
@@ -44,7 +46,7 @@ export class KeyedLimiter {
 	}
 
 	/**
-	 * Waits for a slot of `key`. Rejects with TOO_MANY_REQUESTS when the queue is full or the wait exceeds
+	 * Waits for a slot of `key`. Rejects with SERVER_BUSY when the queue is full or the wait exceeds
 	 * maxWaitMs, and with the signal's reason when `signal` aborts while waiting. Call the returned
 	 * function exactly once when done (extra calls are ignored).
 	 */
@@ -114,9 +116,26 @@ export class KeyedLimiter {
 
 	private busy(key: string): RegscopeError {
 		return new RegscopeError(
-			'TOO_MANY_REQUESTS',
-			`too many ${this.o.describe(key)} at once (limit ${this.o.concurrency} in flight and ${this.o.queue} waiting); try again shortly`,
-			{ limit: this.o.concurrency }
+			'SERVER_BUSY',
+			`this regscope server is busy: too many ${this.o.describe(key)} at once (limit ${this.o.concurrency} in flight and ${this.o.queue} waiting); try again in a few seconds`,
+			{ limit: this.o.concurrency, retryAfterSeconds: 2 }
 		);
 	}
+}
+
+/**
+ * The key a client's API calls are counted under: its IPv4 address, or the /64 of its IPv6 address (one
+ * IPv6 client commonly holds a whole /64, and could otherwise take a new key for every call).
+ */
+export function clientKey(address: string): string {
+	const a = address.trim().toLowerCase();
+	const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(a);
+	if (mapped) return mapped[1]!;
+	if (!a.includes(':')) return a;
+	const groups = parseIPv6(a.replace(/%.*$/, ''));
+	if (!groups) return a;
+	return `${groups
+		.slice(0, 4)
+		.map((g) => g.toString(16))
+		.join(':')}::/64`;
 }

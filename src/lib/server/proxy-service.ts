@@ -6,8 +6,9 @@ import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest } from '$lib/oci/model';
 import { algorithmOf, computeDigest, parseDigest } from '$lib/oci/digest';
 import { isValidTag, parseReference, repositoryName } from '$lib/oci/reference';
-import { cachedRegistrySource, digestEtag } from './cache';
+import { cachedRegistrySource, digestEtag, isPrivateAnswer, manifestDigest } from './cache';
 import { counted } from './upstream-count';
+import { callSignal } from './call-budget';
 import { bytesHeaders, json, requireParam } from './respond';
 import { getSettings } from './settings';
 import type { UntrustedObject } from '$lib/oci/model';
@@ -17,12 +18,14 @@ import type { RegistrySourceOptions } from './registry-client';
 export type ProxyOptions = Pick<RegistrySourceOptions, 'credentials' | 'report'>;
 
 function deadline(): AbortSignal {
-	return AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	return callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 }
 
-async function digestMatches(obj: UntrustedObject, digest: Digest): Promise<boolean> {
+/** A manifest is named by its hash (schema1: of its rebuilt payload), a blob by the hash of its bytes. */
+async function digestMatches(obj: UntrustedObject, digest: Digest, kind: 'manifest' | 'blob'): Promise<boolean> {
 	try {
-		return (await computeDigest(obj.bytes, algorithmOf(digest))) === digest;
+		const computed = kind === 'manifest' ? await manifestDigest(obj, algorithmOf(digest)) : await computeDigest(obj.bytes, algorithmOf(digest));
+		return computed === digest;
 	} catch {
 		return false;
 	}
@@ -32,10 +35,11 @@ async function digestMatches(obj: UntrustedObject, digest: Digest): Promise<bool
  * Answers registry bytes. By-digest answers are marked immutable only when the bytes really hash to that
  * digest (else a wrong answer would be cached for a year); the browser verifies either way.
  */
-async function bytesResponse(obj: UntrustedObject, digest: Digest | null): Promise<Response> {
-	const immutable = digest !== null && (await digestMatches(obj, digest));
+async function bytesResponse(obj: UntrustedObject, digest: Digest | null, kind: 'manifest' | 'blob', privateAnswer: boolean): Promise<Response> {
+	const immutable = !privateAnswer && digest !== null && (await digestMatches(obj, digest, kind));
 	const headers = bytesHeaders(obj.contentType, immutable);
-	if (digest !== null && !immutable) headers['cache-control'] = 'no-store';
+	if (privateAnswer) headers['cache-control'] = 'private, no-store';
+	else if (digest !== null && !immutable) headers['cache-control'] = 'no-store';
 	if (immutable && digest !== null) headers.etag = digestEtag(digest);
 	if (obj.dockerContentDigest !== null && /^[\x21-\x7e]{1,200}$/.test(obj.dockerContentDigest)) {
 		headers['docker-content-digest'] = obj.dockerContentDigest;
@@ -58,7 +62,7 @@ async function proxyManifestUncounted(url: URL, opts: ProxyOptions): Promise<Res
 		throw new RegscopeError('INVALID_REQUEST', `target "${target.slice(0, 80)}" is neither a valid tag nor a digest`);
 	}
 	const source = cachedRegistrySource(ref, { ...opts, signal: deadline() });
-	return bytesResponse(await source.manifest(target), digest);
+	return bytesResponse(await source.manifest(target), digest, 'manifest', isPrivateAnswer(ref, opts));
 }
 
 /** `GET /api/registry/blob?ref=REPO_REF&digest=D&size=N` */
@@ -75,7 +79,7 @@ async function proxyBlobUncounted(url: URL, opts: ProxyOptions): Promise<Respons
 	}
 	const d: Descriptor = { mediaType: 'application/octet-stream', digest, size: Number(sizeText) };
 	const source = cachedRegistrySource(ref, { ...opts, signal: deadline() });
-	return bytesResponse(await source.blob(d), digest);
+	return bytesResponse(await source.blob(d), digest, 'blob', isPrivateAnswer(ref, opts));
 }
 
 /** `GET /api/registry/tags?ref=REPO_REF` → `{ name, tags, truncated, warnings }` */

@@ -16,6 +16,7 @@ import { AuthManager, parseWwwAuthenticate, pickChallenge, type CachedToken, typ
 import { isBasic, operatorCredentials } from './credentials';
 import { getUpstream, header, headerAll, type Upstream, type UpstreamRequest, type UpstreamResponse } from './http';
 import { nextLink } from './link';
+import { scrubSecrets, secretsOf } from './redact';
 import { hostListed, normalizeHost } from './settings';
 import { countingUpstream } from './upstream-count';
 
@@ -154,16 +155,19 @@ export function untrustedText(s: string, max = 200): string {
 	return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
-/** The first `errors[]` entry of an OCI error body, when the body is one. */
-export function registryErrorDetail(body: Uint8Array): { code?: string; message?: string } | null {
+/**
+ * The first `errors[]` entry of an OCI error body, when the body is one, cleaned of credentials (`secrets`
+ * and anything shaped like one) before it is shortened, so a cut cannot leave half a secret behind.
+ */
+export function registryErrorDetail(body: Uint8Array, secrets: readonly string[] = []): { code?: string; message?: string } | null {
 	if (body.byteLength === 0) return null;
 	try {
 		const j = JSON.parse(new TextDecoder().decode(body)) as { errors?: unknown };
 		const first = Array.isArray(j?.errors) ? (j.errors[0] as Record<string, unknown> | undefined) : undefined;
 		if (!first || typeof first !== 'object') return null;
 		return {
-			code: typeof first.code === 'string' ? untrustedText(first.code, 40) : undefined,
-			message: typeof first.message === 'string' ? untrustedText(first.message) : undefined
+			code: typeof first.code === 'string' ? untrustedText(scrubSecrets(first.code, secrets), 40) : undefined,
+			message: typeof first.message === 'string' ? untrustedText(scrubSecrets(first.message, secrets)) : undefined
 		};
 	} catch {
 		return null;
@@ -216,6 +220,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		memo: new Map<string, CachedToken>()
 	};
 	const report = opts.report;
+	const secrets = secretsOf(ctx.credentials);
 
 	/** Notes what the report needs from a registry answer (rate limit headers). */
 	function observe(res: UpstreamResponse): UpstreamResponse {
@@ -338,7 +343,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 	}
 
 	function fail(res: UpstreamResponse, what: 'manifest' | 'blob' | 'tags', target: string): RegscopeError {
-		const detail = registryErrorDetail(res.body);
+		const detail = registryErrorDetail(res.body, secrets);
 		const said = detail?.message ?? detail?.code;
 		const status = res.status;
 		const subject =
@@ -464,10 +469,17 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			let dropped = 0;
 			let pages = 0;
 			let url: URL | null = build(`/v2/${repo}/tags/list`);
+			let received = 0;
 			pages: while (url) {
 				if (pages >= limits.tagPages) {
 					truncated = true;
 					warnings.push(`the tag list was cut after ${limits.tagPages} pages`);
+					break;
+				}
+				// A total budget, not just a page count: 100 full pages would be 400 MiB for one listing.
+				if (received + limits.tagPageBytes > limits.tagListBytes) {
+					truncated = true;
+					warnings.push(`the tag list was cut after ${pages} pages (${received} bytes; this server reads at most ${limits.tagListBytes} bytes of tag pages per listing)`);
 					break;
 				}
 				seen.add(url.href);
@@ -480,6 +492,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 				});
 				if (res.status !== 200) throw fail(res, 'tags', '');
 				pages++;
+				received += res.body.byteLength;
 				const page = parseTagList(res.body);
 				dropped += page.dropped;
 				for (const t of page.tags) {

@@ -21,6 +21,8 @@ export interface Limits {
 	tokenBytes: number;
 	errorBytes: number;
 	tagPageBytes: number;
+	/** All tag pages of one listing together. */
+	tagListBytes: number;
 	tagPages: number;
 	tags: number;
 	redirects: number;
@@ -37,6 +39,12 @@ export interface Limits {
 	/** In-flight upstream requests per upstream host, and how many more may wait. */
 	hostConcurrency: number;
 	hostQueue: number;
+	/** In-flight API calls of all clients together, and how many more may wait. */
+	globalConcurrency: number;
+	globalQueue: number;
+	/** Registry bytes one API call may read, and all calls in flight together. */
+	callBytes: number;
+	totalBytes: number;
 }
 
 export interface Settings {
@@ -60,6 +68,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	tokenBytes: 64 * 1024,
 	errorBytes: 64 * 1024,
 	tagPageBytes: 4 * MiB,
+	tagListBytes: 8 * MiB,
 	tagPages: 100,
 	tags: 10_000,
 	redirects: 5,
@@ -70,7 +79,14 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 	clientConcurrency: 8,
 	clientQueue: 32,
 	hostConcurrency: 16,
-	hostQueue: 64
+	hostQueue: 64,
+	globalConcurrency: 24,
+	globalQueue: 64,
+	// Registry bytes and the answer built from them: an index, a manifest and a config of 4 MiB each
+	// (12 MiB, and 16 MiB of base64 for /api/chain) still fit.
+	callBytes: 32 * MiB,
+	// Each byte held is worked on (parsed, hashed, encoded) in a few copies: the process peaks at a few times this.
+	totalBytes: 64 * MiB
 });
 
 /**
@@ -166,7 +182,11 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
 		clientConcurrency: positiveInt(env, 'REGSCOPE_CLIENT_CONCURRENCY', DEFAULT_LIMITS.clientConcurrency),
 		clientQueue: positiveInt(env, 'REGSCOPE_CLIENT_QUEUE', DEFAULT_LIMITS.clientQueue),
 		hostConcurrency: positiveInt(env, 'REGSCOPE_HOST_CONCURRENCY', DEFAULT_LIMITS.hostConcurrency),
-		hostQueue: positiveInt(env, 'REGSCOPE_HOST_QUEUE', DEFAULT_LIMITS.hostQueue)
+		hostQueue: positiveInt(env, 'REGSCOPE_HOST_QUEUE', DEFAULT_LIMITS.hostQueue),
+		globalConcurrency: positiveInt(env, 'REGSCOPE_GLOBAL_CONCURRENCY', DEFAULT_LIMITS.globalConcurrency),
+		globalQueue: positiveInt(env, 'REGSCOPE_GLOBAL_QUEUE', DEFAULT_LIMITS.globalQueue),
+		callBytes: positiveInt(env, 'REGSCOPE_CALL_MB', DEFAULT_LIMITS.callBytes / MiB) * MiB,
+		totalBytes: positiveInt(env, 'REGSCOPE_INFLIGHT_MB', DEFAULT_LIMITS.totalBytes / MiB) * MiB
 	};
 	limits.connectTimeoutMs = Math.min(limits.connectTimeoutMs, limits.requestTimeoutMs);
 	const authFile = env.REGSCOPE_AUTH_FILE?.trim();
