@@ -41,6 +41,8 @@ export function pageErrors(page: Page): string[] {
 export async function verdict(page: Page): Promise<string> {
 	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"])');
 	await status.waitFor();
+	// The detail sections' code loads beside the verification; once verified, wait until they are drawn.
+	if ((await status.getAttribute('data-verdict')) === 'verified') await page.locator('#layers[aria-busy="false"]').waitFor();
 	return (await status.textContent()) ?? '';
 }
 

@@ -23,7 +23,7 @@ import type {
 	VerifiedConfig,
 	VerifiedManifest
 } from '$lib/oci/model';
-import { isMismatch } from './messages';
+import { isMismatch } from './error-kind';
 import { chainSource, requestChain, type ChainReply } from './source';
 
 /** What one inspection is of: the reference, the platform asked for, and the credentials to send. */
