@@ -63,7 +63,8 @@ describe('home → permalink', () => {
 		const error = page.getByTestId('error-message');
 		await error.waitFor();
 		expect((await error.textContent())?.toLowerCase()).toMatch(/repository|lowercase|upper/);
-		expect(page.url()).toBe(`${appUrl}/`);
+		// Typed before the page's script ran, Enter submits `/?ref=…`, which the server answers the same way.
+		expect(new URL(page.url()).pathname).toBe('/');
 		expect(await page.getAttribute('#ref-input', 'aria-invalid')).toBe('true');
 		await shot(page, 'home-bad-reference-light');
 		// Typing again clears the error.
