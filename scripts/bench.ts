@@ -18,7 +18,8 @@
  *   (C connections, N seconds): requests/s, p50/p99, server RSS.
  *
  * Options: --delay=MS (one way, default 25), --runs=N (default 5), --load-seconds=S (default 10),
- * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE.
+ * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE, --build-dir=PATH (with
+ * --no-build: measure that build instead of ./build).
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -64,7 +65,8 @@ const BUILD_COPY = path.join(REPO_ROOT, 'node_modules', '.cache', 'regscope-benc
 
 function copyBuild(): void {
 	rmSync(BUILD_COPY, { recursive: true, force: true });
-	cpSync(path.join(REPO_ROOT, 'build'), BUILD_COPY, { recursive: true });
+	// --build-dir=PATH measures another build (e.g. the previous commit's) with this bench, for before/after.
+	cpSync(args.get('build-dir') ?? path.join(REPO_ROOT, 'build'), BUILD_COPY, { recursive: true });
 	if (!existsSync(path.join(BUILD_COPY, 'index.js'))) throw new Error('build/ was incomplete while copying it; run again');
 }
 
