@@ -12,12 +12,14 @@
  *   `skopeo inspect --tls-verify=false docker://…` command through the same proxy. Upstream requests:
  *   regscope's `X-Upstream-Requests` (cross-checked with the proxy's count), skopeo's counted by the proxy.
  * - Browser rows: navigation → `verified` on a digest permalink in Chromium, cold and warm server cache
- *   (a fresh browser context each time), and the gzip bytes of the JS the page loaded.
+ *   (a fresh browser context each time), the same for a minimal hand-written page doing the essential
+ *   work (scripts/bench-minimal.ts) and the ratio of the two, and the gzip bytes of the JS the page loaded.
  * - Load row: the warm digest permalink's API (`/api/chain?ref=…@digest`) under autocannon
  *   (C connections, N seconds): requests/s, p50/p99, server RSS.
  *
  * Options: --delay=MS (one way, default 25), --runs=N (default 5), --load-seconds=S (default 10),
- * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE.
+ * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE, --build-dir=PATH (with
+ * --no-build: measure that build instead of ./build).
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
@@ -34,6 +36,7 @@ import { startRegistry } from '../tests/support/registry';
 import { runSkopeo, skopeoInspectArgs } from '../tests/support/skopeo';
 import { ensureTool } from '../tests/support/tools';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
+import { MINIMAL_PATH, minimalPage } from './bench-minimal';
 
 const args = new Map(
 	process.argv.slice(2).map((a) => {
@@ -61,7 +64,8 @@ const BUILD_COPY = path.join(REPO_ROOT, 'node_modules', '.cache', 'regscope-benc
 
 function copyBuild(): void {
 	rmSync(BUILD_COPY, { recursive: true, force: true });
-	cpSync(path.join(REPO_ROOT, 'build'), BUILD_COPY, { recursive: true });
+	// --build-dir=PATH measures another build (e.g. the previous commit's) with this bench, for before/after.
+	cpSync(args.get('build-dir') ?? path.join(REPO_ROOT, 'build'), BUILD_COPY, { recursive: true });
 	if (!existsSync(path.join(BUILD_COPY, 'index.js'))) throw new Error('build/ was incomplete while copying it; run again');
 }
 
@@ -194,12 +198,14 @@ async function apiRow(name: string, ref: string, proxy: LatencyProxy, warm: bool
 interface BrowserRow {
 	coldMs: number;
 	warmMs: number;
+	/** The minimal hand-written page (bench-minimal.ts) on the same warm server, runs interleaved with warmMs. */
+	minimalMs: number;
 	jsFiles: number;
 	jsRawBytes: number;
 	jsGzipBytes: number;
 }
 
-async function browserRows(permalinkRef: string): Promise<BrowserRow> {
+async function browserRows(permalinkRef: string, pinned: string): Promise<BrowserRow> {
 	const { chromium } = await import('playwright-core');
 	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
 	const browser = await chromium.launch({
@@ -208,10 +214,14 @@ async function browserRows(permalinkRef: string): Promise<BrowserRow> {
 	});
 	const cold: number[] = [];
 	const warm: number[] = [];
+	const minimal: number[] = [];
 	let js = { files: 0, raw: 0, gz: 0 };
-	const visit = async (app: App, collect: boolean) => {
+	const visit = async (app: App, collect: boolean, path = `/r/${permalinkRef}`) => {
 		const ctx = await browser.newContext();
 		const page = await ctx.newPage();
+		await page.route(`${app.url}${MINIMAL_PATH}`, (r) =>
+			r.fulfill({ contentType: 'text/html; charset=utf-8', body: minimalPage(permalinkRef, pinned) })
+		);
 		const scripts: Promise<Buffer | null>[] = [];
 		if (collect) {
 			page.on('response', (r) => {
@@ -219,7 +229,7 @@ async function browserRows(permalinkRef: string): Promise<BrowserRow> {
 			});
 		}
 		const t0 = performance.now();
-		await page.goto(`${app.url}/r/${permalinkRef}`);
+		await page.goto(`${app.url}${path}`);
 		try {
 			await page.locator('[data-testid="verify-status"]', { hasText: 'verified' }).waitFor({ timeout: 30_000 });
 		} catch (e) {
@@ -242,14 +252,16 @@ async function browserRows(permalinkRef: string): Promise<BrowserRow> {
 		const app = await startBenchApp();
 		const c = await visit(app, i === 0);
 		const w = await visit(app, false);
+		const m = await visit(app, false, MINIMAL_PATH);
 		if (i > 0) {
 			cold.push(c);
 			warm.push(w);
+			minimal.push(m);
 		}
 		await app.stop();
 	}
 	await browser.close();
-	return { coldMs: median(cold), warmMs: median(warm), jsFiles: js.files, jsRawBytes: js.raw, jsGzipBytes: js.gz };
+	return { coldMs: median(cold), warmMs: median(warm), minimalMs: median(minimal), jsFiles: js.files, jsRawBytes: js.raw, jsGzipBytes: js.gz };
 }
 
 interface LoadRow {
@@ -369,7 +381,7 @@ async function main(): Promise<void> {
 		let browser: BrowserRow | null = null;
 		if (!args.has('no-browser')) {
 			log('browser: permalink → verified…');
-			browser = await browserRows(byDigest);
+			browser = await browserRows(byDigest, multi.digest);
 		}
 		let load: LoadRow | null = null;
 		if (!args.has('no-load')) {
@@ -392,6 +404,8 @@ async function main(): Promise<void> {
 			out.push('|---|---:|');
 			out.push(`| navigation → verified, cold server cache | ${f0(browser.coldMs)} ms |`);
 			out.push(`| navigation → verified, warm server cache | ${f0(browser.warmMs)} ms |`);
+			out.push(`| minimal hand-written page (same chain, WebCrypto, layer list), warm | ${f0(browser.minimalMs)} ms |`);
+			out.push(`| **warm permalink ÷ minimal page** (goal ≤ 2) | **${(browser.warmMs / browser.minimalMs).toFixed(2)}×** |`);
 			out.push(`| JS loaded: ${browser.jsFiles} files | ${browser.jsRawBytes} B raw / ${browser.jsGzipBytes} B gzip |`);
 		}
 		if (load) {

@@ -1,26 +1,29 @@
 /**
- * `npm run size`: the JavaScript a permalink page loads, gzip'd, against the 100 KB budget.
+ * `npm run size`: the JavaScript a permalink page loads, gzip'd, against the 60 KB budget.
  *
- * Builds first when there is no build/ (or with `--build`), starts `node build/index.js` on a free
- * loopback port and opens a permalink. Two figures:
+ * Builds first when there is no build/ (or with `--build`), starts Debian's registry with the test
+ * fixtures and `node build/index.js` on free loopback ports, and opens the digest permalink of the
+ * multi-platform fixture. Two figures:
  *  - static: the page's modulepreload files (link header or <head>) plus the inline script's imports, and
  *    everything they import statically (what SvelteKit loads before the page is interactive);
- *  - browser: every JS response Chromium actually received for the page (when /usr/bin/chromium
- *    exists), which also counts anything loaded later (lazily imported chunks).
- * gzip sizes are computed here (level 9) from the files in build/client. Exits 1 over budget.
+ *  - browser: every JS response Chromium actually received until the page was verified and its detail
+ *    sections drawn (when /usr/bin/chromium exists), which also counts the lazily imported chunks.
+ * gzip sizes are computed here (level 9) from the files in build/client. Exits 1 when the first figure is
+ * over budget (the second includes the detail sections, loaded beside the verification).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { seedFixtures } from '../tests/fixtures/fixtures';
 import { freePort } from '../tests/support/ports';
 import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { startRegistry } from '../tests/support/registry';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLIENT = path.join(ROOT, 'build', 'client');
-const BUDGET = 100 * 1024;
-const PAGE = '/r/docker.io/library/alpine:3.20?platform=linux/arm64/v8';
+const BUDGET = 60 * 1024;
 const CHROMIUM = '/usr/bin/chromium';
 
 function gzipSize(urlPath: string): number {
@@ -66,8 +69,10 @@ async function browserJs(url: string): Promise<Set<string>> {
 			const u = new URL(r.url());
 			if (u.origin === new URL(url).origin && /javascript/.test(r.headers()['content-type'] ?? '')) js.add(u.pathname);
 		});
-		await page.goto(url, { waitUntil: 'networkidle' });
-		await page.waitForTimeout(500);
+		await page.goto(url);
+		await page.locator('[data-testid="verify-status"][data-verdict="verified"]').waitFor({ timeout: 30_000 });
+		await page.locator('#layers [data-testid]').first().waitFor({ timeout: 30_000 });
+		await page.waitForLoadState('networkidle');
 		return js;
 	} finally {
 		await browser.close();
@@ -87,25 +92,39 @@ async function main(): Promise<void> {
 		const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
 		if (r.status !== 0) throw new Error('the build failed');
 	}
+	const registry = await startRegistry({ schema1: true });
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
 	const app = spawnService(process.execPath, [path.join(ROOT, 'build', 'index.js')], {
 		cwd: ROOT,
-		env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', ORIGIN: base }
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: base,
+			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1'
+		}
 	});
 	try {
+		const multi = (await seedFixtures(registry.url))['oci-index'];
+		const PAGE = `/r/${multi.ref.replace(/:[^:/]+$/, '')}@${multi.digest}`;
 		await waitForHttp200(`${base}/`, app, 'regscope (node build/index.js)');
 		const res = await fetch(base + PAGE);
 		const html = await res.text();
 		const closure = staticClosure(html, res.headers.get('link') ?? '', base + PAGE);
-		const totals = [report(`static (modulepreload closure of ${PAGE})`, closure)];
-		if (existsSync(CHROMIUM)) totals.push(report('browser (JS responses in Chromium)', await browserJs(base + PAGE)));
-		const worst = Math.max(...totals);
-		const verdict = worst < BUDGET ? 'within' : 'OVER';
-		console.log(`\npermalink page JS: ${(worst / 1024).toFixed(1)} KB gzip, ${verdict} the ${BUDGET / 1024} KB budget`);
-		if (worst >= BUDGET) process.exitCode = 1;
+		const first = report(`static (modulepreload closure of ${PAGE})`, closure);
+		if (existsSync(CHROMIUM)) {
+			const all = report('browser (JS responses in Chromium until the details are drawn)', await browserJs(base + PAGE));
+			console.log(`\nall JS the permalink loaded, lazily loaded chunks included: ${(all / 1024).toFixed(1)} KB gzip`);
+		}
+		const verdict = first < BUDGET ? 'within' : 'OVER';
+		console.log(`permalink JS before it is interactive: ${(first / 1024).toFixed(1)} KB gzip, ${verdict} the ${BUDGET / 1024} KB budget`);
+		if (first >= BUDGET) process.exitCode = 1;
 	} finally {
 		await app.kill();
+		await registry.stop();
 	}
 }
 

@@ -1,5 +1,6 @@
 // `npm start`: build when there is no build or the sources changed since it was made, then serve it
-// (PORT and HOST honoured, default port 3000).
+// (PORT and HOST honoured, default port 3000). It says what it does in a few lines; the build tool's own
+// output is shown only when the build fails.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -18,10 +19,20 @@ function newest(path) {
 
 const stale = !existsSync(entry) || Math.max(...INPUTS.map(newest)) > statSync(entry).mtimeMs;
 if (stale) {
-	const r = spawnSync('npx', ['vite', 'build'], { stdio: 'inherit' });
-	if (r.status !== 0) process.exit(r.status ?? 1);
+	console.log(existsSync(entry) ? 'regscope: sources changed, building…' : 'regscope: building (first run, about half a minute)…');
+	const started = Date.now();
+	const r = spawnSync('npx', ['vite', 'build'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+	if (r.status !== 0) {
+		process.stdout.write(r.stdout ?? '');
+		process.stderr.write(r.stderr ?? '');
+		console.error('regscope: the build failed (its output is above).');
+		process.exit(r.status ?? 1);
+	}
+	console.log(`regscope: built in ${Math.round((Date.now() - started) / 1000)} s.`);
 }
 process.env.PORT ??= '3000';
+const host = !process.env.HOST || process.env.HOST === '0.0.0.0' || process.env.HOST === '::' ? 'localhost' : process.env.HOST;
+const listening = `regscope: open http://${host.includes(':') ? `[${host}]` : host}:${process.env.PORT}/ (Ctrl-C stops it)`;
 if (process.platform === 'linux' && process.env.MALLOC_MMAP_THRESHOLD_ === undefined) {
 	// glibc raises its mmap threshold after large buffers are freed, so after a burst of multi-MiB registry
 	// answers the memory stays in its heap instead of going back to the system. A fixed threshold (read only
@@ -31,9 +42,11 @@ if (process.platform === 'linux' && process.env.MALLOC_MMAP_THRESHOLD_ === undef
 		stdio: 'inherit',
 		env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' }
 	});
+	child.once('spawn', () => console.log(listening));
 	for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));
 	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
 	// A computed specifier keeps the type checker out of the generated build.
 	await import(pathToFileURL(entry).href);
+	console.log(listening);
 }

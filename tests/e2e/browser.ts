@@ -80,11 +80,19 @@ export function pageErrors(page: Page): string[] {
 	return errors;
 }
 
-/** Waits until the page's overall verdict is no longer "checking"; returns its text. */
+/**
+ * Waits until the page's overall verdict is no longer "checking"; returns the verdict (`verified`,
+ * `mismatch`, `failed`) and the line the page shows for it, as `verdict: line`.
+ */
 export async function verdict(page: Page): Promise<string> {
 	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"])');
 	await status.waitFor();
-	return (await status.textContent()) ?? '';
+	// The code of the detail sections and the platform table loads beside the verification; once
+	// verified, wait until they are drawn.
+	if ((await status.getAttribute('data-verdict')) === 'verified') {
+		await page.waitForFunction(() => !!document.querySelector('#layers[aria-busy="false"]') && !document.querySelector('#platforms[aria-busy="true"]'));
+	}
+	return `${await status.getAttribute('data-verdict')}: ${(await status.textContent()) ?? ''}`;
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -65,6 +65,14 @@ describe('credentials panel', () => {
 			await panel.getByRole('button', { name: 'Save' }).click();
 			await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('UNAUTHORIZED');
 			expect(await page.locator('[data-testid="verify-status"]').getAttribute('data-verdict')).toBe('failed');
+			// The wording says whose credentials were refused, not that an anonymous pull was.
+			expect(await page.getByTestId('error-message').locator('h2').textContent()).toBe(
+				`The registry refused the credentials you gave for user ${ALICE}`
+			);
+			expect(await page.getByTestId('error-message').count()).toBe(1);
+			// The panel's status does not stay on "checking again…" once the answer is in.
+			expect(await page.getByTestId('credentials-status').textContent()).not.toContain('checking');
+			await shot(page, 'credentials-wrong-password-light');
 		});
 	});
 });

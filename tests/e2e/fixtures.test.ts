@@ -137,7 +137,9 @@ describe('raw JSON', () => {
 		await withPage(async (page) => {
 			await page.goto(permalink(appUrl, f.ref));
 			expect(await verdict(page)).toContain('verified');
+			await page.getByTestId('show-raw').click();
 			const raw = page.locator('#raw pre');
+			await raw.waitFor();
 			const hrefs = await raw.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
 			for (const p of f.platforms) expect(hrefs).toContain(`/r/${repo}@${f.children[p]?.digest}`);
 			await page.getByRole('tab', { name: 'Manifest' }).click();

@@ -52,7 +52,8 @@ describe('home → permalink', () => {
 			const error = page.getByTestId('error-message');
 			await error.waitFor();
 			expect((await error.textContent())?.toLowerCase()).toMatch(/repository|lowercase|upper/);
-			expect(page.url()).toBe(`${appUrl}/`);
+			// Typed before the page's script ran, Enter submits `/?ref=…`, which the server answers the same way.
+			expect(new URL(page.url()).pathname).toBe('/');
 			expect(await page.getAttribute('#ref-input', 'aria-invalid')).toBe('true');
 			await shot(page, 'home-bad-reference-light');
 			// Typing again clears the error.
@@ -137,7 +138,10 @@ describe('progressive loading', () => {
 			await page.getByRole('button', { name: 'Copy command: docker pull' }).click();
 			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
 			await page.getByRole('button', { name: 'Copy command: skopeo inspect' }).click();
-			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`skopeo inspect docker://${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
+			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+				// The test registry is reached over plain http, so the command carries skopeo's flag for it.
+				`skopeo inspect --tls-verify=false docker://${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`
+			);
 		});
 	});
 });

@@ -52,6 +52,7 @@ describe.each(cases.map((f) => [f.key, f] as const))('%s', (_key, f) => {
 
 			// Every signature the registry served, with its libtrust key ID and whether it verified.
 			const signatures = page.getByTestId('signature');
+			await signatures.first().waitFor();
 			expect(await signatures.count()).toBe(f.keyIds.length);
 			expect(await page.getByTestId('signature-key-id').allTextContents()).toEqual(f.keyIds);
 			expect(await signatures.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(f.keyIds.map(() => 'valid'));
@@ -59,6 +60,9 @@ describe.each(cases.map((f) => [f.key, f] as const))('%s', (_key, f) => {
 			expect((await page.locator('body').innerText()).toLowerCase()).not.toContain('trusted');
 
 			// Legacy panel, config and raw JSON say what schema1 lacks.
+			await page.getByTestId('schema1-layer').first().waitFor();
+			await page.getByTestId('show-raw').click();
+			await page.getByRole('tab').first().waitFor();
 			expect(await page.getByTestId('schema1-layer').count()).toBe(f.layerCount);
 			expect(await page.getByTestId('schema1-config-note').textContent()).toContain('No config blob and no diff_ids');
 			expect(await page.getByTestId('schema1-raw-note').textContent()).toContain('without signatures');

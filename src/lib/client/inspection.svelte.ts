@@ -1,7 +1,9 @@
 /**
- * The state of one permalink view: a reference (and platform) being inspected in the browser.
- * All fetching goes through `chainSource` (one `/api/chain` request, the per-object proxy as fallback); all checking is the core's `inspect`, which verifies every
- * object before parsing it. A failed check leaves `result` null: nothing unverified is ever exposed.
+ * The state of one permalink view: a reference (and platform) being inspected in the browser, with the
+ * credentials of that moment. All fetching goes through `chainSource` (one `/api/chain` answer, the
+ * per-object proxy as fallback); all checking is the core's `inspect`, which verifies every object
+ * before parsing it. A failed check leaves `result` null: nothing unverified is ever exposed. The page
+ * makes a new view when the reference, platform or credentials change, and aborts the old one's signal.
  *
  * So that the summary can show as soon as the manifest is in (before the config), `inspect` reports
  * each manifest it has verified (`onProgress`). Those early values are only ever shown while `inspect`
@@ -21,9 +23,18 @@ import type {
 	VerifiedConfig,
 	VerifiedManifest
 } from '$lib/oci/model';
-import { isMismatch } from './messages';
-import { authorizationFor } from './credentials.svelte';
-import { chainSource } from './source';
+import { isMismatch } from './error-kind';
+import { chainSource, requestChain, type ChainReply } from './source';
+
+/** What one inspection is of: the reference, the platform asked for, and the credentials to send. */
+export interface InspectionRequest {
+	reference: Reference;
+	platform?: string;
+	/** The `X-Registry-Authorization` value, when the user saved credentials for this registry. */
+	authorization?: string;
+	/** A chain answer already on its way (the page load's request, or the one the server embedded). */
+	chain?: Promise<ChainReply | null>;
+}
 
 /** What the registry reported about its pull limit, as the server passed it on. */
 export interface RateLimitReport {
@@ -67,6 +78,7 @@ export function summaryOf(i: AnyInspection): Summary {
 export class InspectionView {
 	readonly reference: Reference;
 	readonly platform: string | undefined;
+	readonly #request: InspectionRequest;
 	phase = $state<Phase>('manifest');
 	result = $state.raw<AnyInspection | null>(null);
 	error = $state.raw<RegscopeError | null>(null);
@@ -78,9 +90,10 @@ export class InspectionView {
 	rateLimit = $state.raw<RateLimitReport | null>(null);
 	#started = false;
 
-	constructor(reference: Reference, platform?: string) {
-		this.reference = reference;
-		this.platform = platform;
+	constructor(request: InspectionRequest) {
+		this.#request = request;
+		this.reference = request.reference;
+		this.platform = request.platform;
 	}
 
 	get verdict(): Verdict {
@@ -94,33 +107,42 @@ export class InspectionView {
 		return this.error ? null : this.early;
 	}
 
-	/** Starts the inspection once; later calls do nothing. */
-	start(fetchFn: typeof fetch = fetch): this {
+	/**
+	 * Starts the inspection once; later calls do nothing. After `signal` aborts, its requests are
+	 * cancelled and nothing it finds is shown (a newer inspection has taken its place).
+	 */
+	start(signal: AbortSignal, fetchFn: typeof fetch = fetch): this {
 		if (this.#started) return this;
 		this.#started = true;
+		const { reference, platform, authorization } = this.#request;
+		const opts = { ...(authorization ? { authorization } : {}), signal };
 		// One request for the whole chain (top, child, config); every object is still verified here.
-		const authorization = authorizationFor(this.reference.registry);
-		const source = chainSource(formatReference(this.reference), repositoryName(this.reference), this.platform, fetchFn, {
-			...(authorization ? { authorization } : {}),
-			onHeaders: (h) => this.#report(h)
+		const reply = this.#request.chain ?? requestChain(formatReference(reference), platform, fetchFn, opts);
+		const source = chainSource(reply, repositoryName(reference), fetchFn, {
+			...opts,
+			onHeaders: (h) => {
+				if (!signal.aborted) this.#report(h);
+			}
 		});
 		const observed: RegistrySource = {
 			manifest: (target: string) => source.manifest(target),
 			blob: async (d: Descriptor) => {
 				// inspect asks for the config only after every manifest above it was verified.
-				this.phase = 'config';
+				if (!signal.aborted) this.phase = 'config';
 				return source.blob(d);
 			}
 		};
 		const onProgress = (p: InspectProgress) => {
-			this.early = { reference: this.reference, ...p };
+			if (!signal.aborted) this.early = { reference, ...p };
 		};
-		inspectAny(observed, this.reference, { platform: this.platform, onProgress }).then(
+		inspectAny(observed, reference, { platform, onProgress }).then(
 			(r) => {
+				if (signal.aborted) return;
 				this.result = r;
 				this.phase = 'done';
 			},
 			(e: unknown) => {
+				if (signal.aborted) return;
 				this.error = isRegscopeError(e)
 					? e
 					: new RegscopeError('INTERNAL_ERROR', e instanceof Error ? e.message : String(e));

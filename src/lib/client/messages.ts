@@ -22,7 +22,7 @@ const TEXT: Record<ErrorCode, Explained> = {
 	UNAUTHORIZED: {
 		title: 'This image needs credentials',
 		advice:
-			'The registry refused an anonymous pull. The repository may be private, or the name may be misspelt (many registries answer "unauthorized" for names that do not exist).'
+			'The registry would not show it without credentials. The repository may be private, or the name may be misspelt (many registries answer "unauthorized" for names that do not exist).'
 	},
 	FORBIDDEN: {
 		title: 'The registry refused access',
@@ -42,8 +42,8 @@ const TEXT: Record<ErrorCode, Explained> = {
 		advice: 'This is a multi-platform image without the platform asked for. Choose one of the platforms it has.'
 	},
 	TOO_MANY_REQUESTS: {
-		title: 'The registry is rate-limiting us',
-		advice: 'Wait a minute and reload. Docker Hub limits anonymous pulls per address.'
+		title: 'The registry is limiting how often it may be asked',
+		advice: 'Wait a minute and reload. Docker Hub, for one, limits anonymous pulls per address.'
 	},
 	DIGEST_MISMATCH: {
 		title: 'Digest mismatch: the bytes received are not the ones named',
@@ -113,7 +113,57 @@ export function explain(code: ErrorCode): Explained {
 	return TEXT[code];
 }
 
-/** true for the codes that mean "the bytes did not match", which the page shows as a mismatch. */
-export function isMismatch(code: ErrorCode): boolean {
-	return code === 'DIGEST_MISMATCH' || code === 'SIZE_MISMATCH';
+/** The parts of an error the wording needs (a RegscopeError, or its JSON body). */
+export interface ErrorLike {
+	code: ErrorCode;
+	message: string;
+}
+
+/** The server's network failure texts (what it could not do), in the words the page uses. */
+const NETWORK: [RegExp, string, string][] = [
+	[/host not found \(DNS\)|DNS lookup failed/, 'the name does not resolve', 'Check the registry name for a typo; the regscope server could not find it in DNS.'],
+	[/connection refused/, 'connection refused', 'Nothing answered on that port. Check the port, or whether the registry is running.'],
+	[/connection reset|connection closed/, 'the connection was closed', 'The registry hung up before answering. Reload in a moment.'],
+	[/host unreachable|network unreachable/, 'no route to it', 'The regscope server has no network path to this registry.']
+];
+
+/**
+ * The wording for one error, from its code and, where the code alone would say the wrong thing, its
+ * message: which network failure it was, how long the timeout was, whose credentials were refused,
+ * whether a limit was this server's own.
+ */
+export function explainError(e: ErrorLike): Explained {
+	const base = TEXT[e.code];
+	const m = e.message;
+	if (e.code === 'UPSTREAM_ERROR') {
+		const reach = /could not reach registry (\S+)/.exec(m);
+		const hit = reach ? NETWORK.find(([re]) => re.test(m)) : undefined;
+		if (reach && hit) return { title: `Could not reach ${reach[1]}: ${hit[1]}`, advice: hit[2] };
+	}
+	if (e.code === 'UPSTREAM_TIMEOUT') {
+		const host = /registry (\S+) did not answer/.exec(m)?.[1];
+		const secs = /(\d+) s\b/.exec(m)?.[1];
+		if (host) return { title: `${host} timed out${secs ? ` after ${secs} s` : ''}`, advice: base.advice };
+	}
+	if (e.code === 'UNAUTHORIZED' && /did not accept the credentials/.test(m)) {
+		const user = /for user "([^"]*)"/.exec(m)?.[1];
+		return {
+			title: `The registry refused the credentials you gave${user ? ` for user ${user}` : ''}`,
+			advice: 'Check the username and the password or token (a token needs read access to this repository), then save them again.'
+		};
+	}
+	if (e.code === 'TOO_MANY_REQUESTS' && /^too many .* at once/.test(m)) {
+		return {
+			title: 'This regscope server is busy',
+			advice: 'It limits how many requests it handles at once, and that limit was reached (not the registry’s). Try again in a few seconds.'
+		};
+	}
+	if (e.code === 'NOT_FOUND') {
+		const found = /:\s*(\S+) not found on (\S+)$/.exec(m);
+		if (found && /repository|name unknown|NAME_UNKNOWN/i.test(m)) {
+			return { title: `Not found: ${found[2]} has no repository ${found[1]?.replace(/[:@].*$/, '')}`, advice: base.advice };
+		}
+		if (found) return { title: `Not found: ${found[2]} has no ${found[1]}`, advice: base.advice };
+	}
+	return base;
 }

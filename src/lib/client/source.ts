@@ -14,6 +14,8 @@ type Fetch = typeof fetch;
 
 /** Per-inspection options: the user's credentials for this registry, and a look at every answer. */
 export interface SourceOptions {
+	/** Aborts every request of this source (a newer inspection replaced it). */
+	signal?: AbortSignal;
 	/** The `X-Registry-Authorization` value (only set when the user saved credentials for this host). */
 	authorization?: string;
 	/** Called with each response's headers (operator-credential and rate-limit reports). */
@@ -44,8 +46,9 @@ async function failure(res: Response, what: string): Promise<RegscopeError> {
 async function call(fetchFn: Fetch, url: string, what: string, opts: SourceOptions = {}): Promise<Response> {
 	let res: Response;
 	try {
-		res = await fetchFn(url, { headers: headersFor(opts), cache: 'no-store' });
-	} catch {
+		res = await fetchFn(url, { headers: headersFor(opts), cache: 'no-store', ...(opts.signal ? { signal: opts.signal } : {}) });
+	} catch (e) {
+		if (opts.signal?.aborted) throw e;
 		throw new RegscopeError('UPSTREAM_ERROR', `${what}: could not reach the regscope server`);
 	}
 	opts.onHeaders?.(res.headers);
@@ -89,85 +92,91 @@ interface ChainObjectJson {
 	body?: unknown;
 }
 
-const PREFETCH_TTL_MS = 10_000;
-const prefetched = new Map<string, { at: number; res: Promise<Response | null> }>();
-
-function chainQuery(reference: string, platform?: string): string {
+export function chainQuery(reference: string, platform?: string): string {
 	const q = new URLSearchParams({ ref: reference });
 	if (platform) q.set('platform', platform);
 	return q.toString();
 }
 
 /**
- * Starts the `/api/chain` request early (the permalink's browser-side `load`, before the page hydrates),
- * so that it runs while the page's code mounts. Only the raw response is kept: `chainSource` takes it
- * (once, and only for the same reference, platform and credentials) and `inspect` verifies every byte
- * exactly as if it had fetched it itself. Unused prefetches expire after a few seconds.
+ * The `/api/chain` answer as it came: status, headers and the parsed JSON body (null when it was not JSON
+ * or never came). Parsed once, so the same answer can feed a second inspection (credentials cleared
+ * and typed again) without another request. Nothing in it is trusted.
  */
-export function prefetchChain(reference: string, platform?: string, fetchFn: Fetch = fetch, opts: SourceOptions = {}): void {
-	const now = Date.now();
-	for (const [k, v] of prefetched) if (now - v.at > PREFETCH_TTL_MS) prefetched.delete(k);
-	const key = `${chainQuery(reference, platform)}\n${opts.authorization ?? ''}`;
-	if (prefetched.has(key)) return;
-	const res = fetchFn(`/api/chain?${chainQuery(reference, platform)}`, { headers: headersFor(opts) }).catch(() => null);
-	prefetched.set(key, { at: now, res });
-}
-
-/** The prefetched chain response for this request, taken once; undefined when there is none (or it is stale). */
-function takePrefetched(query: string, authorization?: string): Promise<Response | null> | undefined {
-	const key = `${query}\n${authorization ?? ''}`;
-	const hit = prefetched.get(key);
-	prefetched.delete(key);
-	return hit && Date.now() - hit.at <= PREFETCH_TTL_MS ? hit.res : undefined;
+export interface ChainReply {
+	ok: boolean;
+	headers: Headers;
+	body: unknown;
 }
 
 /**
- * A RegistrySource for one inspection that asks the server once for the whole chain (`/api/chain`: top
- * manifest, chosen child, config, each with its headers) and answers `inspect` from it. Nothing in the
- * chain is trusted: `inspect` verifies every object against the pinned (or computed) digest and the
- * descriptors, exactly as with the per-object proxy. Anything the chain lacks, and the whole inspection
- * when the chain request fails (an error, a mismatch the server saw, an older server), goes through the
- * per-object proxy, so the browser's own checks produce the verdict and every error.
+ * Asks the server for the whole chain of a reference. Resolves to null when the request failed (the
+ * network, an abort): the inspection then falls back to the per-object proxy, which reports the error.
  */
-export function chainSource(
+export async function requestChain(
 	reference: string,
-	repo: string,
-	platform?: string,
+	platform: string | undefined,
 	fetchFn: Fetch = fetch,
 	opts: SourceOptions = {}
-) {
+): Promise<ChainReply | null> {
+	try {
+		const res = await fetchFn(`/api/chain?${chainQuery(reference, platform)}`, {
+			headers: headersFor(opts),
+			...(opts.signal ? { signal: opts.signal } : {})
+		});
+		let body: unknown = null;
+		if (res.ok) body = await res.json().catch(() => null);
+		return { ok: res.ok, headers: res.headers, body };
+	} catch {
+		return null;
+	}
+}
+
+/** A chain answer the server rendered into the page (it held it in its cache), as if just fetched. */
+export function embeddedChain(body: unknown): ChainReply {
+	return { ok: true, headers: new Headers(), body };
+}
+
+function chainObjects(body: unknown): Map<string, UntrustedObject> {
+	const map = new Map<string, UntrustedObject>();
+	const objects = body !== null && typeof body === 'object' ? (body as { objects?: unknown }).objects : undefined;
+	for (const o of Array.isArray(objects) ? (objects as ChainObjectJson[]) : []) {
+		if ((o.kind !== 'manifest' && o.kind !== 'blob') || typeof o.target !== 'string' || typeof o.body !== 'string') continue;
+		const bytes = base64Decode(o.body);
+		// Not base64: left out, the proxy fetches that object instead.
+		if (bytes === null) continue;
+		map.set(`${o.kind} ${o.target}`, {
+			bytes,
+			contentType: typeof o.contentType === 'string' ? o.contentType : null,
+			dockerContentDigest: typeof o.dockerContentDigest === 'string' ? o.dockerContentDigest : null
+		});
+	}
+	return map;
+}
+
+/**
+ * A RegistrySource for one inspection answered from one chain reply (top manifest, chosen child, config,
+ * each with its headers). Nothing in the chain is trusted: `inspect` verifies every object against the
+ * pinned (or computed) digest and the descriptors, exactly as with the per-object proxy. Anything the
+ * chain lacks, and everything when the chain request failed (an error, a mismatch the server saw, an
+ * older server), goes through the per-object proxy, so the browser's own checks produce the verdict and
+ * every error.
+ */
+export function chainSource(reply: Promise<ChainReply | null>, repo: string, fetchFn: Fetch = fetch, opts: SourceOptions = {}) {
 	const fallback = proxySource(repo, fetchFn, opts);
-	let chain: Promise<Map<string, UntrustedObject> | null> | undefined;
+	let chain: Promise<Map<string, UntrustedObject>> | undefined;
 	const load = () =>
-		(chain ??= (async () => {
-			const q = chainQuery(reference, platform);
-			try {
-				const res = await (takePrefetched(q, opts.authorization) ?? fetchFn(`/api/chain?${q}`, { headers: headersFor(opts) }));
-				if (!res) return null;
-				opts.onHeaders?.(res.headers);
-				if (!res.ok) return null;
-				const body = (await res.json()) as { objects?: unknown };
-				const map = new Map<string, UntrustedObject>();
-				for (const o of Array.isArray(body.objects) ? (body.objects as ChainObjectJson[]) : []) {
-					const bytes = typeof o.body === 'string' ? base64Decode(o.body) : null;
-					if ((o.kind !== 'manifest' && o.kind !== 'blob') || typeof o.target !== 'string' || bytes === null) continue;
-					map.set(`${o.kind} ${o.target}`, {
-						bytes,
-						contentType: typeof o.contentType === 'string' ? o.contentType : null,
-						dockerContentDigest: typeof o.dockerContentDigest === 'string' ? o.dockerContentDigest : null
-					});
-				}
-				return map;
-			} catch {
-				return null;
-			}
-		})());
+		(chain ??= reply.then((r) => {
+			if (!r) return new Map<string, UntrustedObject>();
+			opts.onHeaders?.(r.headers);
+			return r.ok ? chainObjects(r.body) : new Map<string, UntrustedObject>();
+		}));
 	return {
 		async manifest(target: string): Promise<UntrustedObject> {
-			return (await load())?.get(`manifest ${target}`) ?? fallback.manifest(target);
+			return (await load()).get(`manifest ${target}`) ?? fallback.manifest(target);
 		},
 		async blob(d: Descriptor): Promise<UntrustedObject> {
-			return (await load())?.get(`blob ${d.digest}`) ?? fallback.blob(d);
+			return (await load()).get(`blob ${d.digest}`) ?? fallback.blob(d);
 		}
 	};
 }

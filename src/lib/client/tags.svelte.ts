@@ -1,6 +1,8 @@
 /** The tag list of a repository, fetched once per repository per page load and filtered in place. */
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
 import { sortTags } from '$lib/oci/tag-order';
+import type { Reference } from '$lib/oci/model';
+import { repositoryName } from '$lib/oci/reference';
 import { authorizationFor } from './credentials.svelte';
 import { fetchTags, type TagList } from './source';
 
@@ -10,12 +12,14 @@ const cache = new Map<string, Promise<TagList>>();
 
 export class TagsView {
 	readonly repository: string;
+	readonly registry: string;
 	list = $state.raw<TagList | null>(null);
 	error = $state.raw<RegscopeError | null>(null);
 	filter = $state('');
 
-	constructor(repository: string) {
-		this.repository = repository;
+	constructor(ref: Reference) {
+		this.repository = repositoryName(ref);
+		this.registry = ref.registry;
 	}
 
 	get loading(): boolean {
@@ -29,9 +33,10 @@ export class TagsView {
 		return f ? tags.filter((t) => t.toLowerCase().includes(f)) : tags;
 	}
 
-	start(fetchFn: typeof fetch = fetch): this {
-		// The registry host is the repository name's first segment; credentials go only to their own host.
-		const authorization = authorizationFor(this.repository.split('/')[0] ?? '');
+	/** Once `signal` aborts (credentials changed, another page), the answer is no longer shown here. */
+	start(signal: AbortSignal, fetchFn: typeof fetch = fetch): this {
+		// Credentials go only to their own host.
+		const authorization = authorizationFor(this.registry);
 		// A list fetched with credentials is kept apart from the anonymous one (memory only, this tab).
 		const key = authorization ? `${this.repository}\n${authorization}` : this.repository;
 		let p = cache.get(key);
@@ -41,9 +46,12 @@ export class TagsView {
 			p.catch(() => cache.delete(key));
 		}
 		p.then(
-			(l) => (this.list = l),
-			(e: unknown) =>
-				(this.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', String(e)))
+			(l) => {
+				if (!signal.aborted) this.list = l;
+			},
+			(e: unknown) => {
+				if (!signal.aborted) this.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', String(e));
+			}
 		);
 		return this;
 	}

@@ -1,6 +1,6 @@
-/** What each verified object was checked against, worded for the verification panel. */
+/** What each verified object was checked against, and the page's one-line verdict, worded for people. */
 import type { Verification } from '$lib/oci/model';
-import type { Summary } from './inspection.svelte';
+import type { Summary, Verdict } from './inspection.svelte';
 
 export interface CheckedObject {
 	/** `index`, `manifest`, `config`. */
@@ -18,8 +18,8 @@ export interface CheckedObject {
 const BASIS: Record<Verification['basis'], string> = {
 	pinned: 'matches the digest you asked for',
 	parent: 'matches the digest its parent lists',
-	header: "unpinned tag, resolved now: matches the registry's Docker-Content-Digest",
-	unpinned: 'unpinned tag: resolved now'
+	header: "tag resolved just now: matches the registry's Docker-Content-Digest",
+	unpinned: 'tag resolved just now: its digest is computed from these bytes'
 };
 
 /** Fetched by tag: what the tag points to now, which may change (the header is the registry's own word). */
@@ -54,3 +54,31 @@ export function checkedObjects(s: Summary): CheckedObject[] {
 	if (s.config) out.push(describe('config', 'Config', s.config.verification));
 	return out;
 }
+
+/** `a`, `a and b`, `a, b and c`. */
+function list(words: string[]): string {
+	return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/**
+ * The verdict in one line: what was verified, or what went wrong in short (the error itself is worded
+ * once, by the error panel below it).
+ */
+export function verdictLine(verdict: Verdict, objects: CheckedObject[], phase: string): string {
+	switch (verdict) {
+		case 'verified': {
+			const names = objects.map((o) => o.kind);
+			if (names.length === 1) return `Verified: the ${names[0]} matches its digest`;
+			return `Verified: ${list(names)} match their digests`;
+		}
+		case 'mismatch':
+			return 'Mismatch: the bytes received are not the ones named. Nothing is shown';
+		case 'failed':
+			return 'Could not check the digests: the error is below';
+		default:
+			return phase === 'config' ? 'Checking digests: manifest done, fetching the config…' : 'Checking digests…';
+	}
+}
+
+/** The advice for a tag permalink: what "resolved now" means for the reader. */
+export const UNPINNED_NOTE = 'Tag resolved just now: pin it to keep this exact image.';

@@ -1,8 +1,8 @@
 /**
- * Digests: the grammar check that turns a string into a `Digest`, and hashing with hash-wasm
- * (WebAssembly, so the same code runs in the browser, on the server and in tests).
+ * Digests: the grammar check that turns a string into a `Digest`, and hashing: with WebCrypto where the
+ * platform has it (Node, browsers in a secure context), else with hash-wasm (WebAssembly), which is
+ * loaded only then, so a page that does not need it does not download it.
  */
-import { createSHA256, createSHA512 } from 'hash-wasm';
 import { RegscopeError, type ErrorCode } from './errors';
 import type { Digest } from './model';
 import { untrustedText } from './text';
@@ -73,22 +73,47 @@ export function algorithmOf(d: Digest): DigestAlgorithm {
 	return algorithm;
 }
 
-/** Hashes the exact bytes given; never a re-serialization (JSON re-encoded by anyone hashes differently). */
+const SUBTLE_NAME: Record<DigestAlgorithm, string> = { sha256: 'SHA-256', sha512: 'SHA-512' };
+
+/** WebCrypto's digest API, absent from browser pages served over plain http to another machine. */
+function subtle(): SubtleCrypto | undefined {
+	return globalThis.crypto?.subtle;
+}
+
+/** The hex digest with hash-wasm (the fallback when WebCrypto is unavailable). */
+export async function wasmHex(bytes: Uint8Array, algorithm: DigestAlgorithm): Promise<string> {
+	const { createSHA256, createSHA512 } = await import('hash-wasm');
+	const hasher = algorithm === 'sha512' ? await createSHA512() : await createSHA256();
+	hasher.init();
+	hasher.update(bytes);
+	return hasher.digest('hex');
+}
+
+async function webCryptoHex(api: SubtleCrypto, bytes: Uint8Array, algorithm: DigestAlgorithm): Promise<string> {
+	const sum = new Uint8Array(await api.digest(SUBTLE_NAME[algorithm], bytes as Uint8Array<ArrayBuffer>));
+	let hex = '';
+	for (const b of sum) hex += b.toString(16).padStart(2, '0');
+	return hex;
+}
+
+/** Hashes the exact bytes given, never a re-serialization: a digest names bytes, and re-encoding JSON changes them. */
 export async function computeDigest(
 	bytes: Uint8Array,
 	algorithm: DigestAlgorithm = 'sha256'
 ): Promise<Digest> {
-	const hasher = algorithm === 'sha512' ? await createSHA512() : await createSHA256();
-	hasher.init();
-	hasher.update(bytes);
-	return `${algorithm}:${hasher.digest('hex')}` as Digest;
+	const api = subtle();
+	const hex = api ? await webCryptoHex(api, bytes, algorithm) : await wasmHex(bytes, algorithm);
+	return `${algorithm}:${hex}` as Digest;
 }
 
-/** Compiles hash-wasm's SHA-256 module ahead of the first `computeDigest` (hash-wasm caches it). */
+/** Loads and compiles hash-wasm ahead of the first `computeDigest`, where WebCrypto is missing. */
 export function warmHasher(): void {
-	createSHA256().catch(() => {
-		/* computeDigest reports any failure when it is actually needed */
-	});
+	if (subtle()) return;
+	import('hash-wasm')
+		.then((h) => h.createSHA256())
+		.catch(() => {
+			/* computeDigest reports any failure when it is actually needed */
+		});
 }
 
 /** `sha256:abcdef123456`: the algorithm and the first 12 characters, as docker prints IDs. */

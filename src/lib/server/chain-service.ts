@@ -16,7 +16,7 @@
  * answer for the registry, it is `private, no-store` and nothing is memoized or cached.
  */
 import { inspectAny } from '$lib/oci/inspect';
-import type { Descriptor, UntrustedObject } from '$lib/oci/model';
+import type { Descriptor, Reference, UntrustedObject } from '$lib/oci/model';
 import { formatReference, parseReference, targetOf } from '$lib/oci/reference';
 import { algorithmOf } from '$lib/oci/digest';
 import { schema1Envelope } from '$lib/oci/schema1';
@@ -123,6 +123,11 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 	return { answer, topDigest: top.verification.digest };
 }
 
+/** Where the anonymous chain answer of a digest reference is kept (the permalink page embeds it from there). */
+export function chainMemoKey(ref: Reference, platform?: string): string | null {
+	return ref.digest ? `${repositoryKey(ref)}/chain/${ref.digest}?${platform ?? ''}` : null;
+}
+
 /** The endpoint's whole answer (success, 304 or error), with the upstream count header and log line. */
 export function chainResponse(req: ChainRequest | (() => ChainRequest), opts: ChainOptions = {}): Promise<Response> {
 	return counted('/api/chain', async () => {
@@ -144,7 +149,7 @@ async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> 
 	// By digest and anonymous, the whole answer is a pure function of (repository, digest, platform): once
 	// built from verified objects it is kept, in the same byte-bounded LRU, so a repeat skips the walk.
 	const cache = opts.cache ?? getCache();
-	const memoKey = !credentialed && pinned ? `${repositoryKey(ref)}/chain/${pinned}?${req.platform ?? ''}` : null;
+	const memoKey = !credentialed && pinned ? chainMemoKey(parseReference(req.ref), req.platform) : null;
 	const memo = memoKey ? cache.getObject(memoKey) : undefined;
 	if (memo && memoKey) {
 		cache.hits++;

@@ -6,6 +6,7 @@
 import { compareInspections, type Comparison } from '$lib/oci/compare';
 import type { Reference } from '$lib/oci/model';
 import { InspectionView } from '../inspection.svelte';
+import { authorizationFor } from '../credentials.svelte';
 
 export class CompareView {
 	readonly a: InspectionView;
@@ -22,14 +23,14 @@ export class CompareView {
 	}
 
 	constructor(a: { ref: Reference; platform?: string }, b: { ref: Reference; platform?: string }) {
-		this.a = new InspectionView(a.ref, a.platform);
-		this.b = new InspectionView(b.ref, b.platform);
+		this.a = new InspectionView({ reference: a.ref, platform: a.platform, authorization: authorizationFor(a.ref.registry) });
+		this.b = new InspectionView({ reference: b.ref, platform: b.platform, authorization: authorizationFor(b.ref.registry) });
 	}
 
-	/** Both sides start at once; each verifies its own objects. */
-	start(): this {
-		this.a.start();
-		this.b.start();
+	/** Both sides start at once; each verifies its own objects. After `signal` aborts, neither shows anything. */
+	start(signal: AbortSignal): this {
+		this.a.start(signal);
+		this.b.start(signal);
 		return this;
 	}
 

@@ -1,8 +1,9 @@
 /**
- * The permalink's load: parse the reference (and platform) from the URL, nothing else. No registry is
- * contacted here on the server. In the browser, the load starts the page's one `/api/chain` request and
- * hash-wasm's compilation early, so both run while the page hydrates; the page's InspectionView takes
- * that response and verifies every byte of it, as it would had it fetched the chain itself.
+ * The permalink's load: parse the reference (and platform) from the URL. No registry is contacted on the
+ * server (its half, +page.server.ts, only embeds a chain answer it already holds). In the browser the
+ * load starts the page's one `/api/chain` request (or takes the embedded answer) and hash-wasm's
+ * compilation, so both run while the page hydrates; the request goes back in `data.chain` and the page's
+ * InspectionView verifies every byte of it, as it would had it fetched the chain itself.
  */
 import { browser } from '$app/environment';
 import type { PageLoad } from './$types';
@@ -12,11 +13,29 @@ import { classifyInput } from '$lib/oci/classify';
 import { parsePlatform } from '$lib/oci/platform';
 import type { Reference } from '$lib/oci/model';
 import { warmHasher } from '$lib/oci/digest';
-import { prefetchChain } from '$lib/client/source';
+import { embeddedChain, requestChain, type ChainReply } from '$lib/client/source';
 import { authorizationFor } from '$lib/client/credentials.svelte';
 
+/** The chain request the load started, and the credentials it carried (another set must ask again). */
+export interface StartedChain {
+	authorization: string | undefined;
+	reply: Promise<ChainReply | null>;
+}
+
 export type PermalinkData =
-	| { ok: true; kind: 'image'; input: string; ref: Reference; canonical: string; platform?: string; title: string; description: string }
+	| {
+			ok: true;
+			kind: 'image';
+			input: string;
+			ref: Reference;
+			canonical: string;
+			platform?: string;
+			/** The registry is reached over plain http: commands carry the tools' insecure flags. */
+			insecure: boolean;
+			chain: StartedChain | null;
+			title: string;
+			description: string;
+	  }
 	| { ok: true; kind: 'registry'; input: string; registry: string; title: string; description: string }
 	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; title: string; description: string }
 	| { ok: false; input: string; error: ErrorBody; title: string; description: string };
@@ -24,7 +43,7 @@ export type PermalinkData =
 // `/r/myhost:5000/` (slash kept) is how a dotless registry is told apart from the image `myhost:5000`.
 export const trailingSlash = 'ignore';
 
-export const load: PageLoad = ({ params, url, fetch }): PermalinkData => {
+export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
 	const input = params.ref + (url.pathname.endsWith('/') && !params.ref.endsWith('/') ? '/' : '');
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
@@ -55,10 +74,16 @@ export const load: PageLoad = ({ params, url, fetch }): PermalinkData => {
 		const ref = classified.ref;
 		if (platform) parsePlatform(platform);
 		const canonical = formatReference(ref);
+		let chain: StartedChain | null = null;
 		if (browser) {
 			warmHasher();
 			const authorization = authorizationFor(ref.registry);
-			prefetchChain(canonical, platform, fetch, authorization ? { authorization } : {});
+			chain = {
+				authorization,
+				reply: data.embeddedChain
+					? Promise.resolve(embeddedChain(data.embeddedChain))
+					: requestChain(canonical, platform, fetch, authorization ? { authorization } : {})
+			};
 		}
 		const what = ref.digest && !ref.tag ? 'image' : `image${ref.tag ? ` tag ${ref.tag}` : ''}`;
 		return {
@@ -68,6 +93,8 @@ export const load: PageLoad = ({ params, url, fetch }): PermalinkData => {
 			ref,
 			canonical,
 			platform,
+			insecure: data.insecure,
+			chain,
 			title: `${familiarName(ref)}${platform ? ` (${platform})` : ''} · regscope`,
 			description: `Manifest, platforms, config, layers, history and tags of the ${what} ${canonical}${
 				platform ? ` for ${platform}` : ''

@@ -1,0 +1,33 @@
+/**
+ * What the permalink page's server render adds to the parsed reference: the chain answer when this
+ * server already holds it (so the browser can verify without asking again), and whether the registry is
+ * reached over plain http (so the page's commands carry the tools' insecure flags). Never contacts a
+ * registry: a page render must not wait on one.
+ */
+import type { Reference } from '$lib/oci/model';
+import { apiHost } from '$lib/oci/reference';
+import { getCache } from './cache';
+import { chainMemoKey } from './chain-service';
+import { getSettings, hostListed, normalizeHost } from './settings';
+
+/** The cached `/api/chain` answer (parsed JSON) for a digest reference, or null when it is not held. */
+export function cachedChainAnswer(ref: Reference, platform?: string): unknown {
+	const key = chainMemoKey(ref, platform);
+	const hit = key ? getCache().getObject(key) : undefined;
+	if (!hit) return null;
+	try {
+		return JSON.parse(new TextDecoder().decode(hit.bytes)) as unknown;
+	} catch {
+		return null;
+	}
+}
+
+/** true when the operator lists this registry as reached over plain http (REGSCOPE_INSECURE_REGISTRIES). */
+export function reachedOverHttp(ref: Reference): boolean {
+	try {
+		const u = new URL(`http://${apiHost(ref)}/`);
+		return hostListed(getSettings().insecureRegistries, normalizeHost(u.hostname), u.port ? Number(u.port) : 80);
+	} catch {
+		return false;
+	}
+}
