@@ -1,0 +1,3 @@
+export { checkLayer, compressionFor, type LayerCheck, type LayerCheckInput, type DigestCheck } from './check';
+export { ListingBuilder, whiteoutOf, type LayerFile, type LayerListing, type Whiteout } from './listing';
+export type { LayerCompression } from './decompress';
