@@ -39,7 +39,7 @@ function gzip(sink: (chunk: Uint8Array) => void): Decompressor {
 		async write(chunk) {
 			try {
 				await writer.ready;
-				void writer.write(chunk).catch(() => undefined);
+				void writer.write(chunk as Uint8Array<ArrayBuffer>).catch(() => undefined);
 			} catch (e) {
 				await drained.catch((err: unknown) => {
 					throw decodeError('gzip', err);
