@@ -123,26 +123,33 @@ export async function openLayer(req: LayerRequest, opts: Pick<RegistrySourceOpti
 		{
 			async pull(controller) {
 				try {
-					const { done, value } = await iterator.next();
-					if (done) {
-						if (received !== req.size) {
-							throw new RegscopeError('SIZE_MISMATCH', `the registry sent ${received} bytes of layer ${req.digest}; its descriptor says ${req.size}`);
+					// Loop until something is enqueued: a pull that enqueues nothing is not called again.
+					for (;;) {
+						const { done, value } = await iterator.next();
+						if (done) {
+							if (received !== req.size) {
+								throw new RegscopeError('SIZE_MISMATCH', `the registry sent ${received} bytes of layer ${req.digest}; its descriptor says ${req.size}`);
+							}
+							if (`${algorithmOf(req.digest)}:${hash.digest('hex')}` !== req.digest) {
+								throw new RegscopeError('DIGEST_MISMATCH', `the registry's bytes for layer ${req.digest} do not match that digest`);
+							}
+							if (held) controller.enqueue(held);
+							controller.close();
+							end('done');
+							return;
 						}
-						if (`${algorithmOf(req.digest)}:${hash.digest('hex')}` !== req.digest) {
-							throw new RegscopeError('DIGEST_MISMATCH', `the registry's bytes for layer ${req.digest} do not match that digest`);
+						received += value.byteLength;
+						if (received > req.size) {
+							throw new RegscopeError('SIZE_MISMATCH', `the registry sent more than the ${req.size} bytes of layer ${req.digest}`);
 						}
-						if (held) controller.enqueue(held);
-						controller.close();
-						end('done');
-						return;
+						hash.update(value);
+						const previous = held;
+						held = value;
+						if (previous) {
+							controller.enqueue(previous);
+							return;
+						}
 					}
-					received += value.byteLength;
-					if (received > req.size) {
-						throw new RegscopeError('SIZE_MISMATCH', `the registry sent more than the ${req.size} bytes of layer ${req.digest}`);
-					}
-					hash.update(value);
-					if (held) controller.enqueue(held);
-					held = value;
 				} catch (e) {
 					end(e instanceof RegscopeError ? `failed (${e.code})` : 'failed');
 					controller.error(e);
