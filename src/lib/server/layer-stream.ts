@@ -121,6 +121,11 @@ export async function openLayer(req: LayerRequest, opts: Pick<RegistrySourceOpti
 	};
 	const body = new ReadableStream<Uint8Array>(
 		{
+			start(controller) {
+				// An empty first chunk makes the HTTP headers go out at once, so even a small layer that fails
+				// the check reaches the browser as a 200 whose body breaks off, not as a refused connection.
+				controller.enqueue(new Uint8Array(0));
+			},
 			async pull(controller) {
 				try {
 					// Loop until something is enqueued: a pull that enqueues nothing is not called again.
