@@ -29,6 +29,8 @@
  * - `layer/good:v1`      an image with a real gzip layer (`layerImage`), served as pushed
  * - `layer/bad:v1`       the same image, but the layer bytes served differ from its digest (same size)
  * - `layer/cdn:v1`       the same image behind a Bearer challenge; its layer 307s to the CDN port
+ * - `layer/slow:v1`      an image whose 8 MiB layer is sent 64 KiB every 100 ms (cancel tests); every such
+ *                         transfer the client ends early is counted in `state.slowLayerAborted`
  * All manifests of paged/, foreign/, loop/, auth/, rate/, busy/, limited/ are the good manifest.
  */
 import { createHash } from 'node:crypto';
@@ -106,6 +108,28 @@ export function buildLayerImage(): LayerImage {
 	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest, layer, diffId };
 }
 
+export const SLOW_LAYER_BYTES = 8 * 1024 * 1024;
+
+/** An image whose one layer is 8 MiB of zeros (its digest is right; it is not gzip, so it never verifies). */
+function buildSlowLayerImage(): BuiltImage {
+	const layerDigest = sha256(new Uint8Array(SLOW_LAYER_BYTES));
+	const config = enc({
+		architecture: 'amd64',
+		os: 'linux',
+		config: {},
+		rootfs: { type: 'layers', diff_ids: [layerDigest] },
+		history: [{ created: '2026-01-02T03:04:05Z', created_by: 'ADD slow /' }]
+	});
+	const configDigest = sha256(config);
+	const manifest = enc({
+		schemaVersion: 2,
+		mediaType: OCI_MANIFEST,
+		config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.byteLength },
+		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: SLOW_LAYER_BYTES }]
+	});
+	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest };
+}
+
 export interface BadRegistryState {
 	tokenRequests: number;
 	/** Authorization (or null) of every request the second registry (`redir/k8s`) received. */
@@ -116,6 +140,8 @@ export interface BadRegistryState {
 	cdnAuthorization: (string | null)[];
 	/** `METHOD path` of every request, query stripped. */
 	requests: string[];
+	/** `layer/slow` transfers that the other side closed before the last byte. */
+	slowLayerAborted: number;
 }
 
 export interface BadRegistry {
@@ -179,7 +205,8 @@ function closeServer(server: http.Server): Promise<void> {
 export async function startBadRegistry(options: { foreignNext?: string; canary?: string } = {}): Promise<BadRegistry> {
 	const image = buildGoodImage();
 	const layerImage = buildLayerImage();
-	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {} };
+	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {}, slowLayerAborted: 0 };
+	const slow = buildSlowLayerImage();
 	const TOKEN = 'bad-registry-token-1';
 	const OTHER_TOKEN = 'other-registry-token-2';
 	const canaryHost = options.canary ?? '127.0.0.2:9';
@@ -356,6 +383,7 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			if (repo === 'ctype/wrong') {
 				return send(200, image.manifest, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
 			}
+			if (repo === 'layer/slow') return sendManifest(slow.manifest);
 			if (repo.startsWith('layer/')) return sendManifest(layerImage.manifest);
 			if (repo === 'bad/digest') {
 				return sendManifest(new Uint8Array([...image.manifest, 0x20]));
@@ -388,6 +416,33 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			return ociError(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
 		}
 
+		if (kind === 'blobs' && repo === 'layer/slow') {
+			if (target === slow.configDigest) return send(200, slow.config, { 'content-type': 'application/octet-stream' });
+			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(SLOW_LAYER_BYTES) });
+			res.on('error', () => undefined);
+			const chunk = new Uint8Array(64 * 1024);
+			let sent = 0;
+			const t = setInterval(() => {
+				if (res.destroyed || res.writableEnded) {
+					clearInterval(t);
+					timers.delete(t);
+					return;
+				}
+				sent += chunk.byteLength;
+				if (sent >= SLOW_LAYER_BYTES) {
+					clearInterval(t);
+					timers.delete(t);
+					res.end(chunk);
+					return;
+				}
+				res.write(chunk);
+			}, 100);
+			timers.add(t);
+			res.on('close', () => {
+				if (sent < SLOW_LAYER_BYTES) state.slowLayerAborted++;
+			});
+			return;
+		}
 		if (kind === 'blobs' && repo.startsWith('layer/')) {
 			if (target === layerImage.configDigest) return send(200, layerImage.config, { 'content-type': 'application/octet-stream' });
 			if (target !== layerImage.layerDigest) return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
