@@ -3,7 +3,8 @@
  * the verified listings so far, and the whole-image analysis (every layer in turn, then the final
  * filesystem). The URL (`?layer=<digest>&path=<path>`) says what to show; `show()` follows it.
  */
-import { finalFilesystem, type FinalFilesystem, type LayerListing } from '$lib/oci/layer';
+import { finalFilesystem, type FinalFilesystem } from '$lib/oci/layer/final-fs';
+import type { LayerListing } from '$lib/oci/layer/listing';
 import type { Descriptor, Digest, ImageInspection } from '$lib/oci/model';
 import { repositoryName } from '$lib/oci/reference';
 import { LayerRun } from './run.svelte';
