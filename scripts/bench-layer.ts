@@ -195,3 +195,26 @@ export function layerTable(b: LayerBench): string[] {
 		`| server RSS before / peak while streaming to ${b.clients} clients | ${b.serverRssBeforeMiB.toFixed(0)} MiB / ${b.serverRssPeakMiB.toFixed(0)} MiB |`
 	];
 }
+
+/** `npx tsx scripts/bench-layer.ts [--runs=N]`: only this row, on the current build/ and a fresh registry. */
+async function standalone(): Promise<void> {
+	const { seedFixtures } = await import('../tests/fixtures/fixtures');
+	const { startRegistry } = await import('../tests/support/registry');
+	const runs = Number(/^--runs=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--runs=')) ?? '')?.[1] ?? 5);
+	const registry = await startRegistry();
+	try {
+		const fixtures = await seedFixtures(registry.url);
+		const b = await benchLayer({
+			buildDir: path.join(REPO_ROOT, 'build'),
+			registryUrl: registry.url,
+			fixture: fixtures['layers-big'],
+			runs,
+			log: (s) => console.error(`[bench] ${s}`)
+		});
+		console.log(layerTable(b).join('\n'));
+	} finally {
+		await registry.stop();
+	}
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(REPO_ROOT, 'scripts', 'bench-layer.ts')) await standalone();

@@ -5,7 +5,7 @@
  * fetch, which closes the connection, so the server ends its upstream transfer too.
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
-import { checkLayer, ListingBuilder } from '$lib/oci/layer';
+import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
 
@@ -14,6 +14,27 @@ let received = 0;
 
 function post(m: FromWorker, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
+}
+
+/** The compressed bytes' digest on a second thread (copies go over; the originals feed the decompressor). */
+function threadHasher(algorithm: 'sha256' | 'sha512'): BlobHasher {
+	const w = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
+	w.postMessage({ algorithm });
+	return {
+		update(chunk) {
+			const copy = chunk.slice();
+			w.postMessage(copy.buffer, [copy.buffer]);
+		},
+		digest: () =>
+			new Promise<string>((resolve, reject) => {
+				w.onmessage = (ev: MessageEvent<string>) => {
+					resolve(ev.data);
+					w.terminate();
+				};
+				w.onerror = (ev) => reject(new Error(ev.message));
+				w.postMessage('digest');
+			})
+	};
 }
 
 async function run(req: CheckRequest): Promise<void> {
@@ -54,6 +75,7 @@ async function run(req: CheckRequest): Promise<void> {
 		mediaType: req.mediaType,
 		diffId: req.diffId as Digest | null,
 		signal: abort.signal,
+		blobHasher: threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
 		onEntry: (e) => {
 			listing.add(e);
 			if (req.path !== undefined && e.path === req.path && e.type === 'file' && !e.sparse) wanted = { size: e.size };

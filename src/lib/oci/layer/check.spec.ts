@@ -103,6 +103,22 @@ describe('checkLayer', () => {
 		expect(t.result.tarError).toMatch(/offset 1100: the stream ended inside the member at offset 512/);
 	});
 
+	it('uses an injected blob hasher for the layer digest', async () => {
+		const v = variants.gzip;
+		let fed = 0;
+		const result = await checkLayer({
+			body: streamOf(v.blob),
+			digest: sha(v.blob),
+			size: v.blob.length,
+			mediaType: v.mediaType,
+			diffId: sha(tarBytes),
+			blobHasher: { update: (c) => void (fed += c.length), digest: async () => '0'.repeat(64) }
+		});
+		expect(fed).toBe(v.blob.length);
+		expect(result.digest.actual).toBe(`sha256:${'0'.repeat(64)}`);
+		expect(result.verdict).toBe('mismatch');
+	});
+
 	it('refuses media types it cannot decode', () => {
 		expect(() => compressionFor('application/vnd.oci.image.layer.v1.tar+gzip+encrypted')).toThrow(/cannot be read here/);
 		expect(() => compressionFor('application/octet-stream')).toThrow(/cannot be read here/);

@@ -13,6 +13,13 @@ import { TarReader, type TarHandlers } from '../tar/reader';
 import type { TarSummary } from '../tar/types';
 import { createDecompressor, type LayerCompression } from './decompress';
 
+/** A digest computed elsewhere (the browser hashes the compressed bytes on another thread). */
+export interface BlobHasher {
+	update(chunk: Uint8Array): void;
+	/** Lowercase hex of everything passed to `update`. */
+	digest(): Promise<string>;
+}
+
 export interface LayerCheckInput extends TarHandlers {
 	body: ReadableStream<Uint8Array>;
 	digest: Digest;
@@ -23,6 +30,8 @@ export interface LayerCheckInput extends TarHandlers {
 	/** Called as compressed bytes arrive and uncompressed bytes come out. */
 	onProgress?(compressed: number, uncompressed: number): void;
 	signal?: AbortSignal;
+	/** Hashes the compressed bytes instead of hash-wasm on this thread (same algorithm as `digest`). */
+	blobHasher?: BlobHasher;
 }
 
 export interface DigestCheck {
@@ -63,6 +72,13 @@ async function hasher(d: Digest): Promise<IHasher> {
 	return h;
 }
 
+function wasmHasher(h: IHasher): BlobHasher {
+	return {
+		update: (chunk) => void h.update(chunk),
+		digest: async () => h.digest('hex')
+	};
+}
+
 function aborted(signal?: AbortSignal): RegscopeError {
 	const why = signal?.reason instanceof RegscopeError ? signal.reason : null;
 	return why ?? new RegscopeError('INVALID_REQUEST', 'the layer check was cancelled');
@@ -70,7 +86,7 @@ function aborted(signal?: AbortSignal): RegscopeError {
 
 export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	const compression = compressionFor(input.mediaType);
-	const blobHash = await hasher(input.digest);
+	const blobHash: BlobHasher = input.blobHasher ?? wasmHasher(await hasher(input.digest));
 	// The diff_id uses the config's algorithm; sha256 when the config gives none.
 	const diffHash = compression === 'none' ? null : await hasher(input.diffId ?? input.digest);
 	let compressed = 0;
@@ -139,7 +155,7 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 		}
 	}
 	const algorithm = algorithmOf(input.digest);
-	const actualDigest = `${algorithm}:${blobHash.digest('hex')}`;
+	const actualDigest = `${algorithm}:${await blobHash.digest()}`;
 	const diffAlgorithm = input.diffId ? algorithmOf(input.diffId) : algorithm;
 	const actualDiff = diffHash ? `${diffAlgorithm}:${diffHash.digest('hex')}` : actualDigest;
 	const digest: DigestCheck = { expected: input.digest, actual: actualDigest, ok: actualDigest === input.digest };
