@@ -116,7 +116,7 @@ describe('layer browser', () => {
 	});
 
 	test('bytes that do not match the layer digest, and a wrong diff_id, are a red mismatch with no files', async () => {
-		for (const ref of [`${bad.host}/layer/bad:v1`, fixtures['layers-bad-diffid'].ref]) {
+		for (const ref of [`${bad.host}/layer/bad:v1`, `${bad.host}/layer/diffid:v1`]) {
 			const { page } = await open(permalink(appUrl, ref));
 			await page.getByTestId('layer-browse').first().click();
 			expect(await layerStatus(page)).toContain('mismatch');

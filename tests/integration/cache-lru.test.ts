@@ -172,7 +172,7 @@ describe('credentials', () => {
 		const anonymous = cachedRegistrySource(ref, {}, cache);
 		// The anonymous one is the caching wrapper (no `tags` cache key yet → it asks through); the
 		// credentialed one is the plain registry source, so nothing it fetches can reach the cache.
-		expect(Object.keys(credentialed)).toEqual(['manifest', 'blob', 'tags']);
+		expect(Object.keys(credentialed)).toEqual(['manifest', 'blob', 'blobStream', 'tags']);
 		expect(credentialed).not.toBe(anonymous);
 		expect(cache.stats()).toMatchObject({ hits: 0, stores: 0, entries: 0 });
 	});

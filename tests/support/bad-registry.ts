@@ -29,6 +29,7 @@
  * - `layer/good:v1`      an image with a real gzip layer (`layerImage`), served as pushed
  * - `layer/bad:v1`       the same image, but the layer bytes served differ from its digest (same size)
  * - `layer/cdn:v1`       the same image behind a Bearer challenge; its layer 307s to the CDN port
+ * - `layer/diffid:v1`    the layer image, but its config lists a wrong diff_id (the layer bytes match their digest)
  * - `layer/slow:v1`      an image whose 8 MiB layer is sent 64 KiB every 100 ms (cancel tests); every such
  *                         transfer the client ends early is counted in `state.slowLayerAborted`
  * All manifests of paged/, foreign/, loop/, auth/, rate/, busy/, limited/ are the good manifest.
@@ -106,6 +107,25 @@ export function buildLayerImage(): LayerImage {
 		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.byteLength }]
 	});
 	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest, layer, diffId };
+}
+
+/** The layer image with a config whose diff_id is the digest of other bytes. */
+function withWrongDiffId(good: LayerImage): BuiltImage {
+	const config = enc({
+		architecture: 'amd64',
+		os: 'linux',
+		config: {},
+		rootfs: { type: 'layers', diff_ids: [sha256(new TextEncoder().encode('not the layer'))] },
+		history: [{ created: '2026-01-02T03:04:05Z', created_by: 'ADD files /' }]
+	});
+	const configDigest = sha256(config);
+	const manifest = enc({
+		schemaVersion: 2,
+		mediaType: OCI_MANIFEST,
+		config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.byteLength },
+		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: good.layerDigest, size: good.layer.byteLength }]
+	});
+	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest: good.layerDigest };
 }
 
 export const SLOW_LAYER_BYTES = 8 * 1024 * 1024;
@@ -205,6 +225,7 @@ function closeServer(server: http.Server): Promise<void> {
 export async function startBadRegistry(options: { foreignNext?: string; canary?: string } = {}): Promise<BadRegistry> {
 	const image = buildGoodImage();
 	const layerImage = buildLayerImage();
+	const wrongDiffId = withWrongDiffId(layerImage);
 	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {}, slowLayerAborted: 0 };
 	const slow = buildSlowLayerImage();
 	const TOKEN = 'bad-registry-token-1';
@@ -384,6 +405,7 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 				return send(200, image.manifest, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
 			}
 			if (repo === 'layer/slow') return sendManifest(slow.manifest);
+			if (repo === 'layer/diffid') return sendManifest(wrongDiffId.manifest);
 			if (repo.startsWith('layer/')) return sendManifest(layerImage.manifest);
 			if (repo === 'bad/digest') {
 				return sendManifest(new Uint8Array([...image.manifest, 0x20]));
@@ -445,6 +467,7 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 		}
 		if (kind === 'blobs' && repo.startsWith('layer/')) {
 			if (target === layerImage.configDigest) return send(200, layerImage.config, { 'content-type': 'application/octet-stream' });
+			if (target === wrongDiffId.configDigest) return send(200, wrongDiffId.config, { 'content-type': 'application/octet-stream' });
 			if (target !== layerImage.layerDigest) return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
 			if (repo === 'layer/cdn') {
 				res.writeHead(307, { location: `http://127.0.0.1:${cdnPort}/cdn/${layerImage.layerDigest}`, 'content-length': '0' });
