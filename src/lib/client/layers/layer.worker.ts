@@ -59,17 +59,8 @@ async function run(req: CheckRequest): Promise<void> {
 	let keptBytes = 0;
 	let wanted: { size: number } | null = null;
 	let last = 0;
-	// Count what arrives so a broken transfer can say how far it got.
-	const counted = res.body.pipeThrough(
-		new TransformStream<Uint8Array, Uint8Array>({
-			transform(chunk, c) {
-				received += chunk.byteLength;
-				c.enqueue(chunk);
-			}
-		})
-	);
 	const check = await checkLayer({
-		body: counted,
+		body: res.body,
 		digest: req.digest as Digest,
 		size: req.size,
 		mediaType: req.mediaType,
@@ -87,6 +78,8 @@ async function run(req: CheckRequest): Promise<void> {
 			keptBytes += part.byteLength;
 		},
 		onProgress: (compressed, uncompressed) => {
+			// Kept per chunk so a broken transfer can say how far it got.
+			received = compressed;
 			const now = Date.now();
 			if (now - last < 100) return;
 			last = now;
