@@ -17,8 +17,11 @@
  * - Load row: the warm digest permalink's API (`/api/chain?ref=…@digest`) under autocannon
  *   (C connections, N seconds): requests/s, p50/p99, server RSS.
  *
+ * - Layer row (scripts/bench-layer.ts): the browser's full layer check vs download only, Node natively,
+ *   server memory while streaming a layer to 10 clients.
+ *
  * Options: --delay=MS (one way, default 25), --runs=N (default 5), --load-seconds=S (default 10),
- * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --json=FILE, --build-dir=PATH (with
+ * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --no-layer, --json=FILE, --build-dir=PATH (with
  * --no-build: measure that build instead of ./build).
  */
 import autocannon from 'autocannon';
@@ -37,6 +40,7 @@ import { runSkopeo, skopeoInspectArgs } from '../tests/support/skopeo';
 import { ensureTool } from '../tests/support/tools';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import { MINIMAL_PATH, minimalPage } from './bench-minimal';
+import { benchLayer, layerTable, type LayerBench } from './bench-layer';
 
 const args = new Map(
 	process.argv.slice(2).map((a) => {
@@ -389,6 +393,11 @@ async function main(): Promise<void> {
 			load = await loadRow(byDigest, proxy);
 		}
 
+		let layer: LayerBench | null = null;
+		if (!args.has('no-layer')) {
+			layer = await benchLayer({ buildDir: BUILD_COPY, registryUrl: registry.url, fixture: fixtures['layers-big'], runs: RUNS, log });
+		}
+
 		const out: string[] = [];
 		out.push(`machine: ${machine()}`);
 		out.push(`latency: ${DELAY} ms each way (round trip ${2 * DELAY} ms, +1 round trip per new connection); medians of ${RUNS} runs`);
@@ -417,13 +426,14 @@ async function main(): Promise<void> {
 			out.push(`| server RSS after / peak | ${f0(load.rssMiB)} MiB / ${f0(load.peakRssMiB)} MiB |`);
 			out.push(`| upstream requests during the load | ${load.upstreamDuringLoad} |`);
 		}
+		if (layer) out.push('', ...layerTable(layer));
 		out.push('');
 		out.push('skopeo requests (last run of each row):');
 		for (const r of rows) out.push(`  ${r.name}: ${r.skopeoRequests.join(', ')}`);
 		out.push('regscope upstream count cross-check (requests the proxy saw): ' + rows.map((r) => `${r.proxySawRegscope}`).join(', '));
 		console.log(out.join('\n'));
 		const json = args.get('json');
-		if (json) writeFileSync(json, JSON.stringify({ machine: machine(), delayMs: DELAY, runs: RUNS, rows, browser, load }, null, 2));
+		if (json) writeFileSync(json, JSON.stringify({ machine: machine(), delayMs: DELAY, runs: RUNS, rows, browser, load, layer }, null, 2));
 	} finally {
 		for (const c of cleanup.reverse()) await c().catch(() => undefined);
 	}

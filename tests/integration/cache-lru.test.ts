@@ -172,7 +172,7 @@ describe('credentials', () => {
 		const anonymous = cachedRegistrySource(ref, {}, cache);
 		// The anonymous one is the caching wrapper (no `tags` cache key yet → it asks through); the
 		// credentialed one is the plain registry source, so nothing it fetches can reach the cache.
-		expect(Object.keys(credentialed)).toEqual(['manifest', 'blob', 'tags', 'headDigest', 'catalog', 'referrers', 'document']);
+		expect(Object.keys(credentialed)).toEqual(['manifest', 'blob', 'blobStream', 'tags', 'headDigest', 'catalog', 'referrers', 'document']);
 		expect(Object.keys(anonymous)).toEqual(['manifest', 'blob', 'tags']);
 		expect(credentialed).not.toBe(anonymous);
 		expect(cache.stats()).toMatchObject({ hits: 0, stores: 0, entries: 0 });

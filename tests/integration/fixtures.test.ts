@@ -87,7 +87,7 @@ async function expectDiffIdsMatchLayers(fixture: Fixture, opts: SkopeoInspectOpt
 
 test('the fixture set has every kind the brief asks for', () => {
 	expect(Object.keys(fixtures).sort()).toEqual(
-		['artifact-empty-config', 'buildx-attestations', 'docker-list', 'docker-v2', 'many-tags', 'minimal-config', 'oci-annotated', 'oci-index', 'zstd-layer', 'schema1-skopeo', 'schema1-signed', 'compare-old', 'compare-new', 'compare-regzip', 'compare-index-a', 'compare-index-b'].sort()
+		['artifact-empty-config', 'buildx-attestations', 'docker-list', 'docker-v2', 'many-tags', 'minimal-config', 'oci-annotated', 'oci-index', 'zstd-layer', 'schema1-skopeo', 'schema1-signed', 'compare-old', 'compare-new', 'compare-regzip', 'compare-index-a', 'compare-index-b', 'layers-mixed', 'layers-big'].sort()
 	);
 	for (const f of all) {
 		expect(f.ref.startsWith(`${registry}/${f.repository}:`)).toBe(true);

@@ -26,11 +26,19 @@
  * - `json/dupe:v1`       manifest with duplicate `layers` keys
  * - `ctype/wrong:v1`     manifest served with the index media type
  * - `limited/img:v1`     every answer carries Docker Hub style ratelimit-limit / ratelimit-remaining
+ * - `layer/good:v1`      an image with a real gzip layer (`layerImage`), served as pushed
+ * - `layer/bad:v1`       the same image, but the layer bytes served differ from its digest (same size)
+ * - `layer/cdn:v1`       the same image behind a Bearer challenge; its layer 307s to the CDN port
+ * - `layer/diffid:v1`    the layer image, but its config lists a wrong diff_id (the layer bytes match their digest)
+ * - `layer/slow:v1`      an image whose 8 MiB layer is sent 64 KiB every 100 ms (cancel tests); every such
+ *                         transfer the client ends early is counted in `state.slowLayerAborted`
  * All manifests of paged/, foreign/, loop/, auth/, rate/, busy/, limited/ are the good manifest.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { rawTar } from '../fixtures/tar-raw';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
@@ -70,6 +78,78 @@ export function buildGoodImage(): BuiltImage {
 	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest };
 }
 
+export interface LayerImage extends BuiltImage {
+	layer: Uint8Array;
+	diffId: string;
+}
+
+/** A one-layer image whose gzip layer is a real tar (`etc/os-release`, `hello.txt`). */
+export function buildLayerImage(): LayerImage {
+	const tarBytes = rawTar([
+		{ flag: '0', name: 'etc/os-release', data: 'ID=bad-registry\n' },
+		{ flag: '0', name: 'hello.txt', data: 'hello from a layer\n'.repeat(50) }
+	]);
+	const layer = new Uint8Array(gzipSync(tarBytes));
+	const layerDigest = sha256(layer);
+	const diffId = sha256(tarBytes);
+	const config = enc({
+		architecture: 'amd64',
+		os: 'linux',
+		config: {},
+		rootfs: { type: 'layers', diff_ids: [diffId] },
+		history: [{ created: '2026-01-02T03:04:05Z', created_by: 'ADD files /' }]
+	});
+	const configDigest = sha256(config);
+	const manifest = enc({
+		schemaVersion: 2,
+		mediaType: OCI_MANIFEST,
+		config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.byteLength },
+		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.byteLength }]
+	});
+	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest, layer, diffId };
+}
+
+/** The layer image with a config whose diff_id is the digest of other bytes. */
+function withWrongDiffId(good: LayerImage): BuiltImage {
+	const config = enc({
+		architecture: 'amd64',
+		os: 'linux',
+		config: {},
+		rootfs: { type: 'layers', diff_ids: [sha256(new TextEncoder().encode('not the layer'))] },
+		history: [{ created: '2026-01-02T03:04:05Z', created_by: 'ADD files /' }]
+	});
+	const configDigest = sha256(config);
+	const manifest = enc({
+		schemaVersion: 2,
+		mediaType: OCI_MANIFEST,
+		config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.byteLength },
+		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: good.layerDigest, size: good.layer.byteLength }]
+	});
+	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest: good.layerDigest };
+}
+
+export const SLOW_LAYER_BYTES = 8 * 1024 * 1024;
+
+/** An image whose one layer is 8 MiB of zeros (its digest is right; it is not gzip, so it never verifies). */
+function buildSlowLayerImage(): BuiltImage {
+	const layerDigest = sha256(new Uint8Array(SLOW_LAYER_BYTES));
+	const config = enc({
+		architecture: 'amd64',
+		os: 'linux',
+		config: {},
+		rootfs: { type: 'layers', diff_ids: [layerDigest] },
+		history: [{ created: '2026-01-02T03:04:05Z', created_by: 'ADD slow /' }]
+	});
+	const configDigest = sha256(config);
+	const manifest = enc({
+		schemaVersion: 2,
+		mediaType: OCI_MANIFEST,
+		config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.byteLength },
+		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: SLOW_LAYER_BYTES }]
+	});
+	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest };
+}
+
 export interface BadRegistryState {
 	tokenRequests: number;
 	/** Authorization (or null) of every request the second registry (`redir/k8s`) received. */
@@ -80,6 +160,8 @@ export interface BadRegistryState {
 	cdnAuthorization: (string | null)[];
 	/** `METHOD path` of every request, query stripped. */
 	requests: string[];
+	/** `layer/slow` transfers that the other side closed before the last byte. */
+	slowLayerAborted: number;
 }
 
 export interface BadRegistry {
@@ -87,6 +169,7 @@ export interface BadRegistry {
 	host: string;
 	url: string;
 	image: BuiltImage;
+	layerImage: LayerImage;
 	state: BadRegistryState;
 	close(): Promise<void>;
 }
@@ -141,7 +224,10 @@ function closeServer(server: http.Server): Promise<void> {
 
 export async function startBadRegistry(options: { foreignNext?: string; canary?: string } = {}): Promise<BadRegistry> {
 	const image = buildGoodImage();
-	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {} };
+	const layerImage = buildLayerImage();
+	const wrongDiffId = withWrongDiffId(layerImage);
+	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {}, slowLayerAborted: 0 };
+	const slow = buildSlowLayerImage();
 	const TOKEN = 'bad-registry-token-1';
 	const OTHER_TOKEN = 'other-registry-token-2';
 	const canaryHost = options.canary ?? '127.0.0.2:9';
@@ -179,7 +265,10 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 	const cdn = http.createServer((req, res) => {
 		state.cdnAuthorization.push(req.headers.authorization ?? null);
 		const digest = (req.url ?? '').split('/').pop() ?? '';
-		if (digest === image.configDigest) {
+		if (digest === layerImage.layerDigest) {
+			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': layerImage.layer.byteLength });
+			res.end(layerImage.layer);
+		} else if (digest === image.configDigest) {
 			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': image.config.byteLength });
 			res.end(image.config);
 		} else {
@@ -228,9 +317,9 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			res.setHeader('ratelimit-limit', '100;w=21600');
 			res.setHeader('ratelimit-remaining', '76;w=21600');
 		}
-		if (repo === 'auth/img' && req.headers.authorization !== `Bearer ${TOKEN}`) {
+		if ((repo === 'auth/img' || repo === 'layer/cdn') && req.headers.authorization !== `Bearer ${TOKEN}`) {
 			return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
-				'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="bad-registry",scope="repository:auth/img:pull"`
+				'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="bad-registry",scope="repository:${repo}:pull"`
 			});
 		}
 
@@ -315,6 +404,9 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			if (repo === 'ctype/wrong') {
 				return send(200, image.manifest, { 'content-type': 'application/vnd.oci.image.index.v1+json' });
 			}
+			if (repo === 'layer/slow') return sendManifest(slow.manifest);
+			if (repo === 'layer/diffid') return sendManifest(wrongDiffId.manifest);
+			if (repo.startsWith('layer/')) return sendManifest(layerImage.manifest);
 			if (repo === 'bad/digest') {
 				return sendManifest(new Uint8Array([...image.manifest, 0x20]));
 			}
@@ -346,6 +438,45 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			return ociError(404, 'MANIFEST_UNKNOWN', 'manifest unknown');
 		}
 
+		if (kind === 'blobs' && repo === 'layer/slow') {
+			if (target === slow.configDigest) return send(200, slow.config, { 'content-type': 'application/octet-stream' });
+			res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(SLOW_LAYER_BYTES) });
+			res.on('error', () => undefined);
+			const chunk = new Uint8Array(64 * 1024);
+			let sent = 0;
+			const t = setInterval(() => {
+				if (res.destroyed || res.writableEnded) {
+					clearInterval(t);
+					timers.delete(t);
+					return;
+				}
+				sent += chunk.byteLength;
+				if (sent >= SLOW_LAYER_BYTES) {
+					clearInterval(t);
+					timers.delete(t);
+					res.end(chunk);
+					return;
+				}
+				res.write(chunk);
+			}, 100);
+			timers.add(t);
+			res.on('close', () => {
+				if (sent < SLOW_LAYER_BYTES) state.slowLayerAborted++;
+			});
+			return;
+		}
+		if (kind === 'blobs' && repo.startsWith('layer/')) {
+			if (target === layerImage.configDigest) return send(200, layerImage.config, { 'content-type': 'application/octet-stream' });
+			if (target === wrongDiffId.configDigest) return send(200, wrongDiffId.config, { 'content-type': 'application/octet-stream' });
+			if (target !== layerImage.layerDigest) return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
+			if (repo === 'layer/cdn') {
+				res.writeHead(307, { location: `http://127.0.0.1:${cdnPort}/cdn/${layerImage.layerDigest}`, 'content-length': '0' });
+				return res.end();
+			}
+			const bytes = new Uint8Array(layerImage.layer);
+			if (repo === 'layer/bad') bytes[bytes.length >> 1]! ^= 0xff;
+			return send(200, bytes, { 'content-type': 'application/octet-stream', 'docker-content-digest': layerImage.layerDigest });
+		}
 		if (kind === 'blobs') {
 			if (target !== image.configDigest) return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
 			if (repo === 'bad/config') {
@@ -367,6 +498,7 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 		host: `127.0.0.1:${port}`,
 		url: `http://127.0.0.1:${port}`,
 		image,
+		layerImage,
 		state,
 		close: async () => {
 			for (const t of timers) clearInterval(t);

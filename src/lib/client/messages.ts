@@ -83,6 +83,10 @@ const TEXT: Record<ErrorCode, Explained> = {
 		title: 'The config is too large',
 		advice: 'regscope refuses config blobs this large.'
 	},
+	INVALID_LAYER: {
+		title: 'The layer is not a readable tar archive',
+		advice: 'The message names the byte offset where reading stopped; the image itself may be damaged.'
+	},
 	UPSTREAM_ERROR: {
 		title: 'The registry answered with an error',
 		advice: 'Reload in a moment. If it persists, the registry may be down or not speak the registry API.'

@@ -181,7 +181,7 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 /** A layer's compression, for display (encrypted layers report what is inside the encryption). */
-function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' | 'unknown' {
+export function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' | 'unknown' {
 	const plain = mediaType.replace(/\+encrypted$/, '');
 	if (/[.+]gzip$/.test(plain)) return 'gzip';
 	if (/[.+]zstd$/.test(plain)) return 'zstd';

@@ -8,6 +8,7 @@
  */
 import { Agent, buildConnector, request } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { RegscopeError, type ErrorCode } from '$lib/oci/errors';
 import {
 	blockedError,
@@ -42,6 +43,12 @@ export interface UpstreamRequest {
 	/** Caller deadline / cancellation (the overall deadline of one API call). */
 	signal?: AbortSignal;
 	followRedirects?: boolean;
+	/**
+	 * Hand back a 2xx GET body unread as `stream` (layers): `maxBytes` is then checked only against
+	 * Content-Length, the reader counts the rest, and the body is bounded by the agent's idle timeout
+	 * instead of requestTimeoutMs. The per-host slot is held until the stream closes.
+	 */
+	stream?: boolean;
 }
 
 export interface UpstreamResponse {
@@ -52,6 +59,8 @@ export interface UpstreamResponse {
 	url: URL;
 	/** true when an error body was cut at the error cap. */
 	truncated: boolean;
+	/** The unread body of a `stream: true` request that succeeded. */
+	stream?: Readable;
 }
 
 export interface Upstream {
@@ -304,9 +313,14 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 			);
 		}
 		try {
-			return await onceInner(url, o, auth);
+			const res = await onceInner(url, o, auth);
+			if (res.stream) {
+				res.stream.once('close', release);
+				release = undefined;
+			}
+			return res;
 		} finally {
-			release();
+			release?.();
 		}
 	}
 
@@ -317,7 +331,7 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 		};
 		if (o.accept) headers.accept = o.accept;
 		if (auth) headers.authorization = auth;
-		const signals = [AbortSignal.timeout(limits.requestTimeoutMs)];
+		const signals = o.stream ? [] : [AbortSignal.timeout(limits.requestTimeoutMs)];
 		if (o.signal) signals.push(o.signal);
 		const signal = AbortSignal.any(signals);
 		const started = Date.now();
@@ -352,6 +366,9 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 			if (ok && Number.isFinite(declared) && declared > cap) {
 				res.body.destroy();
 				throw tooLarge();
+			}
+			if (o.stream && ok && (o.method ?? 'GET') === 'GET') {
+				return { status, headers: res.headers, body: new Uint8Array(0), url, truncated: false, stream: res.body };
 			}
 			const chunks: Uint8Array[] = [];
 			let truncated = false;

@@ -5,6 +5,7 @@
  * Bytes are returned exactly as received; verification is the core's job (verify.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Reference, UntrustedObject } from '$lib/oci/model';
 import { MANIFEST_ACCEPT } from '$lib/oci/media-types';
@@ -60,6 +61,18 @@ export interface ReferrersSource {
 	referrers(digest: string, artifactType?: string, maxPages?: number): Promise<ReferrersAnswer>;
 	/** A blob up to `maxBytes` (signature payloads, attestations, SBOMs), not only config-sized. */
 	document(d: Descriptor, maxBytes: number): Promise<UntrustedObject>;
+}
+
+/** A layer blob being received: the body unread, for layer-stream.ts to count and pass on. */
+export interface BlobStream {
+	stream: Readable;
+	contentLength: number | null;
+	dockerContentDigest: string | null;
+}
+
+/** The source createRegistrySource makes: also streams layer blobs (never through the object cache). */
+export interface StreamingRegistrySource extends ServerRegistrySource {
+	blobStream(d: Descriptor, maxBytes: number): Promise<BlobStream>;
 }
 
 export interface RegistrySourceOptions {
@@ -182,7 +195,7 @@ function retryAfter(headers: IncomingHttpHeaders): string {
 	return Number.isFinite(t) ? `; retry after ${Math.max(0, Math.round((t - Date.now()) / 1000))} s` : '';
 }
 
-export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions = {}): ServerRegistrySource & ReferrersSource {
+export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions = {}): StreamingRegistrySource & ReferrersSource {
 	// Counted per API call (X-Upstream-Requests); see upstream-count.ts.
 	const upstream = countingUpstream(opts.upstream ?? getUpstream());
 	const auth = opts.auth ?? (opts.upstream ? new AuthManager(upstream) : getAuthManager());
@@ -458,6 +471,29 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			});
 			if (res.status !== 200) throw fail(res, 'blob', d.digest);
 			return untrusted(res);
+		},
+
+		async blobStream(d: Descriptor, maxBytes: number): Promise<BlobStream> {
+			if (typeof d.digest !== 'string' || !STRICT_DIGEST.test(d.digest)) {
+				throw new RegscopeError('INVALID_REQUEST', 'the layer digest is not a valid digest');
+			}
+			const res = await send(build(`/v2/${repo}/blobs/${d.digest}`), {
+				maxBytes,
+				tooLarge: 'BLOB_TOO_LARGE',
+				what: `layer ${d.digest}`,
+				template: '/v2/<name>/blobs/<digest> (layer)',
+				stream: true
+			});
+			if (res.status !== 200 || !res.stream) {
+				res.stream?.destroy();
+				throw fail(res, 'blob', d.digest);
+			}
+			const length = Number(header(res.headers, 'content-length') ?? NaN);
+			return {
+				stream: res.stream,
+				contentLength: Number.isSafeInteger(length) ? length : null,
+				dockerContentDigest: header(res.headers, 'docker-content-digest')
+			};
 		},
 
 		async tags(): Promise<TagListing> {

@@ -1,15 +1,25 @@
 import type { RequestHandler } from './$types';
 import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
 import { proxyBlob } from '$lib/server/proxy-service';
+import { proxyLayer } from '$lib/server/layer-service';
 import type { SourceReport } from '$lib/server/registry-client';
 import { errorResponse, withCallReport } from '$lib/server/respond';
 
 // The custom-header and cross-site checks for every proxy endpoint are in hooks.server.ts.
-export const GET: RequestHandler = async ({ url, request }) => {
+export const GET: RequestHandler = async ({ url, request, getClientAddress }) => {
 	try {
 		const credentials = parseCredentialsHeader(request.headers.get(CREDENTIALS_HEADER)) ?? undefined;
 		const report: SourceReport = {};
-		const res = await proxyBlob(url, { credentials, report });
+		const res =
+			url.searchParams.get('layer') === '1'
+				? await proxyLayer(url, {
+						credentials,
+						report,
+						client: getClientAddress(),
+						signal: request.signal,
+						ifNoneMatch: request.headers.get('if-none-match')
+					})
+				: await proxyBlob(url, { credentials, report });
 		return await withCallReport(res, report, credentials !== undefined);
 	} catch (e) {
 		return errorResponse(e, 'GET /api/registry/blob');

@@ -1,0 +1,220 @@
+/**
+ * The layer row of `npm run bench` (issue 12), on the 64 MiB `layers-big` fixture, loopback only:
+ *
+ * - the page's full check in Chromium (worker: digest + gunzip + diff_id + tar), navigation to
+ *   `?layer=<digest>` → `verified`, timed by the page's own LayerRun (`data-elapsed-ms`), fresh context per run;
+ * - the same browser only downloading the same blob from the same endpoint into memory (`fetch` +
+ *   `arrayBuffer`, `cache: 'no-store'`);
+ * - the same work natively in Node (crypto sha256 + zlib gunzip + sha256), from memory and fetched from
+ *   the registry;
+ * - the server's RSS while streaming the layer to 10 clients at once.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { REPO_ROOT } from '../tests/support/app';
+import { freePort } from '../tests/support/ports';
+import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { ensureTool } from '../tests/support/tools';
+import type { ImageFixture } from '../tests/fixtures/fixtures';
+
+const MiB = 1024 * 1024;
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = s.length >> 1;
+	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export interface LayerBench {
+	layerBytes: number;
+	tarBytes: number;
+	browserCheckMiBs: number;
+	browserDownloadMiBs: number;
+	ratio: number;
+	nodeMemoryMiBs: number;
+	nodeFetchedMiBs: number;
+	serverRssBeforeMiB: number;
+	serverRssPeakMiB: number;
+	clients: number;
+}
+
+function rssMiB(pid: number): number {
+	const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+	return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024;
+}
+
+function fetchAll(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		http
+			.get(url, { agent: false, headers }, (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
+				res.on('error', reject);
+			})
+			.on('error', reject);
+	});
+}
+
+/** digest + gunzip + diff_id, streamed from the registry with Node's own crypto and zlib. */
+function nativeFetched(url: string): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const t0 = performance.now();
+		http
+			.get(url, { agent: false }, (res) => {
+				const blob = createHash('sha256');
+				const diff = createHash('sha256');
+				const gunzip = createGunzip();
+				res.on('data', (c: Buffer) => blob.update(c));
+				gunzip.on('data', (c: Buffer) => diff.update(c));
+				gunzip.on('end', () => {
+					blob.digest();
+					diff.digest();
+					resolve(performance.now() - t0);
+				});
+				gunzip.on('error', reject);
+				res.pipe(gunzip);
+			})
+			.on('error', reject);
+	});
+}
+
+export async function benchLayer(opts: { buildDir: string; registryUrl: string; fixture: ImageFixture; runs: number; log: (s: string) => void }): Promise<LayerBench> {
+	const { fixture, runs, log } = opts;
+	const digest = fixture.layerDigests[0]!;
+	const blobUrl = `${opts.registryUrl}/v2/${fixture.repository}/blobs/${digest}`;
+	const blob = await fetchAll(blobUrl);
+	const tarBytes = gunzipSync(blob).length;
+
+	log('layer: native Node from memory and from the registry…');
+	const mem: number[] = [];
+	const fetched: number[] = [];
+	for (let i = 0; i < runs; i++) {
+		const t0 = performance.now();
+		createHash('sha256').update(blob).digest();
+		createHash('sha256').update(gunzipSync(blob)).digest();
+		mem.push(performance.now() - t0);
+		fetched.push(await nativeFetched(blobUrl));
+	}
+
+	const port = await freePort();
+	const appUrl = `http://127.0.0.1:${port}`;
+	const clients = 10;
+	const service = spawnService(process.execPath, [path.join(opts.buildDir, 'index.js')], {
+		cwd: REPO_ROOT,
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			ORIGIN: appUrl,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
+			REGSCOPE_CLIENT_LAYER_STREAMS: String(clients),
+			REGSCOPE_LOG_UPSTREAM: '0'
+		}
+	});
+	try {
+		await waitForHttp200(`${appUrl}/`, service, 'regscope app', 30_000);
+		const proxyPath = `/api/registry/blob?${new URLSearchParams({ ref: fixture.ref, digest, size: String(blob.length), layer: '1' })}`;
+		const { chromium } = await import('playwright-core');
+		const browser = await chromium.launch({
+			executablePath: await ensureTool('/usr/bin/chromium', 'chromium'),
+			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		});
+		const check: number[] = [];
+		const download: number[] = [];
+		try {
+			log('layer: Chromium full check vs download only…');
+			for (let i = 0; i < runs + 1; i++) {
+				const ctx = await browser.newContext();
+				const page = await ctx.newPage();
+				await page.goto(`${appUrl}/r/${fixture.ref}?layer=${digest}`);
+				const status = page.locator('[data-testid="layer-verify-status"][data-elapsed-ms]');
+				await status.waitFor({ timeout: 120_000 });
+				if ((await status.getAttribute('data-status')) !== 'verified') throw new Error(`layer check: ${await status.textContent()}`);
+				const ms = Number(await status.getAttribute('data-elapsed-ms'));
+				const dl = await page.evaluate(async (u) => {
+					const t0 = performance.now();
+					const res = await fetch(u, { headers: { 'X-Registry-Proxy': '1' }, cache: 'no-store' });
+					const n = (await res.arrayBuffer()).byteLength;
+					return { ms: performance.now() - t0, n };
+				}, proxyPath);
+				if (dl.n !== blob.length) throw new Error(`download-only read ${dl.n} of ${blob.length} bytes`);
+				if (i > 0) {
+					check.push(ms);
+					download.push(dl.ms);
+				}
+				await ctx.close();
+			}
+		} finally {
+			await browser.close();
+		}
+
+		log(`layer: server memory while streaming to ${clients} clients…`);
+		const pid = service.child.pid!;
+		const before = rssMiB(pid);
+		let peak = before;
+		const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+		await Promise.all(Array.from({ length: clients }, () => fetchAll(`${appUrl}${proxyPath}`, { 'X-Registry-Proxy': '1' })));
+		clearInterval(timer);
+		peak = Math.max(peak, rssMiB(pid));
+
+		const rate = (ms: number, bytes = blob.length) => bytes / MiB / (ms / 1000);
+		const browserCheckMiBs = rate(median(check));
+		const browserDownloadMiBs = rate(median(download));
+		return {
+			layerBytes: blob.length,
+			tarBytes,
+			browserCheckMiBs,
+			browserDownloadMiBs,
+			ratio: browserCheckMiBs / browserDownloadMiBs,
+			nodeMemoryMiBs: rate(median(mem)),
+			nodeFetchedMiBs: rate(median(fetched)),
+			serverRssBeforeMiB: before,
+			serverRssPeakMiB: peak,
+			clients
+		};
+	} finally {
+		await service.kill();
+	}
+}
+
+export function layerTable(b: LayerBench): string[] {
+	const f1 = (n: number) => n.toFixed(1);
+	return [
+		`| Layer check, ${f1(b.layerBytes / MiB)} MiB gzip layer (${f1(b.tarBytes / MiB)} MiB tar), MiB/s of compressed bytes | Figure |`,
+		'|---|---:|',
+		`| Chromium, full check in a worker (digest + gunzip + diff_id + tar) | ${f1(b.browserCheckMiBs)} MiB/s |`,
+		`| Chromium, download only (same endpoint, into memory) | ${f1(b.browserDownloadMiBs)} MiB/s |`,
+		`| full check ÷ download only (goal ≥ 0.6) | ${b.ratio.toFixed(2)}× |`,
+		`| Node crypto + zlib, from memory | ${f1(b.nodeMemoryMiBs)} MiB/s |`,
+		`| Node crypto + zlib, fetched from the registry | ${f1(b.nodeFetchedMiBs)} MiB/s |`,
+		`| server RSS before / peak while streaming to ${b.clients} clients | ${b.serverRssBeforeMiB.toFixed(0)} MiB / ${b.serverRssPeakMiB.toFixed(0)} MiB |`
+	];
+}
+
+/** `npx tsx scripts/bench-layer.ts [--runs=N]`: only this row, on the current build/ and a fresh registry. */
+async function standalone(): Promise<void> {
+	const { seedFixtures } = await import('../tests/fixtures/fixtures');
+	const { startRegistry } = await import('../tests/support/registry');
+	const runs = Number(/^--runs=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--runs=')) ?? '')?.[1] ?? 5);
+	const registry = await startRegistry();
+	try {
+		const fixtures = await seedFixtures(registry.url);
+		const b = await benchLayer({
+			buildDir: path.join(REPO_ROOT, 'build'),
+			registryUrl: registry.url,
+			fixture: fixtures['layers-big'],
+			runs,
+			log: (s) => console.error(`[bench] ${s}`)
+		});
+		console.log(layerTable(b).join('\n'));
+	} finally {
+		await registry.stop();
+	}
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.join(REPO_ROOT, 'scripts', 'bench-layer.ts')) await standalone();

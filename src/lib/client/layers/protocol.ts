@@ -1,0 +1,32 @@
+/** Messages between the page and the layer worker (structured-clone safe values only). */
+import type { LayerCheck, LayerListing } from '$lib/oci/layer';
+import type { ErrorBody } from '$lib/oci/errors';
+
+export interface CheckRequest {
+	type: 'check';
+	/** Same-origin proxy URL of the layer's bytes. */
+	url: string;
+	headers: Record<string, string>;
+	digest: string;
+	size: number;
+	mediaType: string;
+	diffId: string | null;
+	/** Keep the bytes of this path (no leading slash), up to `maxContent` bytes. */
+	path?: string;
+	maxContent: number;
+}
+
+export type ToWorker = CheckRequest | { type: 'cancel' };
+
+export interface FileContent {
+	path: string;
+	bytes: Uint8Array;
+	/** The file is longer than what was kept. */
+	truncated: boolean;
+	size: number;
+}
+
+export type FromWorker =
+	| { type: 'progress'; compressed: number; uncompressed: number; entries: number }
+	| { type: 'done'; check: LayerCheck; listing: LayerListing; content: FileContent | null }
+	| { type: 'error'; error: ErrorBody; received: number };

@@ -1,0 +1,139 @@
+/**
+ * One check of one layer in a Web Worker, as reactive state: progress (bytes of total, MiB/s, time left),
+ * cancel, and the verdict. The listing and file bytes are exposed only through `verified*` getters, which
+ * stay empty until the whole layer's digest and diff_id matched.
+ */
+import { RegscopeError, errorFromBody } from '$lib/oci/errors';
+import type { Descriptor, Digest } from '$lib/oci/model';
+import type { LayerCheck, LayerListing } from '$lib/oci/layer';
+import { isMismatch } from '../error-kind';
+import { PROXY_HEADER } from '../source';
+import type { CheckRequest, FileContent, FromWorker } from './protocol';
+
+export type RunStatus = 'running' | 'verified' | 'mismatch' | 'failed' | 'cancelled';
+
+/** Bytes of one file kept for display and download. */
+export const MAX_CONTENT_BYTES = 64 * 1024 * 1024;
+
+export interface LayerTarget {
+	/** `repositoryName(ref)`, as the proxy takes it. */
+	repo: string;
+	layer: Descriptor;
+	diffId: Digest | null;
+	authorization?: string;
+}
+
+export function layerUrl(t: LayerTarget): string {
+	const q = new URLSearchParams({ ref: t.repo, digest: t.layer.digest, size: String(t.layer.size), layer: '1' });
+	return `/api/registry/blob?${q}`;
+}
+
+export class LayerRun {
+	status = $state<RunStatus>('running');
+	compressed = $state(0);
+	uncompressed = $state(0);
+	entries = $state(0);
+	readonly total: number;
+	readonly path: string | undefined;
+	check = $state.raw<LayerCheck | null>(null);
+	error = $state.raw<RegscopeError | null>(null);
+	#listing = $state.raw<LayerListing | null>(null);
+	#content = $state.raw<FileContent | null>(null);
+	#started = performance.now();
+	elapsedMs = $state(0);
+	#done: Promise<void>;
+
+	constructor(target: LayerTarget, path?: string) {
+		this.total = target.layer.size;
+		this.path = path;
+		const req: CheckRequest = {
+			type: 'check',
+			url: layerUrl(target),
+			headers: target.authorization ? { ...PROXY_HEADER, 'X-Registry-Authorization': target.authorization } : { ...PROXY_HEADER },
+			digest: target.layer.digest,
+			size: target.layer.size,
+			mediaType: target.layer.mediaType,
+			diffId: target.diffId,
+			maxContent: MAX_CONTENT_BYTES,
+			...(path !== undefined ? { path } : {})
+		};
+		this.#done = new Promise<void>((resolve) => {
+			const worker = new Worker(new URL('./layer.worker.ts', import.meta.url), { type: 'module' });
+			const finish = () => {
+				this.elapsedMs = performance.now() - this.#started;
+				worker.terminate();
+				resolve();
+			};
+			worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+				const m = ev.data;
+				if (this.status !== 'running') return;
+				if (m.type === 'progress') {
+					this.compressed = m.compressed;
+					this.uncompressed = m.uncompressed;
+					this.entries = m.entries;
+					this.elapsedMs = performance.now() - this.#started;
+					return;
+				}
+				if (m.type === 'done') {
+					this.compressed = m.check.compressedSize;
+					this.uncompressed = m.check.uncompressedSize;
+					this.entries = m.listing.files.length;
+					this.check = m.check;
+					this.#listing = m.listing;
+					this.#content = m.content;
+					this.status = m.check.verdict;
+				} else {
+					this.compressed = m.received;
+					this.error = errorFromBody({ error: m.error }, m.error.message);
+					this.status = isMismatch(this.error.code) ? 'mismatch' : 'failed';
+				}
+				finish();
+			};
+			worker.onerror = (ev) => {
+				if (this.status !== 'running') return;
+				this.error = new RegscopeError('INTERNAL_ERROR', `the layer worker failed: ${ev.message || 'unknown error'}`);
+				this.status = 'failed';
+				finish();
+			};
+			worker.postMessage(req);
+			this.#cancelWorker = () => {
+				worker.postMessage({ type: 'cancel' });
+				// Give the worker a moment to abort its fetch (closing the connection), then stop it.
+				setTimeout(finish, 200);
+			};
+		});
+	}
+
+	#cancelWorker: () => void = () => undefined;
+
+	cancel(): void {
+		if (this.status !== 'running') return;
+		this.status = 'cancelled';
+		this.#cancelWorker();
+	}
+
+	/** Resolves when the run ended (any outcome). */
+	get done(): Promise<void> {
+		return this.#done;
+	}
+
+	/** The listing, once the layer verified; null before and on any failure. */
+	get verifiedListing(): LayerListing | null {
+		return this.status === 'verified' ? this.#listing : null;
+	}
+
+	/** The requested file's bytes, once the layer verified. */
+	get verifiedContent(): FileContent | null {
+		return this.status === 'verified' ? this.#content : null;
+	}
+
+	get bytesPerSecond(): number {
+		return this.elapsedMs > 0 ? (this.compressed * 1000) / this.elapsedMs : 0;
+	}
+
+	/** Seconds left at the current rate, or null when unknown. */
+	get secondsLeft(): number | null {
+		const rate = this.bytesPerSecond;
+		return rate > 0 ? Math.max(0, (this.total - this.compressed) / rate) : null;
+	}
+}

@@ -1,0 +1,184 @@
+/**
+ * The one layer pipeline (browser worker, server API, tests): compressed bytes are counted and hashed as
+ * they arrive (the layer digest), decompressed, the output hashed (the diff_id) and read as tar, all in one
+ * pass without holding the layer. The verdict is `verified` only when the byte count equals the
+ * descriptor's size and both digests match.
+ */
+import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
+import { RegscopeError } from '../errors';
+import { algorithmOf } from '../digest';
+import { layerCompression } from '../media-types';
+import type { Digest } from '../model';
+import { TarReader, type TarHandlers } from '../tar/reader';
+import type { TarSummary } from '../tar/types';
+import { createDecompressor, type LayerCompression } from './decompress';
+
+/** A digest computed elsewhere (the browser hashes the compressed bytes on another thread). */
+export interface BlobHasher {
+	update(chunk: Uint8Array): void;
+	/** Lowercase hex of everything passed to `update`. */
+	digest(): Promise<string>;
+}
+
+export interface LayerCheckInput extends TarHandlers {
+	body: ReadableStream<Uint8Array>;
+	digest: Digest;
+	size: number;
+	mediaType: string;
+	/** `rootfs.diff_ids[i]` from the verified config; null when unknown (schema1: no verdict possible). */
+	diffId: Digest | null;
+	/** Called as compressed bytes arrive and uncompressed bytes come out. */
+	onProgress?(compressed: number, uncompressed: number): void;
+	signal?: AbortSignal;
+	/** Hashes the compressed bytes instead of hash-wasm on this thread (same algorithm as `digest`). */
+	blobHasher?: BlobHasher;
+}
+
+export interface DigestCheck {
+	expected: Digest | null;
+	actual: string;
+	ok: boolean;
+}
+
+export interface LayerCheck {
+	verdict: 'verified' | 'mismatch';
+	/** Why the verdict is mismatch, for people. */
+	problems: string[];
+	digest: DigestCheck;
+	diffId: DigestCheck;
+	compression: LayerCompression;
+	compressedSize: number;
+	uncompressedSize: number;
+	/** null when the tar could not be read to its end (`tarError` says why). */
+	tar: TarSummary | null;
+	tarError?: string;
+}
+
+/** gzip, zstd or none from the media type; UNSUPPORTED_MEDIA_TYPE for anything else (shown, not parsed). */
+export function compressionFor(mediaType: string): LayerCompression {
+	const c = mediaType.endsWith('+encrypted') ? 'unknown' : layerCompression(mediaType);
+	if (c === 'unknown') {
+		throw new RegscopeError(
+			'UNSUPPORTED_MEDIA_TYPE',
+			`layers of media type "${mediaType.slice(0, 120)}" cannot be read here (only tar, tar+gzip and tar+zstd)`
+		);
+	}
+	return c;
+}
+
+async function hasher(d: Digest): Promise<IHasher> {
+	const h = algorithmOf(d) === 'sha512' ? await createSHA512() : await createSHA256();
+	h.init();
+	return h;
+}
+
+function wasmHasher(h: IHasher): BlobHasher {
+	return {
+		update: (chunk) => void h.update(chunk),
+		digest: async () => h.digest('hex')
+	};
+}
+
+function aborted(signal?: AbortSignal): RegscopeError {
+	const why = signal?.reason instanceof RegscopeError ? signal.reason : null;
+	return why ?? new RegscopeError('INVALID_REQUEST', 'the layer check was cancelled');
+}
+
+export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
+	const compression = compressionFor(input.mediaType);
+	const blobHash: BlobHasher = input.blobHasher ?? wasmHasher(await hasher(input.digest));
+	// The diff_id uses the config's algorithm; sha256 when the config gives none.
+	const diffHash = compression === 'none' ? null : await hasher(input.diffId ?? input.digest);
+	let compressed = 0;
+	let uncompressed = 0;
+	let tarError: string | undefined;
+	const tar = new TarReader({ onEntry: input.onEntry, onData: input.onData });
+	const sink = (chunk: Uint8Array) => {
+		uncompressed += chunk.byteLength;
+		diffHash?.update(chunk);
+		if (tarError !== undefined) return;
+		try {
+			tar.push(chunk);
+		} catch (e) {
+			tarError = e instanceof Error ? e.message : String(e);
+		}
+	};
+	const decoder = createDecompressor(compression, sink);
+	let decodeError: string | undefined;
+	const reader = input.body.getReader();
+	const onAbort = () => reader.cancel(aborted(input.signal)).catch(() => undefined);
+	input.signal?.addEventListener('abort', onAbort, { once: true });
+	try {
+		for (;;) {
+			if (input.signal?.aborted) throw aborted(input.signal);
+			const { done, value } = await reader.read();
+			if (done) break;
+			compressed += value.byteLength;
+			if (compressed > input.size) {
+				decodeError ??= `the registry sent more than the ${input.size} bytes the descriptor lists`;
+				reader.cancel().catch(() => undefined);
+				break;
+			}
+			blobHash.update(value);
+			if (decodeError === undefined) {
+				try {
+					await decoder.write(value);
+				} catch (e) {
+					// Keep hashing: a corrupt stream usually means a digest mismatch, the more useful verdict.
+					decodeError = e instanceof Error ? e.message : String(e);
+					decoder.abort();
+				}
+			}
+			input.onProgress?.(compressed, uncompressed);
+		}
+		if (input.signal?.aborted) throw aborted(input.signal);
+		if (decodeError === undefined) {
+			try {
+				await decoder.close();
+			} catch (e) {
+				decodeError = e instanceof Error ? e.message : String(e);
+			}
+		}
+	} catch (e) {
+		decoder.abort();
+		throw e;
+	} finally {
+		input.signal?.removeEventListener('abort', onAbort);
+	}
+	input.onProgress?.(compressed, uncompressed);
+	let summary: TarSummary | null = null;
+	if (decodeError === undefined && tarError === undefined) {
+		try {
+			summary = tar.finish();
+		} catch (e) {
+			tarError = e instanceof Error ? e.message : String(e);
+		}
+	}
+	const algorithm = algorithmOf(input.digest);
+	const actualDigest = `${algorithm}:${await blobHash.digest()}`;
+	const diffAlgorithm = input.diffId ? algorithmOf(input.diffId) : algorithm;
+	const actualDiff = diffHash ? `${diffAlgorithm}:${diffHash.digest('hex')}` : actualDigest;
+	const digest: DigestCheck = { expected: input.digest, actual: actualDigest, ok: actualDigest === input.digest };
+	const diffId: DigestCheck = {
+		expected: input.diffId,
+		actual: decodeError === undefined ? actualDiff : '',
+		ok: input.diffId !== null && decodeError === undefined && actualDiff === input.diffId
+	};
+	const problems: string[] = [];
+	if (compressed !== input.size) problems.push(`received ${compressed} bytes; the manifest lists ${input.size}`);
+	if (!digest.ok) problems.push(`the layer bytes hash to ${actualDigest}, not ${input.digest}`);
+	if (decodeError !== undefined) problems.push(decodeError);
+	else if (input.diffId === null) problems.push('the config lists no diff_id for this layer, so its contents cannot be verified');
+	else if (!diffId.ok) problems.push(`the uncompressed layer hashes to ${actualDiff}, but the config's diff_id is ${input.diffId}`);
+	return {
+		verdict: problems.length === 0 ? 'verified' : 'mismatch',
+		problems,
+		digest,
+		diffId,
+		compression,
+		compressedSize: compressed,
+		uncompressedSize: uncompressed,
+		tar: summary,
+		...(tarError !== undefined ? { tarError } : {})
+	};
+}
