@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { CompareJson } from '$lib/oci/compare/json';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 import { pageErrors, permalink, shot, useBrowser, type Look } from './browser';
 
@@ -22,10 +23,10 @@ afterAll(async () => {
 const at = (f: { ref: string }, tag: string) => f.ref.replace(/:[^:/]+$/, `:${tag}`);
 const comparePage = (a: string, b: string, extra = '') => `${appUrl}/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}${extra}`;
 
-async function api(a: string, b: string, extra = ''): Promise<Record<string, any>> {
+async function api(a: string, b: string, extra = ''): Promise<CompareJson> {
 	const res = await fetch(`${appUrl}/api/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}${extra}`);
 	expect(res.status).toBe(200);
-	return (await res.json()) as Record<string, any>;
+	return (await res.json()) as CompareJson;
 }
 
 /** Waits for the comparison; both sides must have been verified in the page. */
