@@ -6,25 +6,23 @@
  * against the referrers-API registry in tests/support. Screenshots light, dark and at phone width.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { CDX_PACKAGES, KEYLESS_IDENTITY, KEYLESS_ISSUER, OTHER_PUBLIC_PEM, SIGNING_PUBLIC_PEM, supplyFixtures } from '../fixtures/supply';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
-import { SHOTS, context, launch, pageErrors, permalink, shot, verdict, type Look } from './browser';
+import { SHOTS, pageErrors, permalink, shot, useBrowser, verdict, type Look } from './browser';
 
 const appUrl = inject('appUrl');
 const registry = inject('registry');
 const registryUrl = inject('registryUrl');
 const buildx = inject('fixtures')['buildx-attestations'];
 const { fixtures: f, indexes } = supplyFixtures();
-let browser: Browser;
+const { withPage } = useBrowser();
 let api: ReferrersRegistry;
 
 beforeAll(async () => {
-	browser = await launch();
 	api = await startReferrersRegistry(registryUrl, indexes);
 });
 afterAll(async () => {
-	await browser?.close();
 	await api?.stop();
 });
 
@@ -44,151 +42,151 @@ async function signatureVerdicts(page: Page): Promise<(string | null)[]> {
 	return statuses.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-verdict')}|${e.textContent}`));
 }
 
-async function open(look: Look, ref: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
-	const ctx = await context(browser, look);
-	const page = await ctx.newPage();
-	const errors = pageErrors(page);
-	await page.goto(permalink(appUrl, ref));
-	expect(await verdict(page)).toContain('verified');
-	await page.getByTestId('referrers-report').waitFor();
-	return { page, errors, close: () => ctx.close() };
+/** Runs `fn` on a fresh page showing `ref` verified with its referrers report, with the page's uncaught errors. */
+function open(look: Look, ref: string, fn: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+	return withPage(async (page) => {
+		const errors = pageErrors(page);
+		await page.goto(permalink(appUrl, ref));
+		expect(await verdict(page)).toContain('verified');
+		await page.getByTestId('referrers-report').waitFor();
+		await fn(page, errors);
+	}, look);
 }
 
 describe('registry 2.8 (no referrers API)', () => {
 	test('lists each referrer with its kind and says which paths gave what', async () => {
-		const { page, errors, close } = await open('light', `${registry}/${f.repository}:latest`);
-		const report = (await page.getByTestId('referrers-report').textContent()) ?? '';
-		expect(report).toContain('referrers API: not supported by this registry (404)');
-		expect(report).toContain(`fallback tag: 4 referrers (tag ${f.fallbackTag})`);
-		expect(report).toContain('cosign tags: signature, attestation');
-		const kinds = await page.getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-		expect(kinds.sort()).toEqual(['attestation', 'sbom', 'sbom', 'sbom', 'signature', 'signature']);
-		expect(await item(page, { digest: f.wrongSubject }).getByTestId('referrer-problem').textContent()).toContain(f.otherDigest);
-		expect(await item(page, { digest: f.overCap }).getByTestId('document-too-large').textContent()).toContain('over this page');
+		await open('light', `${registry}/${f.repository}:latest`, async (page, errors) => {
+			const report = (await page.getByTestId('referrers-report').textContent()) ?? '';
+			expect(report).toContain('referrers API: not supported by this registry (404)');
+			expect(report).toContain(`fallback tag: 4 referrers (tag ${f.fallbackTag})`);
+			expect(report).toContain('cosign tags: signature, attestation');
+			const kinds = await page.getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+			expect(kinds.sort()).toEqual(['attestation', 'sbom', 'sbom', 'sbom', 'signature', 'signature']);
+			expect(await item(page, { digest: f.wrongSubject }).getByTestId('referrer-problem').textContent()).toContain(f.otherDigest);
+			expect(await item(page, { digest: f.overCap }).getByTestId('document-too-large').textContent()).toContain('over this page');
 
-		// No key yet: keyless is checked with its certificate's key (and says what is not checked); the rest wait for a key.
-		await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
-		const before = await signatureVerdicts(page);
-		expect(before.map((v) => v?.split('|')[0])).toEqual(['unchecked', 'verified', 'different-image', 'unchecked']);
-		expect(before[1]).toContain('Rekor inclusion were not checked');
-		expect(before[2]).toContain('different image');
-		expect(await item(page, SIG).getByTestId('signature-identity').first().textContent()).toContain(KEYLESS_IDENTITY);
-		expect(await item(page, SIG).getByTestId('signature-issuer').first().textContent()).toBe(KEYLESS_ISSUER);
-		expect(await item(page, SIG).getByTestId('signature-rekor').first().textContent()).toContain('log index 7654321');
-		expect(await item(page, { kind: 'attestation' }).getByTestId('slsa-builder').textContent()).toBe('https://github.com/example/app/actions/runs/1');
-		// cosign v3: a Sigstore bundle referrer, key-based, so unchecked until a key is given; its Rekor entry is shown.
-		await expect.poll(() => bundleVerdict(page)).toBe('unchecked');
-		expect(await item(page, BUNDLE).getByTestId('bundle-rekor').textContent()).toContain('log index 123456');
-		expect(errors).toEqual([]);
-		await shot(page, 'supply-light');
-		await close();
+			// No key yet: keyless is checked with its certificate's key (and says what is not checked); the rest wait for a key.
+			await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
+			const before = await signatureVerdicts(page);
+			expect(before.map((v) => v?.split('|')[0])).toEqual(['unchecked', 'verified', 'different-image', 'unchecked']);
+			expect(before[1]).toContain('Rekor inclusion were not checked');
+			expect(before[2]).toContain('different image');
+			expect(await item(page, SIG).getByTestId('signature-identity').first().textContent()).toContain(KEYLESS_IDENTITY);
+			expect(await item(page, SIG).getByTestId('signature-issuer').first().textContent()).toBe(KEYLESS_ISSUER);
+			expect(await item(page, SIG).getByTestId('signature-rekor').first().textContent()).toContain('log index 7654321');
+			expect(await item(page, { kind: 'attestation' }).getByTestId('slsa-builder').textContent()).toBe('https://github.com/example/app/actions/runs/1');
+			// cosign v3: a Sigstore bundle referrer, key-based, so unchecked until a key is given; its Rekor entry is shown.
+			await expect.poll(() => bundleVerdict(page)).toBe('unchecked');
+			expect(await item(page, BUNDLE).getByTestId('bundle-rekor').textContent()).toContain('log index 123456');
+			expect(errors).toEqual([]);
+			await shot(page, 'supply-light');
+		});
 	});
 
 	test('the right key verifies, a wrong key does not, another image is called out', async () => {
-		const { page, errors, close } = await open('light', `${registry}/${f.repository}:latest`);
-		await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
-		await page.getByTestId('signature-key-input').fill(SIGNING_PUBLIC_PEM);
-		await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['verified', 'does-not-verify', 'different-image', 'does-not-verify']);
-		const right = await signatureVerdicts(page);
-		expect(right[0]).toContain('verified with the EC P-256 key you gave');
-		expect(right[3]).toContain('does not verify');
-		// The DSSE envelope of the provenance, signed with the same key.
-		await expect.poll(() => item(page, { kind: 'attestation' }).getByTestId('signature-status').first().getAttribute('data-verdict')).toBe('verified');
+		await open('light', `${registry}/${f.repository}:latest`, async (page, errors) => {
+			await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
+			await page.getByTestId('signature-key-input').fill(SIGNING_PUBLIC_PEM);
+			await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['verified', 'does-not-verify', 'different-image', 'does-not-verify']);
+			const right = await signatureVerdicts(page);
+			expect(right[0]).toContain('verified with the EC P-256 key you gave');
+			expect(right[3]).toContain('does not verify');
+			// The DSSE envelope of the provenance, signed with the same key.
+			await expect.poll(() => item(page, { kind: 'attestation' }).getByTestId('signature-status').first().getAttribute('data-verdict')).toBe('verified');
 
-		await expect.poll(() => bundleVerdict(page)).toBe('verified');
+			await expect.poll(() => bundleVerdict(page)).toBe('verified');
 
-		await page.getByTestId('signature-key-input').fill(OTHER_PUBLIC_PEM);
-		await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['does-not-verify', 'does-not-verify', 'different-image', 'does-not-verify']);
-		expect((await signatureVerdicts(page))[0]).toContain('does not verify');
-		await expect.poll(() => bundleVerdict(page)).toBe('does-not-verify');
+			await page.getByTestId('signature-key-input').fill(OTHER_PUBLIC_PEM);
+			await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['does-not-verify', 'does-not-verify', 'different-image', 'does-not-verify']);
+			expect((await signatureVerdicts(page))[0]).toContain('does not verify');
+			await expect.poll(() => bundleVerdict(page)).toBe('does-not-verify');
 
-		await page.getByTestId('signature-key-input').fill('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----');
-		await page.getByTestId('signature-key-error').waitFor();
-		expect(await page.getByTestId('signature-key-error').textContent()).toContain('never paste a private key');
-		expect(errors).toEqual([]);
-		await close();
+			await page.getByTestId('signature-key-input').fill('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----');
+			await page.getByTestId('signature-key-error').waitFor();
+			expect(await page.getByTestId('signature-key-error').textContent()).toContain('never paste a private key');
+			expect(errors).toEqual([]);
+		});
 	});
 
 	test('the SBOM is fetched on demand, verified, and its table filters', async () => {
-		const { page, errors, close } = await open('light', `${registry}/${f.repository}:latest`);
-		const cdx = item(page, { digest: f.cyclonedx });
-		await cdx.getByTestId('document-load').click();
-		await cdx.getByTestId('sbom-package').first().waitFor();
-		expect(await cdx.getByTestId('sbom-package').count()).toBe(CDX_PACKAGES.length);
-		await cdx.getByTestId('sbom-filter').fill('musl');
-		await expect.poll(() => cdx.getByTestId('sbom-package').count()).toBe(1);
-		expect(await cdx.getByTestId('sbom-package').textContent()).toContain('pkg:apk/alpine/musl@1.2.5');
-		await cdx.getByTestId('sbom-filter').fill('pkg:deb');
-		await expect.poll(() => cdx.getByTestId('sbom-package').count()).toBe(2);
-		// The SPDX 2.3 SBOM inside the .att DSSE envelope: read on demand too, its envelope checked, its table shown.
-		const att = item(page, { kind: 'attestation', source: 'cosign-tag' });
-		await att.getByTestId('document-load').click();
-		await att.getByTestId('sbom-package').first().waitFor();
-		expect(await att.getByTestId('sbom-package').allTextContents()).toEqual([expect.stringContaining('bash'), expect.stringContaining('coreutils')]);
-		expect(await att.getByTestId('sbom-package').nth(1).textContent()).not.toContain('NOASSERTION');
-		expect(errors).toEqual([]);
-		await close();
+		await open('light', `${registry}/${f.repository}:latest`, async (page, errors) => {
+			const cdx = item(page, { digest: f.cyclonedx });
+			await cdx.getByTestId('document-load').click();
+			await cdx.getByTestId('sbom-package').first().waitFor();
+			expect(await cdx.getByTestId('sbom-package').count()).toBe(CDX_PACKAGES.length);
+			await cdx.getByTestId('sbom-filter').fill('musl');
+			await expect.poll(() => cdx.getByTestId('sbom-package').count()).toBe(1);
+			expect(await cdx.getByTestId('sbom-package').textContent()).toContain('pkg:apk/alpine/musl@1.2.5');
+			await cdx.getByTestId('sbom-filter').fill('pkg:deb');
+			await expect.poll(() => cdx.getByTestId('sbom-package').count()).toBe(2);
+			// The SPDX 2.3 SBOM inside the .att DSSE envelope: read on demand too, its envelope checked, its table shown.
+			const att = item(page, { kind: 'attestation', source: 'cosign-tag' });
+			await att.getByTestId('document-load').click();
+			await att.getByTestId('sbom-package').first().waitFor();
+			expect(await att.getByTestId('sbom-package').allTextContents()).toEqual([expect.stringContaining('bash'), expect.stringContaining('coreutils')]);
+			expect(await att.getByTestId('sbom-package').nth(1).textContent()).not.toContain('NOASSERTION');
+			expect(errors).toEqual([]);
+		});
 	});
 
 	test.each(['dark', 'phone'] as const)('%s: readable, no horizontal scroll', async (look) => {
-		const { page, errors, close } = await open(look, `${registry}/${f.repository}:latest`);
-		await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
-		await page.getByTestId('signature-key-input').fill(SIGNING_PUBLIC_PEM);
-		const cdx = item(page, { digest: f.cyclonedx });
-		await cdx.getByTestId('document-load').click();
-		await cdx.getByTestId('sbom-package').first().waitFor();
-		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(look === 'phone' ? 375 : 1280);
-		expect(errors).toEqual([]);
-		await shot(page, `supply-${look}`);
-		// Close-ups of the parts people read (a full page is too tall to look at).
-		await item(page, SIG).screenshot({ path: `${SHOTS}/supply-${look}-signature.png` });
-		await cdx.screenshot({ path: `${SHOTS}/supply-${look}-sbom.png` });
-		await close();
+		await open(look, `${registry}/${f.repository}:latest`, async (page, errors) => {
+			await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
+			await page.getByTestId('signature-key-input').fill(SIGNING_PUBLIC_PEM);
+			const cdx = item(page, { digest: f.cyclonedx });
+			await cdx.getByTestId('document-load').click();
+			await cdx.getByTestId('sbom-package').first().waitFor();
+			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(look === 'phone' ? 375 : 1280);
+			expect(errors).toEqual([]);
+			await shot(page, `supply-${look}`);
+			// Close-ups of the parts people read (a full page is too tall to look at).
+			await item(page, SIG).screenshot({ path: `${SHOTS}/supply-${look}-signature.png` });
+			await cdx.screenshot({ path: `${SHOTS}/supply-${look}-sbom.png` });
+		});
 	});
 
 	test('a signature manifest opens as a signature artifact, without pull commands or config rows', async () => {
-		const ctx = await context(browser);
-		const page = await ctx.newPage();
-		await page.goto(permalink(appUrl, `${registry}/${f.repository}:${f.signatureTag}`));
-		expect(await verdict(page)).toContain('verified');
-		const panel = page.getByTestId('artifact-panel');
-		await panel.waitFor();
-		expect(await panel.getAttribute('data-kind')).toBe('signature');
-		expect(await page.getByTestId('artifact-document').count()).toBe(4);
-		expect(await page.locator('#commands').count()).toBe(0);
-		expect(await page.locator('#supply').count()).toBe(0);
-		expect(await page.locator('#config').textContent()).toContain('not a runnable image');
-		await shot(page, 'supply-signature-artifact');
-		await ctx.close();
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, `${registry}/${f.repository}:${f.signatureTag}`));
+			expect(await verdict(page)).toContain('verified');
+			const panel = page.getByTestId('artifact-panel');
+			await panel.waitFor();
+			expect(await panel.getAttribute('data-kind')).toBe('signature');
+			expect(await page.getByTestId('artifact-document').count()).toBe(4);
+			expect(await page.locator('#commands').count()).toBe(0);
+			expect(await page.locator('#supply').count()).toBe(0);
+			expect(await page.locator('#config').textContent()).toContain('not a runnable image');
+			await shot(page, 'supply-signature-artifact');
+		});
 	});
 });
 
 describe('registry with the referrers API', () => {
 	test('found by the API, deduplicated, and a listed manifest that does not exist is flagged', async () => {
-		const { page, errors, close } = await open('light', `${api.host}/${f.repository}@${f.digest}`);
-		const report = (await page.getByTestId('referrers-report').textContent()) ?? '';
-		expect(report).toContain('referrers API: 3 referrers');
-		expect(report).toContain('fallback tag: 4 referrers');
-		expect(await page.getByTestId('referrer-item').count()).toBe(6);
-		expect(await item(page, { digest: f.missing }).getByTestId('referrer-problem').textContent()).toContain('does not have this manifest (404)');
-		expect(errors).toEqual([]);
-		await close();
+		await open('light', `${api.host}/${f.repository}@${f.digest}`, async (page, errors) => {
+			const report = (await page.getByTestId('referrers-report').textContent()) ?? '';
+			expect(report).toContain('referrers API: 3 referrers');
+			expect(report).toContain('fallback tag: 4 referrers');
+			expect(await page.getByTestId('referrer-item').count()).toBe(6);
+			expect(await item(page, { digest: f.missing }).getByTestId('referrer-problem').textContent()).toContain('does not have this manifest (404)');
+			expect(errors).toEqual([]);
+		});
 	});
 });
 
 describe('buildx attestation manifests in an index', () => {
 	test('one attestation per platform image, its raw statement decoded (unsigned, digest-checked)', async () => {
-		const { page, errors, close } = await open('light', `${registry}/${buildx.repository}:latest`);
-		expect(await page.getByTestId('referrers-report').textContent()).toContain('buildx attestations: 2 attestation manifests');
-		const items = page.locator('[data-testid="referrer-item"][data-kind="attestation"][data-source="buildx"]');
-		expect(await items.count()).toBe(2);
-		const first = items.first();
-		await first.getByTestId('statement-subject').waitFor();
-		expect(await first.getByTestId('statement-subject').textContent()).toContain('1, ');
-		expect(await first.textContent()).toContain('provenance v0.2');
-		expect(await first.textContent()).toContain('Unsigned statement');
-		expect(await first.getByTestId('referrer-problem').count()).toBe(0);
-		expect(errors).toEqual([]);
-		await close();
+		await open('light', `${registry}/${buildx.repository}:latest`, async (page, errors) => {
+			expect(await page.getByTestId('referrers-report').textContent()).toContain('buildx attestations: 2 attestation manifests');
+			const items = page.locator('[data-testid="referrer-item"][data-kind="attestation"][data-source="buildx"]');
+			expect(await items.count()).toBe(2);
+			const first = items.first();
+			await first.getByTestId('statement-subject').waitFor();
+			expect(await first.getByTestId('statement-subject').textContent()).toContain('1, ');
+			expect(await first.textContent()).toContain('provenance v0.2');
+			expect(await first.textContent()).toContain('Unsigned statement');
+			expect(await first.getByTestId('referrer-problem').count()).toBe(0);
+			expect(errors).toEqual([]);
+		});
 	});
 });

@@ -4,21 +4,21 @@
  */
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
 import { sortTags, type TagSort } from '$lib/oci/tag-order';
-import { fetchDetails, fetchTagNames, resolveTags, type ImageDetails } from './browse-api';
+import { fetchDetails, fetchTagNames, resolveTags } from './browse-api';
+import {
+	createdByTag,
+	filterEntries,
+	groupByDigest,
+	noEntries,
+	withEntries,
+	type DetailsState,
+	type Resolution,
+	type TagGroupView
+} from './tag-groups';
 
 export const PAGE_SIZE = 50;
 /** Detail lookups in flight at once (each is one /api/inspect call). */
 const DETAILS_CONCURRENCY = 3;
-
-export interface TagGroupView {
-	/** The digest the tags point to; null while resolving or when resolution failed. */
-	digest: string | null;
-	tags: string[];
-	error?: string;
-}
-
-type Resolution = { digest: string } | { error: string };
-type DetailsState = ImageDetails | { error: string } | 'loading';
 
 function toError(e: unknown): RegscopeError {
 	return isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', String(e));
@@ -34,10 +34,10 @@ export class RepositoryView {
 	sort = $state<TagSort>('version');
 	filter = $state('');
 	limit = $state(PAGE_SIZE);
-	resolved = $state.raw<ReadonlyMap<string, Resolution>>(new Map());
+	resolved = $state.raw<ReadonlyMap<string, Resolution>>(noEntries());
 	resolving = $state(false);
 	resolveError = $state.raw<RegscopeError | null>(null);
-	details = $state.raw<ReadonlyMap<string, DetailsState>>(new Map());
+	details = $state.raw<ReadonlyMap<string, DetailsState>>(noEntries());
 	#controller = new AbortController();
 
 	constructor(repository: string) {
@@ -46,13 +46,7 @@ export class RepositoryView {
 
 	/** tag → created time, from the details loaded so far (what `newest` can sort by). */
 	get created(): Map<string, string> {
-		const out = new Map<string, string>();
-		for (const [tag, r] of this.resolved) {
-			if (!('digest' in r)) continue;
-			const d = this.details.get(r.digest);
-			if (d && d !== 'loading' && 'created' in d && d.created) out.set(tag, d.created);
-		}
-		return out;
+		return createdByTag(this.resolved, this.details);
 	}
 
 	get sorted(): string[] {
@@ -70,23 +64,7 @@ export class RepositoryView {
 
 	/** The visible tags grouped by digest, groups in the order of their first tag. */
 	get groups(): TagGroupView[] {
-		const groups: TagGroupView[] = [];
-		const byDigest = new Map<string, TagGroupView>();
-		for (const tag of this.visible) {
-			const r = this.resolved.get(tag);
-			if (!r || 'error' in r) {
-				groups.push({ digest: null, tags: [tag], ...(r ? { error: r.error } : {}) });
-				continue;
-			}
-			const g = byDigest.get(r.digest);
-			if (g) g.tags.push(tag);
-			else {
-				const group = { digest: r.digest, tags: [tag] };
-				byDigest.set(r.digest, group);
-				groups.push(group);
-			}
-		}
-		return groups;
+		return groupByDigest(this.visible, this.resolved);
 	}
 
 	async start(): Promise<void> {
@@ -110,9 +88,10 @@ export class RepositoryView {
 		const signal = this.#controller.signal;
 		try {
 			const got = await resolveTags(this.repository, pending, signal);
-			const next = new Map(this.resolved);
-			for (const t of pending) next.set(t, got.get(t) ?? { error: 'the registry did not list this tag' });
-			this.resolved = next;
+			this.resolved = withEntries(
+				this.resolved,
+				pending.map((t) => [t, got.get(t) ?? { error: 'the registry did not list this tag' }] as const)
+			);
 		} catch (e) {
 			if (!signal.aborted) this.resolveError = toError(e);
 		} finally {
@@ -126,7 +105,7 @@ export class RepositoryView {
 	async loadDetails(digests: string[]): Promise<void> {
 		const todo = digests.filter((d) => !this.details.has(d));
 		if (todo.length === 0) return;
-		this.details = new Map([...this.details, ...todo.map((d) => [d, 'loading'] as const)]);
+		this.details = withEntries(this.details, todo.map((d) => [d, 'loading'] as const));
 		let next = 0;
 		const signal = this.#controller.signal;
 		const worker = async () => {
@@ -139,7 +118,7 @@ export class RepositoryView {
 					if (signal.aborted) return;
 					value = { error: toError(e).message };
 				}
-				this.details = new Map(this.details).set(digest, value);
+				this.details = withEntries(this.details, [[digest, value]]);
 			}
 		};
 		await Promise.all(Array.from({ length: Math.min(DETAILS_CONCURRENCY, todo.length) }, worker));
@@ -154,7 +133,6 @@ export class RepositoryView {
 		this.#controller.abort();
 		this.#controller = new AbortController();
 		this.resolving = false;
-		const settled = new Map([...this.details].filter(([, v]) => v !== 'loading'));
-		this.details = settled;
+		this.details = filterEntries(this.details, (v) => v !== 'loading');
 	}
 }

@@ -117,7 +117,7 @@ export async function importPublicKeyPem(pem: string): Promise<PublicKey> {
 export async function verifySignature(key: PublicKey, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
 	const message = data.slice() as Uint8Array<ArrayBuffer>;
 	for (const { hash, key: k } of key.keys) {
-		let ok = false;
+		let ok: boolean;
 		try {
 			if (key.type === 'RSA') {
 				ok = await subtle().verify({ name: 'RSASSA-PKCS1-v1_5' }, k, signature.slice(), message);
