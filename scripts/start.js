@@ -37,7 +37,7 @@ if (process.platform === 'linux' && process.env.MALLOC_MMAP_THRESHOLD_ === undef
 	// glibc raises its mmap threshold after large buffers are freed, so after a burst of multi-MiB registry
 	// answers the memory stays in its heap instead of going back to the system. A fixed threshold (read only
 	// at process start, hence the child process) gives it back. SIGINT/SIGTERM are passed on.
-	// --expose-gc: the server collects once after a burst of large answers (src/lib/server/call-budget.ts).
+	// --expose-gc: the server collects once after a burst of large answers (src/lib/server/api/call-budget.ts).
 	const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', entry], {
 		stdio: 'inherit',
 		env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
 import { RegscopeError } from '$lib/oci/errors';
-import { errorJson, errorResponse } from '$lib/server/respond';
+import { errorJson, errorResponse } from '$lib/server/api/respond';
 import { logUnexpected } from '$lib/server/log';
-import { clientKey, KeyedLimiter } from '$lib/server/limits';
-import { untilDeadline, withCallBudget } from '$lib/server/call-budget';
+import { clientKey, KeyedLimiter } from '$lib/server/api/limits';
+import { untilDeadline, withCallBudget } from '$lib/server/api/call-budget';
 import { getSettings } from '$lib/server/settings';
 
 /** The custom header the browser proxy endpoints require (src/lib/client/source.ts sends it). */

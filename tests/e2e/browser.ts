@@ -13,7 +13,7 @@ export const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 export type Look = 'light' | 'dark' | 'phone';
 
-async function launch(): Promise<Browser> {
+export async function launch(): Promise<Browser> {
 	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
 	return chromium.launch({
 		executablePath,

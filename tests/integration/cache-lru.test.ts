@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { ENTRY_OVERHEAD, RegistryCache, cachedRegistrySource, cachingSource, parseCacheSettings, repositoryKey } from '$lib/server/cache';
-import type { ServerRegistrySource } from '$lib/server/registry-client';
+import { ENTRY_OVERHEAD, RegistryCache, cachedRegistrySource, cachingSource, parseCacheSettings, repositoryKey } from '$lib/server/cache/cache';
+import type { ServerRegistrySource } from '$lib/server/registry/client';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 import { parseReference } from '$lib/oci/reference';
 import { parseSettings } from '$lib/server/settings';

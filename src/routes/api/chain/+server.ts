@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { chainResponse, parseChainQuery } from '$lib/server/chain-service';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { chainResponse, parseChainQuery } from '$lib/server/api/chain-service';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 export const GET: RequestHandler = async ({ url, request }) => {
 	// Only this site's own pages may use it: X-Registry-Proxy and Sec-Fetch-Site are checked in hooks.server.ts.

@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { compareImages, parseCompareQuery } from '$lib/server/compare-service';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { compareImages, parseCompareQuery } from '$lib/server/api/compare-service';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 export const GET: RequestHandler = async ({ url, request }) => {
 	try {

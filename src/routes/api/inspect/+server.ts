@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { inspectImage, parseInspectQuery } from '$lib/server/inspect-service';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { inspectImage, parseInspectQuery } from '$lib/server/api/inspect-service';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 export const GET: RequestHandler = async ({ url, request }) => {
 	try {

@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import { layerListing } from '$lib/server/layer-service';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import { layerListing } from '$lib/server/api/layer-service';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 export const GET: RequestHandler = async ({ url, request, getClientAddress }) => {
 	try {

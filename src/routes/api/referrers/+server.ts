@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import { parseReferrersQuery, referrersResponse } from '$lib/server/referrers-service';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import { parseReferrersQuery, referrersResponse } from '$lib/server/api/referrers-service';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 export const GET: RequestHandler = async ({ url, request }) => {
 	try {

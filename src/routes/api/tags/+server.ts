@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
-import { parseTagsQuery, tagsAnswer } from '$lib/server/tags-service';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
+import { parseTagsQuery, tagsAnswer } from '$lib/server/api/tags-service';
 
 export const GET: RequestHandler = async ({ url, request }) => {
 	try {

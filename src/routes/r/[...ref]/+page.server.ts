@@ -4,7 +4,7 @@
  */
 import type { PageServerLoad } from './$types';
 import { parseReference } from '$lib/oci/reference';
-import { cachedChainAnswer, reachedOverHttp } from '$lib/server/permalink-data';
+import { cachedChainAnswer, reachedOverHttp } from '$lib/server/api/permalink-data';
 
 export const load: PageServerLoad = ({ params, url }) => {
 	const platform = url.searchParams.get('platform')?.trim() || undefined;

@@ -1,9 +1,9 @@
 import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import { proxyBlob } from '$lib/server/proxy-service';
-import { proxyLayer } from '$lib/server/layer-service';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import { proxyBlob } from '$lib/server/api/proxy-service';
+import { proxyLayer } from '$lib/server/api/layer-service';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 // The custom-header and cross-site checks for every proxy endpoint are in hooks.server.ts.
 export const GET: RequestHandler = async ({ url, request, getClientAddress }) => {

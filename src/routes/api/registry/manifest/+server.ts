@@ -1,8 +1,8 @@
 import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/credentials';
-import { proxyManifest } from '$lib/server/proxy-service';
-import type { SourceReport } from '$lib/server/registry-client';
-import { errorResponse, withCallReport } from '$lib/server/respond';
+import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import { proxyManifest } from '$lib/server/api/proxy-service';
+import type { SourceReport } from '$lib/server/registry/client';
+import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 // The custom-header and cross-site checks for every proxy endpoint are in hooks.server.ts.
 export const GET: RequestHandler = async ({ url, request }) => {

@@ -8,12 +8,12 @@ import type { Reference } from '$lib/oci/model';
 import { parseReference, targetOf } from '$lib/oci/reference';
 import { toSkopeoInspect } from '$lib/oci/skopeo';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isPrivateAnswer, notModified } from './cache';
-import type { RegistrySourceOptions, ServerRegistrySource } from './registry-client';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isPrivateAnswer, notModified } from '../cache/cache';
+import type { RegistrySourceOptions, ServerRegistrySource } from '../registry/client';
 import { errorResponse, flagParam, json, requireParam, safeContentType } from './respond';
-import { counted } from './upstream-count';
+import { counted } from '../net/upstream-count';
 import { callSignal } from './call-budget';
-import { getSettings } from './settings';
+import { getSettings } from '../settings';
 
 export interface InspectRequest {
 	ref: string;

@@ -6,9 +6,9 @@
  */
 import type { Reference } from '$lib/oci/model';
 import { apiHost } from '$lib/oci/reference';
-import { getCache } from './cache';
+import { getCache } from '../cache/cache';
 import { chainMemoKey } from './chain-service';
-import { getSettings, hostListed, normalizeHost } from './settings';
+import { getSettings, hostListed, normalizeHost } from '../settings';
 
 /** The cached `/api/chain` answer (parsed JSON) for a digest reference, or null when it is not held. */
 export function cachedChainAnswer(ref: Reference, platform?: string): unknown {

@@ -7,10 +7,10 @@ import { RegscopeError } from '$lib/oci/errors';
 import { parseDigest } from '$lib/oci/digest';
 import { parseReference } from '$lib/oci/reference';
 import { DOCUMENT_MAX_BYTES } from '$lib/oci/supply/referrers';
-import { createRegistrySource, type RegistrySourceOptions } from './registry-client';
+import { createRegistrySource, type RegistrySourceOptions } from '../registry/client';
 import { bytesHeaders, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 
 export function proxyDocument(url: URL, opts: Pick<RegistrySourceOptions, 'credentials' | 'report'> = {}): Promise<Response> {
 	return counted('/api/registry/document', async () => {

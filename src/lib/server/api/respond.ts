@@ -1,6 +1,6 @@
 /** Turning results and errors into HTTP responses, the same way for every API endpoint. */
 import { ERROR_STATUS, RegscopeError, type ErrorCode } from '$lib/oci/errors';
-import { logUnexpected } from './log';
+import { logUnexpected } from '../log';
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
 	return new Response(JSON.stringify(body), {

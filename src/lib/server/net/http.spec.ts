@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkRedirect, createUpstream, type Upstream, type UpstreamRequest } from './http';
-import { parseSettings } from './settings';
+import { parseSettings } from '../settings';
 
 /** Loopback servers only; 127.0.0.1 is allowlisted for http and private addresses. */
 const settings = parseSettings({

@@ -15,11 +15,11 @@ import { parseCatalog } from '$lib/oci/catalog';
 import { LRUCache } from 'lru-cache';
 import { AuthManager, parseWwwAuthenticate, pickChallenge, type CachedToken, type Challenge, type Credentials } from './auth';
 import { isBasic, operatorCredentials } from './credentials';
-import { getUpstream, header, headerAll, type Upstream, type UpstreamRequest, type UpstreamResponse } from './http';
+import { getUpstream, header, headerAll, type Upstream, type UpstreamRequest, type UpstreamResponse } from '../net/http';
 import { nextLink } from './link';
 import { scrubSecrets, secretsOf } from './redact';
-import { hostListed, normalizeHost } from './settings';
-import { countingUpstream } from './upstream-count';
+import { hostListed, normalizeHost } from '../settings';
+import { countingUpstream } from '../net/upstream-count';
 
 export interface TagListing {
 	tags: string[];

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
 import { classifyAddress, decideAddress, decideHostname, guardedLookup, parseIPv6, type Resolver } from './address-policy';
 import { createUpstream } from './http';
-import { parseSettings } from './settings';
+import { parseSettings } from '../settings';
 
 const none = parseSettings({});
 const allow = parseSettings({ REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1,registry.internal:5000,[::1]' });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RegscopeError } from '$lib/oci/errors';
 import type { Resolver } from './address-policy';
 import { createUpstream, type Upstream } from './http';
-import { parseSettings, type Settings } from './settings';
+import { parseSettings, type Settings } from '../settings';
 
 const FAKE_DNS: Record<string, string[]> = {
 	'evil.test': ['10.0.0.5'],

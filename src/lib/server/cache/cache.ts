@@ -19,10 +19,10 @@ import { apiHost } from '$lib/oci/reference';
 import { verifyBytes } from '$lib/oci/verify';
 import { algorithmOf, computeDigest, type DigestAlgorithm } from '$lib/oci/digest';
 import { schema1Envelope } from '$lib/oci/schema1';
-import { operatorCredentials } from './credentials';
-import { chargeBytes } from './call-budget';
-import { getSettings, hostListed, normalizeHost, type Settings } from './settings';
-import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource, type TagListing } from './registry-client';
+import { operatorCredentials } from '../registry/credentials';
+import { chargeBytes } from '../api/call-budget';
+import { getSettings, hostListed, normalizeHost, type Settings } from '../settings';
+import { createRegistrySource, type RegistrySourceOptions, type ServerRegistrySource, type TagListing } from '../registry/client';
 
 export interface CacheSettings {
 	/** Byte bound of the object LRU. 0 disables object caching. */

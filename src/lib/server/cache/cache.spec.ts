@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { RegistryCache, cachedRegistrySource, repositoryKey } from './cache';
-import type { Upstream, UpstreamRequest, UpstreamResponse } from './http';
+import type { Upstream, UpstreamRequest, UpstreamResponse } from '../net/http';
 import { parseReference } from '$lib/oci/reference';
-import { parseSettings } from './settings';
+import { parseSettings } from '../settings';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));

@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import { RegscopeError } from '$lib/oci/errors';
-import { blockedError, decideHostname, decidePort } from './address-policy';
+import { blockedError, decideHostname, decidePort } from '../net/address-policy';
 import { basicHeaderValue, isBasic, isBearer, type Credentials } from './credentials';
-import { redactUrl, type Upstream } from './http';
-import { hostListed, normalizeHost, urlPort } from './settings';
+import { redactUrl, type Upstream } from '../net/http';
+import { hostListed, normalizeHost, urlPort } from '../settings';
 
 export type { Credentials } from './credentials';
 

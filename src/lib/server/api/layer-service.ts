@@ -9,12 +9,12 @@ import { inspect } from '$lib/oci/inspect';
 import { checkLayer, ListingBuilder } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import { parseReference } from '$lib/oci/reference';
-import { cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified } from './cache';
+import { cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified } from '../cache/cache';
 import { openLayer } from './layer-stream';
-import type { RegistrySourceOptions } from './registry-client';
+import type { RegistrySourceOptions } from '../registry/client';
 import { bytesHeaders, json, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 
 export interface LayerCall extends Pick<RegistrySourceOptions, 'credentials' | 'report'> {
 	client: string;

@@ -15,7 +15,7 @@ import { isIP } from 'node:net';
 import { promises as dns } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { RegscopeError } from '$lib/oci/errors';
-import { listEntry, normalizeHost, type HostEntry, type Settings } from './settings';
+import { listEntry, normalizeHost, type HostEntry, type Settings } from '../settings';
 
 export type AddressKind =
 	| 'public'

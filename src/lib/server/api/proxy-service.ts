@@ -6,13 +6,13 @@ import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest } from '$lib/oci/model';
 import { algorithmOf, computeDigest, parseDigest } from '$lib/oci/digest';
 import { isValidTag, parseReference, repositoryName } from '$lib/oci/reference';
-import { cachedRegistrySource, digestEtag, isPrivateAnswer, manifestDigest } from './cache';
-import { counted } from './upstream-count';
+import { cachedRegistrySource, digestEtag, isPrivateAnswer, manifestDigest } from '../cache/cache';
+import { counted } from '../net/upstream-count';
 import { callSignal } from './call-budget';
 import { bytesHeaders, json, requireParam } from './respond';
-import { getSettings } from './settings';
+import { getSettings } from '../settings';
 import type { UntrustedObject } from '$lib/oci/model';
-import type { RegistrySourceOptions } from './registry-client';
+import type { RegistrySourceOptions } from '../registry/client';
 
 /** Per-call options the endpoint passes: the user's credentials and the report to fill. */
 export type ProxyOptions = Pick<RegistrySourceOptions, 'credentials' | 'report'>;

@@ -5,10 +5,10 @@
  */
 import { RegscopeError } from '$lib/oci/errors';
 import { parseReference } from '$lib/oci/reference';
-import { createRegistrySource, type RegistrySourceOptions } from './registry-client';
+import { createRegistrySource, type RegistrySourceOptions } from '../registry/client';
 import { json, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 
 export const CATALOG_PAGE_DEFAULT = 100;
 export const CATALOG_PAGE_MAX = 1000;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createUpstream, retryAfterMs, type UpstreamRequest } from './http';
-import { parseSettings } from './settings';
+import { parseSettings } from '../settings';
 
 const hits: Record<string, number> = {};
 let server: http.Server;

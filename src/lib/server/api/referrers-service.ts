@@ -21,10 +21,10 @@ import {
 	type ReferrersReport,
 	type Source
 } from '$lib/oci/supply/referrers';
-import { createRegistrySource, type ReferrersSource, type RegistrySourceOptions, type ServerRegistrySource } from './registry-client';
+import { createRegistrySource, type ReferrersSource, type RegistrySourceOptions, type ServerRegistrySource } from '../registry/client';
 import { errorResponse, json, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 
 /** Referrer manifests read per call; more are listed as unread rather than fetched. */
 export const MAX_REFERRERS = 64;

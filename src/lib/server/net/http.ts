@@ -18,10 +18,10 @@ import {
 	systemResolver,
 	type Resolver
 } from './address-policy';
-import { getSettings, hostListed, listEntry, normalizeHost, urlPort, type Settings } from './settings';
-import { logUpstream, type UpstreamLogLine } from './log';
-import { KeyedLimiter } from './limits';
-import { chargeBytes } from './call-budget';
+import { getSettings, hostListed, listEntry, normalizeHost, urlPort, type Settings } from '../settings';
+import { logUpstream, type UpstreamLogLine } from '../log';
+import { KeyedLimiter } from '../api/limits';
+import { chargeBytes } from '../api/call-budget';
 
 export const USER_AGENT = 'regscope/0.1 (+https://github.com/regscope)';
 

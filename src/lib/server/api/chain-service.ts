@@ -21,11 +21,11 @@ import { formatReference, parseReference, targetOf } from '$lib/oci/reference';
 import { algorithmOf } from '$lib/oci/digest';
 import { schema1Envelope } from '$lib/oci/schema1';
 import { parsePlatform } from '$lib/oci/platform';
-import type { RegistrySourceOptions, SourceReport } from './registry-client';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isPrivateAnswer, manifestDigest, notModified, repositoryKey, type RegistryCache } from './cache';
+import type { RegistrySourceOptions, SourceReport } from '../registry/client';
+import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isPrivateAnswer, manifestDigest, notModified, repositoryKey, type RegistryCache } from '../cache/cache';
 import { errorResponse, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 import { callSignal, chargeBytes } from './call-budget';
 
 /** One object of the chain, as the registry sent it. */

@@ -11,12 +11,12 @@ import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
 import type { Reference } from '$lib/oci/model';
 import { parseReference, repositoryName, withoutTarget } from '$lib/oci/reference';
 import { sortTags, type TagSort } from '$lib/oci/tag-order';
-import { cachedRegistrySource, getCache, isCredentialed, repositoryKey } from './cache';
-import { operatorCredentials } from './credentials';
-import { createRegistrySource, type RegistrySourceOptions } from './registry-client';
+import { cachedRegistrySource, getCache, isCredentialed, repositoryKey } from '../cache/cache';
+import { operatorCredentials } from '../registry/credentials';
+import { createRegistrySource, type RegistrySourceOptions } from '../registry/client';
 import { flagParam, json, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 
 export const RESOLVE_MAX = 100;
 /** Tag resolutions in flight per call: a page of 100 tags must not become 100 parallel requests. */

@@ -8,7 +8,7 @@ import { RegscopeError } from '$lib/oci/errors';
 import { algorithmOf } from '$lib/oci/digest';
 import type { Digest, Reference } from '$lib/oci/model';
 import { KeyedLimiter } from './limits';
-import { createRegistrySource, type RegistrySourceOptions } from './registry-client';
+import { createRegistrySource, type RegistrySourceOptions } from '../registry/client';
 
 export interface LayerSettings {
 	maxLayerBytes: number;

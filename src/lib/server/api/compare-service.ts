@@ -9,11 +9,11 @@ import { inspect } from '$lib/oci/inspect';
 import type { Inspection, Reference } from '$lib/oci/model';
 import { parsePlatform } from '$lib/oci/platform';
 import { parseReference } from '$lib/oci/reference';
-import { cacheControl, cachedRegistrySource, isCredentialed } from './cache';
-import type { RegistrySourceOptions } from './registry-client';
+import { cacheControl, cachedRegistrySource, isCredentialed } from '../cache/cache';
+import type { RegistrySourceOptions } from '../registry/client';
 import { errorResponse, json, requireParam } from './respond';
-import { getSettings } from './settings';
-import { counted } from './upstream-count';
+import { getSettings } from '../settings';
+import { counted } from '../net/upstream-count';
 
 export interface CompareRequest {
 	a: string;
