@@ -30,7 +30,7 @@ export async function launch(): Promise<Browser> {
 	});
 }
 
-async function context(browser: Browser, look: Look = 'light'): Promise<BrowserContext> {
+export async function context(browser: Browser, look: Look = 'light'): Promise<BrowserContext> {
 	const ctx = await browser.newContext({
 		viewport: look === 'phone' ? { width: 375, height: 812 } : { width: 1280, height: 900 },
 		colorScheme: look === 'dark' ? 'dark' : 'light',
