@@ -88,9 +88,9 @@ export async function verdict(page: Page): Promise<string> {
 	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"])');
 	await status.waitFor();
 	// The code of the detail sections and the platform table loads beside the verification; once
-	// verified, wait until they are drawn.
+	// verified, wait until they are drawn (an index shown as itself has no layers section at all).
 	if ((await status.getAttribute('data-verdict')) === 'verified') {
-		await page.waitForFunction(() => !!document.querySelector('#layers[aria-busy="false"]') && !document.querySelector('#platforms[aria-busy="true"]'));
+		await page.waitForFunction(() => !document.querySelector('#layers[aria-busy="true"], #platforms[aria-busy="true"]'));
 	}
 	return `${await status.getAttribute('data-verdict')}: ${(await status.textContent()) ?? ''}`;
 }

@@ -95,6 +95,9 @@ describe('nested indexes', () => {
 			const levels = page.getByTestId('nested-level');
 			expect(await levels.count()).toBe(2);
 			expect(await levels.first().locator('a').getAttribute('href')).toBe(`/r/${repo}@${middle.manifest.digest}`);
+			// The raw JSON viewer is loaded on request.
+			await page.getByTestId('show-raw').click();
+			await page.locator('#raw [role="tab"]').first().waitFor();
 			expect(await page.locator('#raw [role="tab"]').allTextContents()).toEqual(
 				expect.arrayContaining(['Index', 'Index (level 2)', 'Index (level 3)', 'Manifest', 'Config'])
 			);

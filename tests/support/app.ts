@@ -56,5 +56,19 @@ export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_
 		env: { ...process.env, NODE_ENV: 'production', ORIGIN: url, ...env, PORT: String(port), HOST: '127.0.0.1' }
 	});
 	await waitForHttp200(`${url}/`, service, 'regscope app (node build/index.js)', timeoutMs);
-	return { url, port, pid: service.child.pid ?? 0, output: service.output, stop: () => service.kill() };
+	let stopping = false;
+	// A server that dies under a test fails every test after it with "connection refused": say why, once.
+	void service.exited.then(({ code, signal }) => {
+		if (!stopping) console.error(`[app] ${url} exited unexpectedly (code ${code}, signal ${signal}). Its last output:\n${service.output()}`);
+	});
+	return {
+		url,
+		port,
+		pid: service.child.pid ?? 0,
+		output: service.output,
+		stop: () => {
+			stopping = true;
+			return service.kill();
+		}
+	};
 }

@@ -167,6 +167,8 @@ export interface BadRegistryState {
 export interface BadRegistry {
 	/** `127.0.0.1:PORT` */
 	host: string;
+	/** `127.0.0.1:PORT` of the "CDN" its blob redirects point to (another port of the same address). */
+	cdnHost: string;
 	url: string;
 	image: BuiltImage;
 	layerImage: LayerImage;
@@ -496,6 +498,7 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 
 	return {
 		host: `127.0.0.1:${port}`,
+		cdnHost: `127.0.0.1:${cdnPort}`,
 		url: `http://127.0.0.1:${port}`,
 		image,
 		layerImage,
