@@ -24,18 +24,21 @@ afterAll(async () => {
 	await bad?.close();
 });
 
-async function open(url: string, look: Look = 'light'): Promise<{ page: Page; errors: string[]; layerRequests: string[] }> {
+async function open(url: string, look: Look = 'light'): Promise<{ page: Page; errors: string[]; layerRequests: string[]; chainRequests: string[] }> {
 	const ctx = await context(browser, look);
 	const page = await ctx.newPage();
 	const errors = pageErrors(page);
 	const layerRequests: string[] = [];
+	// What fetches the image chain (index, manifest, config) for the page to verify.
+	const chainRequests: string[] = [];
 	ctx.on('request', (r) => {
 		const u = new URL(r.url());
 		if (u.pathname === '/api/registry/blob' && u.searchParams.get('layer') === '1') layerRequests.push(u.searchParams.get('digest') ?? '');
+		else if (['/api/chain', '/api/registry/manifest', '/api/registry/blob'].includes(u.pathname)) chainRequests.push(u.pathname + u.search);
 	});
 	await page.goto(url);
 	expect(await verdict(page)).toContain('verified');
-	return { page, errors, layerRequests };
+	return { page, errors, layerRequests, chainRequests };
 }
 
 async function layerStatus(page: Page): Promise<string> {
@@ -47,7 +50,8 @@ async function layerStatus(page: Page): Promise<string> {
 describe('layer browser', () => {
 	test('browse the base layer: verified, every entry listed with its details; open a file', async () => {
 		for (const look of ['light', 'dark', 'phone'] as const) {
-			const { page, errors } = await open(permalink(appUrl, mixed.ref), look);
+			const { page, errors, chainRequests } = await open(permalink(appUrl, mixed.ref), look);
+			const chainBefore = [...chainRequests];
 			await page.getByTestId('layer-browse').first().click();
 			expect(await layerStatus(page)).toContain('verified');
 			expect(page.url()).toContain(`layer=${mixed.layerDigests[0]}`);
@@ -66,6 +70,9 @@ describe('layer browser', () => {
 			await expect.poll(async () => (await content.textContent()) ?? '', { timeout: 30_000 }).toContain('VERSION_ID=1');
 			expect(await content.locator('pre').textContent()).toBe(OS_RELEASE_V1);
 			expect(decodeURIComponent(page.url())).toContain('path=/etc/os-release');
+			// ?layer= and &path= are the layer browser's: the verified chain is neither fetched nor checked again.
+			expect(chainRequests).toEqual(chainBefore);
+			expect(await verdict(page)).toContain('verified');
 			const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 			expect(overflow).toBeLessThanOrEqual(0);
 			await page.locator('#files').scrollIntoViewIfNeeded();
@@ -90,7 +97,8 @@ describe('layer browser', () => {
 	});
 
 	test('the final filesystem shows a whiteout-deleted file and an opaque directory’s files as deleted', async () => {
-		const { page, errors } = await open(permalink(appUrl, mixed.ref));
+		const { page, errors, chainRequests } = await open(permalink(appUrl, mixed.ref));
+		const chainBefore = [...chainRequests];
 		await page.getByTestId('analyse-layers').click();
 		await page.getByTestId('final-fs').waitFor({ timeout: 60_000 });
 		await page.getByPlaceholder('e.g. etc/').fill('gone');
@@ -110,6 +118,7 @@ describe('layer browser', () => {
 		await page.getByTestId('layer-browse').nth(2).click();
 		expect(await layerStatus(page)).toContain('verified');
 		expect(await page.getByTestId('layer-changes').textContent()).toMatch(/adds 2, changes 0 and deletes 3 paths/);
+		expect(chainRequests).toEqual(chainBefore);
 		await shot(page, 'layers-final-fs');
 		expect(errors).toEqual([]);
 		await page.context().close();

@@ -43,8 +43,11 @@ export type PermalinkData =
 // `/r/myhost:5000/` (slash kept) is how a dotless registry is told apart from the image `myhost:5000`.
 export const trailingSlash = 'ignore';
 
+// The load reads `params.ref` (whose trailing slash SvelteKit keeps) and `?platform=` only, never
+// `url.pathname` or the whole query: any URL read reruns it, and with it the chain request, on every
+// `?layer=`/`&path=` change of the layer browser.
 export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
-	const input = params.ref + (url.pathname.endsWith('/') && !params.ref.endsWith('/') ? '/' : '');
+	const input = params.ref;
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
 		const classified = classifyInput(input);
