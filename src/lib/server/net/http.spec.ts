@@ -216,6 +216,13 @@ describe('upstream requests', () => {
 		});
 	});
 
+	test('a caller that gives up (its signal aborted, as when the browser goes away) gets a RegscopeError, not a TypeError', async () => {
+		const gone = new AbortController();
+		const pending = up.request(new URL(`http://127.0.0.1:${pa}/hang`), opts({ signal: gone.signal, stream: true }));
+		setTimeout(() => gone.abort(), 50);
+		await expect(pending).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+	});
+
 	test('connection refused → UPSTREAM_ERROR naming the registry; plain http only when allowlisted', async () => {
 		const [s, port] = await serve(() => undefined);
 		await new Promise((r) => s.close(r));

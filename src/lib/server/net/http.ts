@@ -229,8 +229,9 @@ export function checkRedirect(start: URL, from: URL, to: URL, settings: Settings
 }
 
 function describeNetworkError(e: unknown): { timeout: boolean; text: string } {
-	const err = e as { code?: string; name?: string; message?: string; cause?: unknown };
-	const code = err?.code ?? '';
+	const err = e as { code?: unknown; name?: string; message?: string; cause?: unknown };
+	// An AbortError (the client went away mid-request) is a DOMException whose `code` is a number.
+	const code = typeof err?.code === 'string' ? err.code : '';
 	if (
 		code === 'UND_ERR_HEADERS_TIMEOUT' ||
 		code === 'UND_ERR_BODY_TIMEOUT' ||
