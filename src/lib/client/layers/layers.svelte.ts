@@ -140,4 +140,10 @@ export class LayersState {
 		this.analysisStatus = 'cancelled';
 		this.analysisRun?.cancel();
 	}
+
+	/** Ends every transfer (the view of another image, platform or set of credentials replaces this one). */
+	stop(): void {
+		this.cancelAnalysis();
+		this.#stopCurrent();
+	}
 }
