@@ -123,8 +123,9 @@ describe('indexes', () => {
 			expect(await error.getAttribute('data-code')).toBe('NO_MATCHING_PLATFORM');
 			expect(await error.locator('a').allTextContents()).toEqual(f.platforms);
 			await error.locator('a', { hasText: 'linux/arm64' }).first().click();
-			expect(await verdict(page)).toContain('verified');
-			expect(page.url()).toContain('platform=linux/arm64');
+			// Until the navigation lands, the failed verdict of the platform asked for is still on screen.
+			await page.waitForURL(/platform=linux\/arm64/);
+			await expect.poll(() => verdict(page), { timeout: 30_000 }).toContain('verified');
 		});
 	});
 });
