@@ -38,8 +38,18 @@ let allClients: KeyedLimiter | undefined;
 async function admit(client: string, signal: AbortSignal): Promise<Release[]> {
 	const l = getSettings().limits;
 	const maxWaitMs = Math.min(10_000, l.overallTimeoutMs);
-	perClient ??= new KeyedLimiter({ concurrency: l.clientConcurrency, queue: l.clientQueue, maxWaitMs, describe: () => 'API calls from your address' });
-	allClients ??= new KeyedLimiter({ concurrency: l.globalConcurrency, queue: l.globalQueue, maxWaitMs, describe: () => 'API calls from all clients' });
+	perClient ??= new KeyedLimiter({
+		concurrency: l.clientConcurrency,
+		queue: l.clientQueue,
+		maxWaitMs,
+		describe: () => 'API calls from your address'
+	});
+	allClients ??= new KeyedLimiter({
+		concurrency: l.globalConcurrency,
+		queue: l.globalQueue,
+		maxWaitMs,
+		describe: () => 'API calls from all clients'
+	});
 	const releases: Release[] = [];
 	try {
 		releases.push(await perClient.acquire(clientKey(client), signal));
@@ -83,7 +93,11 @@ async function serve(name: string, service: Service, options: EndpointOptions, e
 					ifNoneMatch: event.request.headers.get('if-none-match'),
 					...(credentials ? { credentials } : {})
 				};
-				const answer = await untilDeadline(withCallBudget(limits, signal, () => service(call)), signal, limits.overallTimeoutMs);
+				const answer = await untilDeadline(
+					withCallBudget(limits, signal, () => service(call)),
+					signal,
+					limits.overallTimeoutMs
+				);
 				res = respond(answer, call, options);
 			} catch (e) {
 				res = failure(e, `GET ${name}`);
