@@ -1,63 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
-import { RegscopeError } from '$lib/oci/errors';
-import { errorJson, errorResponse } from '$lib/server/api/respond';
+import { PROXY_HEADER } from '$lib/api-contract';
+import { errorJson } from '$lib/server/api/respond';
 import { logUnexpected } from '$lib/server/log';
-import { clientKey, KeyedLimiter } from '$lib/server/api/limits';
-import { untilDeadline, withCallBudget } from '$lib/server/api/call-budget';
-import { getSettings } from '$lib/server/settings';
 
-/** The custom header the browser proxy endpoints require (src/lib/client/source.ts sends it). */
-const PROXY_HEADER = 'x-registry-proxy';
-
-let perClient: KeyedLimiter | undefined;
-let allClients: KeyedLimiter | undefined;
-
-/** In-flight API calls per client (IPv4 address, or IPv6 /64); beyond the cap and queue: SERVER_BUSY. */
-function clientLimiter(): KeyedLimiter {
-	const l = getSettings().limits;
-	perClient ??= new KeyedLimiter({
-		concurrency: l.clientConcurrency,
-		queue: l.clientQueue,
-		maxWaitMs: Math.min(10_000, l.overallTimeoutMs),
-		describe: () => 'API calls from your address'
-	});
-	return perClient;
-}
-
-/** In-flight API calls of all clients together: however many addresses, the server's work is bounded. */
-function globalLimiter(): KeyedLimiter {
-	const l = getSettings().limits;
-	allClients ??= new KeyedLimiter({
-		concurrency: l.globalConcurrency,
-		queue: l.globalQueue,
-		maxWaitMs: Math.min(10_000, l.overallTimeoutMs),
-		describe: () => 'API calls from all clients'
-	});
-	return allClients;
-}
-
-const CSP_BASE = {
-	'default-src': ["'self'"],
-	'script-src': ["'self'", "'wasm-unsafe-eval'"],
-	'style-src': ["'self'", "'unsafe-inline'"],
-	'img-src': ["'self'", 'data:'],
-	'connect-src': ["'self'"],
-	'frame-ancestors': ["'none'"]
-};
-
-function csp(scriptHashes: string[]): string {
-	return Object.entries(CSP_BASE)
-		.map(([k, v]) => `${k} ${(k === 'script-src' ? [...v, ...scriptHashes] : v).join(' ')}`)
-		.join('; ');
-}
-
-/**
- * SvelteKit's server-rendered pages start the app with an inline <script>; `script-src 'self'` would
- * block it, so the hashes of the inline scripts of each page are added to that page's policy.
- * (If kit.csp is configured in svelte.config.js, SvelteKit's own header is kept instead.)
- */
-const INLINE_SCRIPT = /<script(?![^>]*\bsrc\s*=)[^>]*>([\s\S]*?)<\/script>/gi;
+/** Answers that are neither pages (SvelteKit's kit.csp, svelte.config.js) nor API answers: nothing runs in them. */
+const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** `%XX` escapes of letters, digits and `-._~`: never needed, only a way to spell a path differently. */
 const ENCODED_UNRESERVED = /%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2d|2e|5f|7e)/i;
@@ -78,22 +25,11 @@ export const handle: Handle = async ({ event, resolve }) => {
 	if (ENCODED_UNRESERVED.test(event.url.pathname)) {
 		return apiHeaders(errorJson('INVALID_REQUEST', 'the path percent-encodes letters, digits or "-._~"; write them plainly'));
 	}
-	if (isApi(event)) return api({ event, resolve });
-	const hashes: string[] = [];
-	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => {
-			for (const m of html.matchAll(INLINE_SCRIPT)) {
-				const body = m[1] ?? '';
-				if (body.trim() !== '') {
-					hashes.push(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
-				}
-			}
-			return html;
-		}
-	});
+	if (isApi(event)) return apiHeaders(await api({ event, resolve }));
+	const response = await resolve(event);
 	const h = response.headers;
 	try {
-		if (!h.has('content-security-policy')) h.set('content-security-policy', csp(hashes));
+		if (!h.has('content-security-policy')) h.set('content-security-policy', STRICT_CSP);
 		h.set('x-content-type-options', 'nosniff');
 		h.set('referrer-policy', 'no-referrer');
 		if (!h.has('x-frame-options')) h.set('x-frame-options', 'DENY');
@@ -110,62 +46,35 @@ function browserOnly(routeId: string | null): string | null {
 	return null;
 }
 
-function busy(e: RegscopeError): Response {
-	const res = errorResponse(e, 'api');
-	const seconds = e.details?.retryAfterSeconds;
-	res.headers.set('retry-after', String(typeof seconds === 'number' ? seconds : 1));
-	return res;
-}
-
 /**
  * Every API call (every route under src/routes/api, however its path is spelled): GET/HEAD only (no bodies,
  * no preflight answered: no CORS headers are ever sent); the browser proxy endpoints and `/api/chain` also
  * require the custom header (a cross-origin page cannot send it without a preflight, which fails) and
  * refuse `Sec-Fetch-Site: cross-site`, so other sites cannot use visitors' browsers as a relay and a
- * registry's bytes are never a navigable page. `/api/inspect` needs no header (curl). Then the per-client
- * and all-clients caps, and the call's deadline and byte budget.
+ * registry's bytes are never a navigable page. `/api/inspect` needs no header (curl).
  */
 const api: Handle = async ({ event, resolve }) => {
 	const method = event.request.method;
 	if (method !== 'GET' && method !== 'HEAD') {
-		const res = errorJson('INVALID_REQUEST', `method ${method.slice(0, 16)} is not allowed: the API is read-only (GET, HEAD)`);
-		return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), allow: 'GET, HEAD' } });
+		const res = errorJson('METHOD_NOT_ALLOWED', `method ${method.slice(0, 16)} is not allowed: the API is read-only (GET, HEAD)`);
+		res.headers.set('allow', 'GET, HEAD');
+		return res;
 	}
 	const headers = event.request.headers;
 	const guarded = browserOnly(event.route.id);
 	if (guarded) {
 		if (headers.get('sec-fetch-site') === 'cross-site') {
-			return apiHeaders(errorJson('FORBIDDEN', `the ${guarded} only answers this site’s own pages`));
+			return errorJson('FORBIDDEN', `the ${guarded} only answers this site’s own pages`);
 		}
 		if (headers.get(PROXY_HEADER) !== '1') {
-			return apiHeaders(
-				errorJson(
-					'FORBIDDEN',
-					`the ${guarded} answers only requests carrying the header "X-Registry-Proxy: 1" (use /api/inspect from scripts)`
-				)
+			return errorJson(
+				'FORBIDDEN',
+				`the ${guarded} answers only requests carrying the header "${PROXY_HEADER}: 1" (use /api/inspect from scripts)`
 			);
 		}
 	}
-	const limits = getSettings().limits;
-	const signal = AbortSignal.any([AbortSignal.timeout(limits.overallTimeoutMs), event.request.signal]);
-	const releases: Array<() => void> = [];
-	try {
-		releases.push(await clientLimiter().acquire(clientKey(event.getClientAddress()), signal));
-		releases.push(await globalLimiter().acquire('all', signal));
-	} catch (e) {
-		for (const r of releases) r();
-		if (e instanceof RegscopeError) return apiHeaders(busy(e));
-		return apiHeaders(errorJson('INVALID_REQUEST', 'the request was cancelled'));
-	}
-	try {
-		const work = withCallBudget(limits, signal, async () => resolve(event));
-		return apiHeaders(await untilDeadline(work, signal, limits.overallTimeoutMs));
-	} catch (e) {
-		if (e instanceof RegscopeError && e.code === 'SERVER_BUSY') return apiHeaders(busy(e));
-		return apiHeaders(errorResponse(e, `${method} ${event.route.id ?? 'api'}`));
-	} finally {
-		for (const r of releases) r();
-	}
+	// Caps, deadline, budget, credentials and the answer itself: every endpoint is one pipeline (api/pipeline.ts).
+	return resolve(event);
 };
 
 /** The headers every API answer carries: never sniffed, never rendered, never framed. */

@@ -149,9 +149,15 @@ describe('browser proxy endpoints', () => {
 		const csp = page.headers.get('content-security-policy') ?? '';
 		expect(csp).toContain("default-src 'self'");
 		expect(csp).toContain("frame-ancestors 'none'");
+		expect(csp).toContain("'wasm-unsafe-eval'");
+		// The page's inline start-up script is allowed by its hash, not by 'unsafe-inline'.
+		expect(csp).toMatch(/script-src [^;]*'sha256-[A-Za-z0-9+/]+=*'/);
+		expect(csp).not.toMatch(/script-src [^;]*'unsafe-inline'/);
 		expect(page.headers.get('x-content-type-options')).toBe('nosniff');
 		expect(page.headers.get('referrer-policy')).toBe('no-referrer');
 		const cross = await fetch(`${appUrl}/api/registry/tags?ref=x/y`, { headers: { ...PROXY.headers, 'sec-fetch-site': 'cross-site' } });
 		expect(cross.status).toBe(403);
+		// API answers keep their own policy, stricter than the pages'.
+		expect(cross.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
 	});
 });

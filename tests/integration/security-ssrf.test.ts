@@ -159,7 +159,7 @@ describe('proxy request rules', () => {
 			expect(res.status, `${method} ${path}`).toBe(405);
 			expect(res.headers.get('allow')).toBe('GET, HEAD');
 			expect(res.headers.get('access-control-allow-origin')).toBeNull();
-			await res.arrayBuffer();
+			expect(((await res.json()) as { error: { code: string } }).error.code).toBe('METHOD_NOT_ALLOWED');
 		}
 	});
 });

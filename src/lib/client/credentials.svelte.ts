@@ -4,6 +4,7 @@
  * localStorage or cookies. Sent per request as `X-Registry-Authorization`, and only for the host they
  * were saved for.
  */
+import { CREDENTIALS_HEADER } from '$lib/api-contract';
 import { base64Encode } from '$lib/oci/base64';
 
 const STORAGE_KEY = 'regscope.credentials';
@@ -107,5 +108,5 @@ export function authorizationFor(host: string): string | undefined {
 /** Headers to add to a proxy request about `host` (empty when no credentials are saved for it). */
 export function authHeadersFor(host: string): Record<string, string> {
 	const v = authorizationFor(host);
-	return v ? { 'X-Registry-Authorization': v } : {};
+	return v ? { [CREDENTIALS_HEADER]: v } : {};
 }

@@ -9,6 +9,7 @@
  * each manifest it has verified (`onProgress`). Those early values are only ever shown while `inspect`
  * is still running; its verdict is final.
  */
+import { OPERATOR_CREDENTIALS_HEADER, RATE_LIMIT_HEADERS } from '$lib/api-contract';
 import { inspectAny, type InspectProgress, type RegistrySource } from '$lib/oci/inspect';
 import { RegscopeError, isRegscopeError } from '$lib/oci/errors';
 import { formatReference, repositoryName } from '$lib/oci/reference';
@@ -154,9 +155,9 @@ export class InspectionView {
 
 	/** Reads the operator-credential and rate-limit reports from one proxy answer. */
 	#report(h: Headers): void {
-		if (h.get('x-regscope-operator-credentials') === '1') this.operatorCredentials = true;
-		const limit = headerNumber(h, 'x-registry-ratelimit-limit');
-		const remaining = headerNumber(h, 'x-registry-ratelimit-remaining');
+		if (h.get(OPERATOR_CREDENTIALS_HEADER) === '1') this.operatorCredentials = true;
+		const limit = headerNumber(h, RATE_LIMIT_HEADERS.limit);
+		const remaining = headerNumber(h, RATE_LIMIT_HEADERS.remaining);
 		if (limit !== undefined || remaining !== undefined) {
 			this.rateLimit = {
 				...(limit !== undefined ? { limit } : {}),

@@ -41,6 +41,10 @@ const TEXT: Record<ErrorCode, Explained> = {
 		title: 'No image for that platform',
 		advice: 'This is a multi-platform image without the platform asked for. Choose one of the platforms it has.'
 	},
+	METHOD_NOT_ALLOWED: {
+		title: 'The API only answers reads',
+		advice: 'regscope’s API is read-only: send GET (or HEAD) requests.'
+	},
 	TOO_MANY_REQUESTS: {
 		title: 'The registry is limiting how often it may be asked',
 		advice: 'Wait a minute and reload. Docker Hub, for one, limits anonymous pulls per address.'

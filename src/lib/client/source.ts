@@ -3,12 +3,18 @@
  * parsed repository and an object name (never a URL) and hand back the registry's bytes unchanged.
  * Nothing here trusts those bytes; the core's `inspect` verifies each one before it is parsed.
  */
+import { CREDENTIALS_HEADER, PROXY_HEADER, type ChainObject } from '$lib/api-contract';
 import { base64Decode } from '$lib/oci/base64';
 import { errorFromBody, RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 
-/** Sent on every proxy call: a custom header forces a CORS preflight, so other sites cannot use the proxy. */
-export const PROXY_HEADER = { 'X-Registry-Proxy': '1' } as const;
+/**
+ * The headers of every proxy call: a custom header forces a CORS preflight, so other sites cannot use the
+ * proxy; the user's credentials for this registry when they saved some.
+ */
+export function proxyHeaders(authorization?: string): Record<string, string> {
+	return authorization ? { [PROXY_HEADER]: '1', [CREDENTIALS_HEADER]: authorization } : { [PROXY_HEADER]: '1' };
+}
 
 type Fetch = typeof fetch;
 
@@ -23,7 +29,7 @@ export interface SourceOptions {
 }
 
 function headersFor(opts: SourceOptions): HeadersInit {
-	return opts.authorization ? { ...PROXY_HEADER, 'X-Registry-Authorization': opts.authorization } : PROXY_HEADER;
+	return proxyHeaders(opts.authorization);
 }
 
 export interface TagList {
@@ -84,13 +90,8 @@ export function proxySource(repo: string, fetchFn: Fetch = fetch, opts: SourceOp
 	};
 }
 
-interface ChainObjectJson {
-	kind?: unknown;
-	target?: unknown;
-	contentType?: unknown;
-	dockerContentDigest?: unknown;
-	body?: unknown;
-}
+/** A chain object as it arrived: the contract's shape, every field still to be checked. */
+type ChainObjectJson = { [K in keyof ChainObject]?: unknown };
 
 export function chainQuery(reference: string, platform?: string): string {
 	const q = new URLSearchParams({ ref: reference });

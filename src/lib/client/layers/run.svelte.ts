@@ -7,7 +7,7 @@ import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import type { Descriptor, Digest } from '$lib/oci/model';
 import type { LayerCheck, LayerListing } from '$lib/oci/layer';
 import { isMismatch } from '../error-kind';
-import { PROXY_HEADER } from '../source';
+import { proxyHeaders } from '../source';
 import type { CheckRequest, FileContent, FromWorker } from './protocol';
 
 export type RunStatus = 'running' | 'verified' | 'mismatch' | 'failed' | 'cancelled';
@@ -51,7 +51,7 @@ export class LayerRun {
 		const req: CheckRequest = {
 			type: 'check',
 			url: layerUrl(target),
-			headers: target.authorization ? { ...PROXY_HEADER, 'X-Registry-Authorization': target.authorization } : { ...PROXY_HEADER },
+			headers: proxyHeaders(target.authorization),
 			digest: target.layer.digest,
 			size: target.layer.size,
 			mediaType: target.layer.mediaType,

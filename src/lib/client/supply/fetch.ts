@@ -7,10 +7,10 @@ import { errorFromBody, RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Digest, Verified, VerifiedManifest } from '$lib/oci/model';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
 import { DOCUMENT_MAX_BYTES, type ReferrersReport } from '$lib/oci/supply/referrers';
-import { PROXY_HEADER, proxySource } from '../source';
+import { proxyHeaders, proxySource } from '../source';
 
 function headers(authorization?: string): HeadersInit {
-	return authorization ? { ...PROXY_HEADER, 'X-Registry-Authorization': authorization } : PROXY_HEADER;
+	return proxyHeaders(authorization);
 }
 
 async function failure(res: Response, what: string): Promise<RegscopeError> {

@@ -5,10 +5,9 @@
  */
 import { RegscopeError } from '$lib/oci/errors';
 import { parseReference } from '$lib/oci/reference';
-import { createRegistrySource, type RegistrySourceOptions } from '../registry/client';
-import { json, requireParam } from './respond';
-import { getSettings } from '../settings';
-import { counted } from '../net/upstream-count';
+import { createRegistrySource } from '../registry/client';
+import { json, sourceOptions, type Answer, type ApiCall } from './answer';
+import { requireParam } from './respond';
 
 export const CATALOG_PAGE_DEFAULT = 100;
 export const CATALOG_PAGE_MAX = 1000;
@@ -45,31 +44,23 @@ export function parseCatalogQuery(url: URL): CatalogRequest {
 	return { registry, n, ...(last ? { last } : {}) };
 }
 
-export function catalogPage(
-	query: () => CatalogRequest,
-	opts: Pick<RegistrySourceOptions, 'credentials' | 'report'> = {}
-): Promise<Response> {
-	return counted('/api/catalog', async () => {
-		const req = query();
-		if (NO_CATALOG.has(req.registry)) {
-			throw new RegscopeError(
-				'FORBIDDEN',
-				`registry ${req.registry} does not list its repositories to anyone; open a repository by its name instead`,
-				{ catalog: 'refused' }
-			);
-		}
-		// A source needs a repository; the catalog call uses only its registry (and its own token scope).
-		const source = createRegistrySource(
-			{ registry: req.registry, repository: 'catalog' },
-			{ ...opts, signal: AbortSignal.timeout(getSettings().limits.overallTimeoutMs) }
+export async function catalogPage(call: ApiCall): Promise<Answer> {
+	const req = parseCatalogQuery(call.url);
+	if (NO_CATALOG.has(req.registry)) {
+		throw new RegscopeError(
+			'FORBIDDEN',
+			`registry ${req.registry} does not list its repositories to anyone; open a repository by its name instead`,
+			{ catalog: 'refused' }
 		);
-		if (!source.catalog) throw new RegscopeError('INTERNAL_ERROR', 'this registry client cannot list catalogs');
-		const page = await source.catalog({ n: req.n, ...(req.last ? { last: req.last } : {}) });
-		return json({
-			Registry: req.registry,
-			Repositories: page.repositories,
-			Next: page.next,
-			...(page.dropped > 0 ? { Warnings: [`${page.dropped} invalid repository names were dropped`] } : {})
-		});
-	});
+	}
+	// A source needs a repository; the catalog call uses only its registry (and its own token scope).
+	const source = createRegistrySource({ registry: req.registry, repository: 'catalog' }, sourceOptions(call));
+	if (!source.catalog) throw new RegscopeError('INTERNAL_ERROR', 'this registry client cannot list catalogs');
+	const page = await source.catalog({ n: req.n, ...(req.last ? { last: req.last } : {}) });
+	return json({
+		Registry: req.registry,
+		Repositories: page.repositories,
+		Next: page.next,
+		...(page.dropped > 0 ? { Warnings: [`${page.dropped} invalid repository names were dropped`] } : {})
+	}, 'no-store');
 }

@@ -10,10 +10,10 @@
  * the core's), through the cached source, recording each object as it passes. Tags are not part of the
  * chain: the page loads them after the first render (`/api/registry/tags`).
  *
- * Answer: `{ reference, objects: ChainObject[] }` with base64 bodies. By digest and anonymous it is
- * immutable (`ETag` = the digest, `If-None-Match` → 304 without touching the registry); by tag it is
- * `no-cache` with the resolved digest as ETag; with user credentials, or where the operator's credentials
- * answer for the registry, it is `private, no-store` and nothing is memoized or cached.
+ * Answer: `ChainAnswer` ($lib/api-contract) with base64 bodies. By digest and anonymous it is immutable
+ * (`ETag` = the digest, `If-None-Match` → 304 without touching the registry); by tag it is revalidated
+ * with the resolved digest as ETag; with user credentials, or where the operator's credentials answer for
+ * the registry, it is private and nothing is memoized or cached.
  */
 import { inspectAny } from '$lib/oci/inspect';
 import type { Descriptor, Reference, UntrustedObject } from '$lib/oci/model';
@@ -21,45 +21,23 @@ import { formatReference, parseReference, targetOf } from '$lib/oci/reference';
 import { algorithmOf } from '$lib/oci/digest';
 import { schema1Envelope } from '$lib/oci/schema1';
 import { parsePlatform } from '$lib/oci/platform';
-import type { RegistrySourceOptions, SourceReport } from '../registry/client';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, getCache, isPrivateAnswer, manifestDigest, notModified, repositoryKey, type RegistryCache } from '../cache/cache';
-import { errorResponse, requireParam } from './respond';
+import type { ChainAnswer, ChainObject } from '$lib/api-contract';
+import type { RegistrySourceOptions } from '../registry/client';
+import { cachedRegistrySource, getCache, isPrivateAnswer, manifestDigest, repositoryKey, type RegistryCache } from '../cache/cache';
+import { digestEtag, etagMatches } from '../cache/http-cache';
+import { sourceOptions, type Answer, type ApiCall } from './answer';
+import { requireParam } from './respond';
 import { getSettings } from '../settings';
-import { counted } from '../net/upstream-count';
 import { callSignal, chargeBytes } from './call-budget';
-
-/** One object of the chain, as the registry sent it. */
-export interface ChainObject {
-	/** `manifest`: asked for by `target` (a tag or a digest). `blob`: the config, by digest and size. */
-	kind: 'manifest' | 'blob';
-	target: string;
-	/** Blobs: the size the manifest's descriptor gives. */
-	size?: number;
-	contentType: string | null;
-	dockerContentDigest: string | null;
-	/** The bytes, base64. */
-	body: string;
-}
-
-export interface ChainAnswer {
-	/** The canonical reference inspected. */
-	reference: string;
-	platform: string | null;
-	objects: ChainObject[];
-}
 
 export interface ChainRequest {
 	ref: string;
 	platform?: string;
 }
 
-export interface ChainOptions {
-	credentials?: RegistrySourceOptions['credentials'];
-	ifNoneMatch?: string | null;
+export interface ChainOptions extends Pick<RegistrySourceOptions, 'credentials' | 'report'> {
 	signal?: AbortSignal;
 	cache?: RegistryCache;
-	/** Filled with what the registry reported (rate limit, operator credentials used): see withCallReport. */
-	report?: SourceReport;
 }
 
 export function parseChainQuery(url: URL): ChainRequest {
@@ -128,56 +106,28 @@ export function chainMemoKey(ref: Reference, platform?: string): string | null {
 	return ref.digest ? `${repositoryKey(ref)}/chain/${ref.digest}?${platform ?? ''}` : null;
 }
 
-/** The endpoint's whole answer (success, 304 or error), with the upstream count header and log line. */
-export function chainResponse(req: ChainRequest | (() => ChainRequest), opts: ChainOptions = {}): Promise<Response> {
-	return counted('/api/chain', async () => {
-		try {
-			return await answer(typeof req === 'function' ? req() : req, opts);
-		} catch (e) {
-			return errorResponse(e, 'GET /api/chain');
-		}
-	});
-}
-
-async function answer(req: ChainRequest, opts: ChainOptions): Promise<Response> {
+/**
+ * `GET /api/chain`. By digest and anonymous the whole answer is a pure function of (repository, digest,
+ * platform): once built from verified objects it is memoized in the cache, so a repeat skips the walk.
+ */
+export async function chainAnswer(call: ApiCall, cache: RegistryCache = getCache()): Promise<Answer> {
+	const req = parseChainQuery(call.url);
 	const ref = parseReference(req.ref);
-	const credentialed = isPrivateAnswer(ref, opts);
-	const pinned = ref.digest;
-	if (!credentialed && pinned && etagMatches(opts.ifNoneMatch ?? null, digestEtag(pinned))) {
-		return notModified(digestEtag(pinned));
+	const opts = sourceOptions(call);
+	const privateAnswer = isPrivateAnswer(ref, opts);
+	const pinned = privateAnswer ? null : ref.digest;
+	if (pinned && etagMatches(call.ifNoneMatch, digestEtag(pinned))) {
+		return { kind: 'not-modified', etag: digestEtag(pinned), cache: 'immutable' };
 	}
-	// By digest and anonymous, the whole answer is a pure function of (repository, digest, platform): once
-	// built from verified objects it is kept, in the same byte-bounded LRU, so a repeat skips the walk.
-	const cache = opts.cache ?? getCache();
-	const memoKey = !credentialed && pinned ? chainMemoKey(parseReference(req.ref), req.platform) : null;
-	const memo = memoKey ? cache.getObject(memoKey) : undefined;
-	if (memo && memoKey) {
-		cache.hits++;
-		return new Response(memo.bytes as Uint8Array<ArrayBuffer>, {
-			status: 200,
-			headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': cacheControl({ credentialed, immutable: true }), etag: digestEtag(pinned!) }
-		});
-	}
-	const { answer, topDigest } = await fetchChain(req, opts);
-	const etag = digestEtag(topDigest);
+	const memoKey = pinned ? chainMemoKey(ref, req.platform) : null;
+	const memo = memoKey ? cache.getMemo(memoKey) : undefined;
+	if (memo) return { kind: 'encoded-json', body: memo, cache: 'immutable', etag: digestEtag(pinned!) };
+	const { answer, topDigest } = await fetchChain(req, { ...opts, cache });
 	// The answer (base64, a third larger than the bytes) is held too: it counts against the call's budget.
 	const body = new TextEncoder().encode(JSON.stringify(answer));
 	chargeBytes(body.byteLength, 'the chain answer');
-	if (memoKey && topDigest === pinned) {
-		cache.putVerified(memoKey, { bytes: body, contentType: null, dockerContentDigest: null });
-	}
-	const headers: Record<string, string> = {
-		'content-type': 'application/json; charset=utf-8',
-		'cache-control': cacheControl({ credentialed, immutable: pinned !== undefined && pinned !== null })
-	};
-	if (credentialed) {
-		headers.vary = 'X-Registry-Authorization';
-	} else {
-		headers.etag = etag;
-		// By tag: the client may revalidate; a 304 saves the body (the tag was still resolved upstream).
-		if (etagMatches(opts.ifNoneMatch ?? null, etag, true)) {
-			return new Response(null, { status: 304, headers: { etag, 'cache-control': headers['cache-control']! } });
-		}
-	}
-	return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers });
+	if (memoKey && topDigest === pinned) cache.putMemo(memoKey, body);
+	// By tag: the client may revalidate with the resolved digest; a 304 saves the body.
+	if (privateAnswer) return { kind: 'encoded-json', body, cache: 'private' };
+	return { kind: 'encoded-json', body, cache: ref.digest ? 'immutable' : 'revalidate', etag: digestEtag(topDigest) };
 }

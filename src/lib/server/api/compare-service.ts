@@ -3,17 +3,17 @@
  * `/api/inspect` does (the core's `inspect` over the cached source, every object verified) and compared
  * with the core's `compareInspections`. The answer is `toCompareJson`: the same sections the page shows.
  */
+import { CREDENTIALS_HEADER } from '$lib/api-contract';
 import { compareInspections, toCompareJson } from '$lib/oci/compare';
 import { RegscopeError } from '$lib/oci/errors';
 import { inspect } from '$lib/oci/inspect';
 import type { Inspection, Reference } from '$lib/oci/model';
 import { parsePlatform } from '$lib/oci/platform';
 import { parseReference } from '$lib/oci/reference';
-import { cacheControl, cachedRegistrySource, isCredentialed } from '../cache/cache';
+import { cachedRegistrySource, isCredentialed } from '../cache/cache';
 import type { RegistrySourceOptions } from '../registry/client';
-import { errorResponse, json, requireParam } from './respond';
-import { getSettings } from '../settings';
-import { counted } from '../net/upstream-count';
+import { json, sourceOptions, type Answer, type ApiCall } from './answer';
+import { requireParam } from './respond';
 
 export interface CompareRequest {
 	a: string;
@@ -59,34 +59,23 @@ async function inspectSide(ref: Reference, platform: string | undefined, opts: R
 }
 
 /**
- * The endpoint's whole answer. User credentials belong to one registry: they are accepted only when both
+ * `GET /api/compare`. User credentials belong to one registry: they are accepted only when both
  * references are on it, so they never reach the other side's registry. Both sides pinned by digest and
- * anonymous → `immutable`; otherwise `no-cache`; with credentials `private, no-store`.
+ * anonymous → `immutable`; otherwise revalidated; with credentials private.
  */
-export function compareImages(req: () => CompareRequest, opts: RegistrySourceOptions = {}): Promise<Response> {
-	return counted('/api/compare', async () => {
-		try {
-			const r = req();
-			const a = side('a', r.a);
-			const b = side('b', r.b);
-			const credentialed = isCredentialed(opts);
-			if (credentialed && a.registry !== b.registry) {
-				throw new RegscopeError(
-					'INVALID_REQUEST',
-					`X-Registry-Authorization is for one registry, but a is on ${a.registry} and b on ${b.registry}: compare images of one registry, or send no credentials`
-				);
-			}
-			const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
-			const o = { ...opts, signal };
-			const [ia, ib] = await Promise.all([inspectSide(a, r.platformA, o), inspectSide(b, r.platformB, o)]);
-			const res = json(toCompareJson(ia, ib, compareInspections(ia, ib)));
-			const immutable = !credentialed && !!a.digest && !!b.digest;
-			res.headers.set('cache-control', cacheControl({ credentialed, immutable }));
-			if (credentialed) res.headers.set('vary', 'X-Registry-Authorization');
-			return res;
-		} catch (e) {
-			return errorResponse(e, 'GET /api/compare');
-		}
-	});
+export async function compareImages(call: ApiCall): Promise<Answer> {
+	const r = parseCompareQuery(call.url);
+	const a = side('a', r.a);
+	const b = side('b', r.b);
+	const opts = sourceOptions(call);
+	const credentialed = isCredentialed(opts);
+	if (credentialed && a.registry !== b.registry) {
+		throw new RegscopeError(
+			'INVALID_REQUEST',
+			`${CREDENTIALS_HEADER} is for one registry, but a is on ${a.registry} and b on ${b.registry}: compare images of one registry, or send no credentials`
+		);
+	}
+	const [ia, ib] = await Promise.all([inspectSide(a, r.platformA, opts), inspectSide(b, r.platformB, opts)]);
+	return json(toCompareJson(ia, ib, compareInspections(ia, ib)), a.digest && b.digest ? 'immutable' : 'revalidate');
 }
 

@@ -1,6 +1,6 @@
 /**
- * `GET /api/inspect`: what `skopeo inspect` prints, verified. The endpoint only parses the query; the work
- * (core inspection through the server RegistrySource, tags in parallel, raw/config modes) lives here.
+ * `GET /api/inspect`: what `skopeo inspect` prints, verified: the core's inspection through the server's
+ * RegistrySource, tags in parallel, raw/config modes.
  */
 import { RegscopeError } from '$lib/oci/errors';
 import { inspect, inspectAny } from '$lib/oci/inspect';
@@ -8,12 +8,11 @@ import type { Reference } from '$lib/oci/model';
 import { parseReference, targetOf } from '$lib/oci/reference';
 import { toSkopeoInspect } from '$lib/oci/skopeo';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
-import { cacheControl, cachedRegistrySource, digestEtag, etagMatches, isPrivateAnswer, notModified } from '../cache/cache';
-import type { RegistrySourceOptions, ServerRegistrySource } from '../registry/client';
-import { errorResponse, flagParam, json, requireParam, safeContentType } from './respond';
-import { counted } from '../net/upstream-count';
-import { callSignal } from './call-budget';
-import { getSettings } from '../settings';
+import { cachedRegistrySource, isPrivateAnswer } from '../cache/cache';
+import { digestEtag, etagMatches, type CacheClass } from '../cache/http-cache';
+import type { ServerRegistrySource } from '../registry/client';
+import { json, sourceOptions, type Answer, type ApiCall } from './answer';
+import { flagParam, requireParam } from './respond';
 
 export interface InspectRequest {
 	ref: string;
@@ -39,17 +38,9 @@ export function parseInspectQuery(url: URL): InspectRequest {
 	return req;
 }
 
-function bytesAnswer(bytes: Uint8Array, mediaType: string, digest: string): Response {
-	return new Response(bytes as Uint8Array<ArrayBuffer>, {
-		status: 200,
-		headers: {
-			'content-type': safeContentType(mediaType),
-			'x-content-type-options': 'nosniff',
-			'content-security-policy': "default-src 'none'; sandbox",
-			'docker-content-digest': digest,
-			'cache-control': 'no-store'
-		}
-	});
+/** A manifest or config as the registry sent it, shown inline (curl, a browser tab), never rendered. */
+function bytesAnswer(bytes: Uint8Array, mediaType: string, digest: string, caching: { cache: CacheClass; etag?: string }): Answer {
+	return { kind: 'bytes', body: bytes, contentType: mediaType, download: false, headers: { 'docker-content-digest': digest }, ...caching };
 }
 
 async function tagsOrWarning(source: ServerRegistrySource, ref: Reference): Promise<{ tags: string[]; warnings: string[] }> {
@@ -64,81 +55,56 @@ async function tagsOrWarning(source: ServerRegistrySource, ref: Reference): Prom
 }
 
 /**
- * The endpoint's whole answer, errors included, with HTTP caching and the upstream count:
- * anonymous and digest-addressed (raw, config, or JSON without RepoTags) → `immutable` + ETag (the digest),
- * and a matching `If-None-Match` (never a bare `*`) → 304 without any registry request; by tag, or JSON with
- * RepoTags (which move) → `no-cache`; with user or operator credentials → `private, no-store`. `X-Upstream-Requests` says how many
- * registry requests (token requests and redirect hops included) this answer cost.
+ * `GET /api/inspect`. Anonymous and digest-addressed (raw, config, or JSON without RepoTags) → `immutable`
+ * with the digest as ETag, and a matching `If-None-Match` (never a bare `*`) → 304 without any registry
+ * request; by tag, or JSON with RepoTags (which move) → `revalidate`; with the user's or the operator's
+ * credentials → `private`.
  */
-export function inspectImage(
-	req: InspectRequest | (() => InspectRequest),
-	opts: RegistrySourceOptions = {},
-	http: { ifNoneMatch?: string | null } = {}
-): Promise<Response> {
-	return counted('/api/inspect', async () => {
-		let res: Response;
-		try {
-			const r = typeof req === 'function' ? req() : req;
-			const ref = parseReference(r.ref);
-			const credentialed = isPrivateAnswer(ref, opts);
-			const pinned = ref.digest;
-			const immutable = !credentialed && !!pinned && (r.raw || r.config || !r.tags);
-			if (immutable && etagMatches(http.ifNoneMatch ?? null, digestEtag(pinned!))) {
-				res = notModified(digestEtag(pinned!));
-			} else {
-				res = await inspectUncached(r, opts);
-				if (res.status === 200) {
-					res.headers.set('cache-control', cacheControl({ credentialed, immutable }));
-					if (immutable) res.headers.set('etag', digestEtag(pinned!));
-					if (credentialed) res.headers.set('vary', 'X-Registry-Authorization');
-				}
-			}
-		} catch (e) {
-			res = errorResponse(e, 'GET /api/inspect');
-		}
-		return res;
-	});
-}
-
-async function inspectUncached(req: InspectRequest, opts: RegistrySourceOptions): Promise<Response> {
-	const ref = parseReference(req.ref);
-	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+export async function inspectImage(call: ApiCall): Promise<Answer> {
+	const r = parseInspectQuery(call.url);
+	const ref = parseReference(r.ref);
+	const opts = sourceOptions(call);
+	const privateAnswer = isPrivateAnswer(ref, opts);
+	const pinned = privateAnswer ? null : ref.digest;
+	const etag = pinned && (r.raw || r.config || !r.tags) ? digestEtag(pinned) : undefined;
+	if (etag && etagMatches(call.ifNoneMatch, etag)) return { kind: 'not-modified', etag, cache: 'immutable' };
+	const caching: { cache: CacheClass; etag?: string } = privateAnswer ? { cache: 'private' } : etag ? { cache: 'immutable', etag } : { cache: 'revalidate' };
 	// Cached only when anonymous (cache.ts); with credentials this is the plain source.
-	const source = cachedRegistrySource(ref, { ...opts, signal });
-	const options = req.platform === undefined ? {} : { platform: req.platform };
+	const source = cachedRegistrySource(ref, opts);
+	const options = r.platform === undefined ? {} : { platform: r.platform };
 
-	if (req.raw) {
+	if (r.raw) {
 		// skopeo --raw: the top-level manifest (an index stays an index), verified, bytes unchanged.
 		const top = await verifyManifest(
 			await source.manifest(targetOf(ref)),
 			ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' }
 		);
-		return bytesAnswer(top.bytes, top.mediaType, top.verification.digest);
+		return bytesAnswer(top.bytes, top.mediaType, top.verification.digest, caching);
 	}
 
-	if (req.config) {
+	if (r.config) {
 		const inspection = await inspect(source, ref, options);
 		if (inspection.format === 'schema1') {
 			// skopeo --config --raw prints nothing for schema1; say why instead.
 			throw new RegscopeError(
 				'INVALID_REQUEST',
-				`${req.ref} is a Docker schema1 manifest: it has no config blob (its configuration is in the manifest's history[].v1Compatibility, shown by raw=1)`
+				`${r.ref} is a Docker schema1 manifest: it has no config blob (its configuration is in the manifest's history[].v1Compatibility, shown by raw=1)`
 			);
 		}
 		if (inspection.config) {
 			const c = inspection.config;
-			return bytesAnswer(c.bytes, inspection.manifest.manifest.config.mediaType, c.verification.digest);
+			return bytesAnswer(c.bytes, inspection.manifest.manifest.config.mediaType, c.verification.digest, caching);
 		}
 		// An artifact: its config is not an image config, but its bytes can still be verified and shown.
 		const d = inspection.manifest.manifest.config;
 		const bytes = await verifyBytes((await source.blob(d)).bytes, d.digest, d.size);
-		return bytesAnswer(bytes, d.mediaType, d.digest);
+		return bytesAnswer(bytes, d.mediaType, d.digest, caching);
 	}
 
 	const [inspection, tags] = await Promise.all([
 		inspectAny(source, ref, options),
-		req.tags ? tagsOrWarning(source, ref) : Promise.resolve(null)
+		r.tags ? tagsOrWarning(source, ref) : Promise.resolve(null)
 	]);
 	if (tags) inspection.warnings.push(...tags.warnings);
-	return json(toSkopeoInspect(inspection, tags ? tags.tags : null));
+	return json(toSkopeoInspect(inspection, tags ? tags.tags : null), caching.cache, caching.etag);
 }

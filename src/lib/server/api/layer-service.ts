@@ -9,40 +9,36 @@ import { inspect } from '$lib/oci/inspect';
 import { checkLayer, ListingBuilder } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import { parseReference } from '$lib/oci/reference';
-import { cachedRegistrySource, digestEtag, etagMatches, isCredentialed, notModified } from '../cache/cache';
+import { cachedRegistrySource, isCredentialed } from '../cache/cache';
+import { digestEtag, etagMatches } from '../cache/http-cache';
 import { openLayer } from './layer-stream';
-import type { RegistrySourceOptions } from '../registry/client';
-import { bytesHeaders, json, requireParam } from './respond';
-import { getSettings } from '../settings';
-import { counted } from '../net/upstream-count';
+import { json, sourceOptions, type Answer, type ApiCall } from './answer';
+import { requireParam, sizeParam } from './respond';
 
-export interface LayerCall extends Pick<RegistrySourceOptions, 'credentials' | 'report'> {
-	client: string;
-	signal: AbortSignal;
-	ifNoneMatch?: string | null;
-}
-
-/** `GET /api/registry/blob?ref=REPO_REF&digest=D&size=N&layer=1`: the layer's bytes, streamed. */
-export function proxyLayer(url: URL, call: LayerCall): Promise<Response> {
-	return counted('/api/registry/blob (layer)', async () => {
-		const ref = parseReference(requireParam(url, 'ref'));
-		const digest = parseDigest(requireParam(url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
-		const sizeText = requireParam(url, 'size').trim();
-		if (!/^\d{1,15}$/.test(sizeText)) {
-			throw new RegscopeError('INVALID_REQUEST', 'the query parameter "size" must be a non-negative integer');
-		}
-		const anonymous = !isCredentialed(call);
-		if (anonymous && etagMatches(call.ifNoneMatch ?? null, digestEtag(digest))) return notModified(digestEtag(digest));
-		const layer = await openLayer(
-			{ ref, digest, size: Number(sizeText), client: call.client, signal: call.signal },
-			{ credentials: call.credentials, report: call.report }
-		);
-		const headers = bytesHeaders('application/octet-stream', anonymous);
-		headers['content-length'] = String(layer.size);
-		headers['docker-content-digest'] = digest;
-		if (anonymous) headers.etag = digestEtag(digest);
-		return new Response(layer.body, { status: 200, headers });
-	});
+/**
+ * `GET /api/registry/blob?ref=REPO_REF&digest=D&size=N&layer=1`: the layer's bytes, streamed (cut before
+ * their last chunk when they do not hash to the digest, so an immutable answer is never a wrong one).
+ * The stream follows the client, not the call's deadline: a large layer may take longer.
+ */
+export async function proxyLayer(call: ApiCall): Promise<Answer> {
+	const ref = parseReference(requireParam(call.url, 'ref'));
+	const digest = parseDigest(requireParam(call.url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
+	const size = sizeParam(call.url);
+	const etag = digestEtag(digest);
+	if (!isCredentialed(call) && etagMatches(call.ifNoneMatch, etag)) return { kind: 'not-modified', etag, cache: 'immutable' };
+	const layer = await openLayer(
+		{ ref, digest, size, client: call.client, signal: call.clientSignal },
+		{ credentials: call.credentials, report: call.report }
+	);
+	return {
+		kind: 'bytes',
+		body: layer.body,
+		contentType: 'application/octet-stream',
+		download: true,
+		headers: { 'content-length': String(layer.size), 'docker-content-digest': digest },
+		cache: 'immutable',
+		etag
+	};
 }
 
 function rfc3339(seconds: number): string {
@@ -55,71 +51,66 @@ function rfc3339(seconds: number): string {
  * server and checked (digest, diff_id, tar) with the same code as the page. DIGEST_MISMATCH when either
  * digest fails; nothing from such a layer is listed.
  */
-export function layerListing(url: URL, call: LayerCall): Promise<Response> {
-	return counted('/api/layer', async () => {
-		const ref = parseReference(requireParam(url, 'ref'));
-		const digest = parseDigest(requireParam(url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
-		const platform = url.searchParams.get('platform')?.trim() || undefined;
-		const source = cachedRegistrySource(ref, {
-			credentials: call.credentials,
-			report: call.report,
-			signal: AbortSignal.any([call.signal, AbortSignal.timeout(getSettings().limits.overallTimeoutMs)])
-		});
-		const inspection = await inspect(source, ref, platform ? { platform } : {});
-		if (inspection.format === 'schema1' || !inspection.config) {
-			throw new RegscopeError('INVALID_REQUEST', `${url.searchParams.get('ref')} has no image config with diff_ids, so its layers cannot be verified`);
-		}
-		const layers = inspection.manifest.manifest.layers;
-		const i = layers.findIndex((l) => l.digest === digest);
-		if (i < 0) throw new RegscopeError('NOT_FOUND', `${digest} is not a layer of ${url.searchParams.get('ref')}${platform ? ` (${platform})` : ''}`);
-		const d = layers[i]!;
-		if (d.urls?.length) {
-			throw new RegscopeError('INVALID_REQUEST', `layer ${digest} is a foreign layer (its bytes live at the URLs it lists, which regscope never fetches)`);
-		}
-		const diffId = (inspection.config.config.rootfs.diff_ids[i] ?? null) as Digest | null;
-		const layer = await openLayer({ ref, digest, size: d.size, client: call.client, signal: call.signal }, call);
-		const listing = new ListingBuilder();
-		let broken: unknown = null;
-		const result = await checkLayer({
-			body: layer.body,
-			digest,
-			size: d.size,
-			mediaType: d.mediaType,
-			diffId,
-			onEntry: (e) => listing.add(e)
-		}).catch((e: unknown) => {
-			broken = e;
-			return null;
-		});
-		if (!result) throw broken instanceof RegscopeError ? broken : new RegscopeError('UPSTREAM_ERROR', `the transfer of layer ${digest} broke off`);
-		if (result.verdict !== 'verified') {
-			throw new RegscopeError('DIGEST_MISMATCH', `layer ${digest} failed verification: ${result.problems.join('; ')}`, {
-				digest: result.digest.actual,
-				diffId: result.diffId.actual
-			});
-		}
-		if (result.tarError) throw new RegscopeError('INVALID_LAYER', result.tarError);
-		const { files, whiteouts } = listing.listing();
-		return json({
-			Digest: digest,
-			DiffID: result.diffId.actual,
-			MediaType: d.mediaType,
-			CompressedSize: result.compressedSize,
-			UncompressedSize: result.uncompressedSize,
-			Files: files.map((f) => ({
-				Path: f.path,
-				Type: f.type,
-				Size: f.size,
-				Mode: f.mode,
-				UID: f.uid,
-				GID: f.gid,
-				...(f.uname ? { Uname: f.uname } : {}),
-				...(f.gname ? { Gname: f.gname } : {}),
-				ModTime: rfc3339(f.mtime),
-				...(f.linkname !== undefined ? { Linkname: f.linkname } : {}),
-				...(f.sparse ? { Sparse: true } : {})
-			})),
-			Whiteouts: whiteouts.map((w) => ({ Path: w.path, Opaque: w.opaque }))
-		});
+export async function layerListing(call: ApiCall): Promise<Answer> {
+	const url = call.url;
+	const ref = parseReference(requireParam(url, 'ref'));
+	const digest = parseDigest(requireParam(url, 'digest').trim(), 'digest', 'INVALID_REQUEST');
+	const platform = url.searchParams.get('platform')?.trim() || undefined;
+	const source = cachedRegistrySource(ref, sourceOptions(call));
+	const inspection = await inspect(source, ref, platform ? { platform } : {});
+	if (inspection.format === 'schema1' || !inspection.config) {
+		throw new RegscopeError('INVALID_REQUEST', `${url.searchParams.get('ref')} has no image config with diff_ids, so its layers cannot be verified`);
+	}
+	const layers = inspection.manifest.manifest.layers;
+	const i = layers.findIndex((l) => l.digest === digest);
+	if (i < 0) throw new RegscopeError('NOT_FOUND', `${digest} is not a layer of ${url.searchParams.get('ref')}${platform ? ` (${platform})` : ''}`);
+	const d = layers[i]!;
+	if (d.urls?.length) {
+		throw new RegscopeError('INVALID_REQUEST', `layer ${digest} is a foreign layer (its bytes live at the URLs it lists, which regscope never fetches)`);
+	}
+	const diffId = (inspection.config.config.rootfs.diff_ids[i] ?? null) as Digest | null;
+	const layer = await openLayer({ ref, digest, size: d.size, client: call.client, signal: call.clientSignal }, call);
+	const listing = new ListingBuilder();
+	let broken: unknown = null;
+	const result = await checkLayer({
+		body: layer.body,
+		digest,
+		size: d.size,
+		mediaType: d.mediaType,
+		diffId,
+		onEntry: (e) => listing.add(e)
+	}).catch((e: unknown) => {
+		broken = e;
+		return null;
 	});
+	if (!result) throw broken instanceof RegscopeError ? broken : new RegscopeError('UPSTREAM_ERROR', `the transfer of layer ${digest} broke off`);
+	if (result.verdict !== 'verified') {
+		throw new RegscopeError('DIGEST_MISMATCH', `layer ${digest} failed verification: ${result.problems.join('; ')}`, {
+			digest: result.digest.actual,
+			diffId: result.diffId.actual
+		});
+	}
+	if (result.tarError) throw new RegscopeError('INVALID_LAYER', result.tarError);
+	const { files, whiteouts } = listing.listing();
+	return json({
+		Digest: digest,
+		DiffID: result.diffId.actual,
+		MediaType: d.mediaType,
+		CompressedSize: result.compressedSize,
+		UncompressedSize: result.uncompressedSize,
+		Files: files.map((f) => ({
+			Path: f.path,
+			Type: f.type,
+			Size: f.size,
+			Mode: f.mode,
+			UID: f.uid,
+			GID: f.gid,
+			...(f.uname ? { Uname: f.uname } : {}),
+			...(f.gname ? { Gname: f.gname } : {}),
+			ModTime: rfc3339(f.mtime),
+			...(f.linkname !== undefined ? { Linkname: f.linkname } : {}),
+			...(f.sparse ? { Sparse: true } : {})
+		})),
+		Whiteouts: whiteouts.map((w) => ({ Path: w.path, Opaque: w.opaque }))
+	}, 'no-store');
 }

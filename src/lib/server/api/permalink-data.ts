@@ -13,10 +13,10 @@ import { getSettings, hostListed, normalizeHost } from '../settings';
 /** The cached `/api/chain` answer (parsed JSON) for a digest reference, or null when it is not held. */
 export function cachedChainAnswer(ref: Reference, platform?: string): unknown {
 	const key = chainMemoKey(ref, platform);
-	const hit = key ? getCache().getObject(key) : undefined;
+	const hit = key ? getCache().peekMemo(key) : undefined;
 	if (!hit) return null;
 	try {
-		return JSON.parse(new TextDecoder().decode(hit.bytes)) as unknown;
+		return JSON.parse(new TextDecoder().decode(hit)) as unknown;
 	} catch {
 		return null;
 	}

@@ -22,9 +22,9 @@ import {
 	type Source
 } from '$lib/oci/supply/referrers';
 import { createRegistrySource, type ReferrersSource, type RegistrySourceOptions, type ServerRegistrySource } from '../registry/client';
-import { errorResponse, json, requireParam } from './respond';
+import { json, sourceOptions, type Answer, type ApiCall } from './answer';
+import { requireParam } from './respond';
 import { getSettings } from '../settings';
-import { counted } from '../net/upstream-count';
 
 /** Referrer manifests read per call; more are listed as unread rather than fetched. */
 export const MAX_REFERRERS = 64;
@@ -211,13 +211,7 @@ export async function discoverReferrers(req: ReferrersRequest, opts: RegistrySou
 	return report;
 }
 
-export function referrersResponse(req: () => ReferrersRequest, opts: RegistrySourceOptions = {}): Promise<Response> {
-	return counted('/api/referrers', async () => {
-		try {
-			const report = await discoverReferrers(req(), opts);
-			return json(report, 200, { 'cache-control': opts.credentials ? 'private, no-store' : 'no-cache' });
-		} catch (e) {
-			return errorResponse(e, 'GET /api/referrers');
-		}
-	});
+/** `GET /api/referrers`: revalidated (new referrers appear under an unchanged digest). */
+export async function referrersAnswer(call: ApiCall): Promise<Answer> {
+	return json(await discoverReferrers(parseReferrersQuery(call.url), sourceOptions(call)), 'revalidate');
 }

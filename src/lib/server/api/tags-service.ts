@@ -14,9 +14,9 @@ import { sortTags, type TagSort } from '$lib/oci/tag-order';
 import { cachedRegistrySource, getCache, isCredentialed, repositoryKey } from '../cache/cache';
 import { operatorCredentials } from '../registry/credentials';
 import { createRegistrySource, type RegistrySourceOptions } from '../registry/client';
-import { flagParam, json, requireParam } from './respond';
+import { json, type Answer, type ApiCall } from './answer';
+import { flagParam, requireParam } from './respond';
 import { getSettings } from '../settings';
-import { counted } from '../net/upstream-count';
 
 export const RESOLVE_MAX = 100;
 /** Tag resolutions in flight per call: a page of 100 tags must not become 100 parallel requests. */
@@ -121,22 +121,21 @@ async function resolveAll(ref: Reference, tags: string[], opts: Opts, signal: Ab
 	return groups;
 }
 
-export function tagsAnswer(query: () => TagsRequest, opts: Opts = {}): Promise<Response> {
-	return counted('/api/tags', async () => {
-		const req = query();
-		const signal = AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
-		const listing = await cachedRegistrySource(req.ref, { ...opts, signal }).tags();
-		const tags = sortTags(listing.tags, req.sort);
-		const body: Record<string, unknown> = { Repository: repositoryName(req.ref), Tags: tags };
-		if (listing.truncated) body.Truncated = true;
-		if (listing.warnings.length > 0) body.Warnings = listing.warnings;
-		if (req.resolve) {
-			// Listed tags are resolved only when the repository has them: nothing else is asked of the registry.
-			const known = new Set(tags);
-			const window = req.only ? req.only.filter((t) => known.has(t)) : tags.slice(req.offset, req.offset + req.n);
-			body.Offset = req.offset;
-			body.Groups = await resolveAll(req.ref, window, opts, signal);
-		}
-		return json(body);
-	});
+export async function tagsAnswer(call: ApiCall): Promise<Answer> {
+	const req = parseTagsQuery(call.url);
+	const opts: Opts = { credentials: call.credentials, report: call.report };
+	const signal = call.signal;
+	const listing = await cachedRegistrySource(req.ref, { ...opts, signal }).tags();
+	const tags = sortTags(listing.tags, req.sort);
+	const body: Record<string, unknown> = { Repository: repositoryName(req.ref), Tags: tags };
+	if (listing.truncated) body.Truncated = true;
+	if (listing.warnings.length > 0) body.Warnings = listing.warnings;
+	if (req.resolve) {
+		// Listed tags are resolved only when the repository has them: nothing else is asked of the registry.
+		const known = new Set(tags);
+		const window = req.only ? req.only.filter((t) => known.has(t)) : tags.slice(req.offset, req.offset + req.n);
+		body.Offset = req.offset;
+		body.Groups = await resolveAll(req.ref, window, opts, signal);
+	}
+	return json(body, 'no-store');
 }

@@ -135,6 +135,28 @@ export class RegistryCache {
 		if (this.objects.has(key)) this.stores++;
 	}
 
+	/**
+	 * A derived answer kept under `key` (one built only from verified objects, e.g. a chain answer by
+	 * digest): counted as a hit like a cached object.
+	 */
+	getMemo(key: string): Uint8Array | undefined {
+		const v = this.objects?.get(`memo ${key}`);
+		if (v) this.hits++;
+		return v?.bytes;
+	}
+
+	/** Whether a derived answer is held, without counting a hit (the page render peeks). */
+	peekMemo(key: string): Uint8Array | undefined {
+		return this.objects?.get(`memo ${key}`)?.bytes;
+	}
+
+	/** Keeps a derived answer in the same byte-bounded LRU; its key never collides with a registry object's. */
+	putMemo(key: string, bytes: Uint8Array): void {
+		if (!this.objects) return;
+		this.objects.set(`memo ${key}`, { bytes, contentType: null, dockerContentDigest: null });
+		if (this.objects.has(`memo ${key}`)) this.stores++;
+	}
+
 	getTag(key: string): Digest | undefined {
 		return this.tags?.get(key);
 	}
@@ -343,37 +365,4 @@ export function isPrivateAnswer(ref: Reference, opts: RegistrySourceOptions): bo
 	if (isCredentialed(opts)) return true;
 	const settings = opts.upstream?.settings ?? getSettings();
 	return operatorCredentials(settings.authFile, ref.registry) !== undefined;
-}
-
-/** `Cache-Control` for an answer: immutable when anonymous and digest-addressed, else revalidated. */
-export function cacheControl(opts: { credentialed: boolean; immutable: boolean }): string {
-	if (opts.credentialed) return 'private, no-store';
-	return opts.immutable ? 'public, max-age=31536000, immutable' : 'no-cache';
-}
-
-/** The strong ETag for a digest-addressed answer. */
-export function digestEtag(digest: string): string {
-	return `"${digest}"`;
-}
-
-/**
- * Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2). `*` ("any current
- * representation") counts only with `exists`: when the server has just fetched the object, never as a
- * shortcut for a digest it has not seen.
- */
-export function etagMatches(ifNoneMatch: string | null, etag: string, exists = false): boolean {
-	if (!ifNoneMatch) return false;
-	const want = etag.replace(/^W\//, '');
-	return ifNoneMatch.split(',').some((t) => {
-		const s = t.trim();
-		return (s === '*' && exists) || (s !== '*' && s.replace(/^W\//, '') === want);
-	});
-}
-
-/** A 304 for a digest-addressed answer the client already has. */
-export function notModified(etag: string, extra: Record<string, string> = {}): Response {
-	return new Response(null, {
-		status: 304,
-		headers: { etag, 'cache-control': cacheControl({ credentialed: false, immutable: true }), ...extra }
-	});
 }

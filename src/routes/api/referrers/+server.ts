@@ -1,16 +1,4 @@
-import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
-import { parseReferrersQuery, referrersResponse } from '$lib/server/api/referrers-service';
-import type { SourceReport } from '$lib/server/registry/client';
-import { errorResponse, withCallReport } from '$lib/server/api/respond';
+import { endpoint } from '$lib/server/api/pipeline';
+import { referrersAnswer } from '$lib/server/api/referrers-service';
 
-export const GET: RequestHandler = async ({ url, request }) => {
-	try {
-		const credentials = parseCredentialsHeader(request.headers.get(CREDENTIALS_HEADER)) ?? undefined;
-		const report: SourceReport = {};
-		const res = await referrersResponse(() => parseReferrersQuery(url), { credentials, report });
-		return await withCallReport(res, report, credentials !== undefined, true);
-	} catch (e) {
-		return errorResponse(e, 'GET /api/referrers');
-	}
-};
+export const GET = endpoint('/api/referrers', referrersAnswer, { reportInBody: true });

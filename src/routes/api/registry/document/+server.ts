@@ -1,17 +1,5 @@
-import type { RequestHandler } from './$types';
-import { CREDENTIALS_HEADER, parseCredentialsHeader } from '$lib/server/registry/credentials';
+import { endpoint } from '$lib/server/api/pipeline';
 import { proxyDocument } from '$lib/server/api/document-service';
-import type { SourceReport } from '$lib/server/registry/client';
-import { errorResponse, withCallReport } from '$lib/server/api/respond';
 
 // The custom-header and cross-site checks for every proxy endpoint are in hooks.server.ts.
-export const GET: RequestHandler = async ({ url, request }) => {
-	try {
-		const credentials = parseCredentialsHeader(request.headers.get(CREDENTIALS_HEADER)) ?? undefined;
-		const report: SourceReport = {};
-		const res = await proxyDocument(url, { credentials, report });
-		return await withCallReport(res, report, credentials !== undefined);
-	} catch (e) {
-		return errorResponse(e, 'GET /api/registry/document');
-	}
-};
+export const GET = endpoint('/api/registry/document', proxyDocument);
