@@ -11,10 +11,9 @@
 import { parseConfig } from './config';
 import { algorithmOf, computeDigest, parseDigest, shortDigest, type DigestAlgorithm } from './digest';
 import { RegscopeError } from './errors';
-import { verifySignatures } from './jws';
 import { parseManifest } from './manifest';
 import { isImageConfigType } from './media-types';
-import { schema1Envelope } from './schema1';
+import { signedSchema1Document } from './schema1-marks';
 import type {
 	Descriptor,
 	Digest,
@@ -123,11 +122,13 @@ export async function verifyManifest(
 	obj: UntrustedObject,
 	expect: Expectation
 ): Promise<VerifiedManifest> {
-	const envelope = schema1Envelope(obj.bytes);
+	// The envelope code is loaded only for a signed schema1 document; anything else is hashed whole.
+	const envelope = signedSchema1Document(obj.bytes) ? (await import('./schema1')).schema1Envelope(obj.bytes) : null;
 	const { bytes, verification } = await check('manifest', obj, expect, envelope?.payload);
 	const signed = envelope !== null;
 	const { manifest, mediaType, sniffed } = await parseManifest(bytes, obj.contentType, { signed });
 	if (manifest.kind === 'schema1' && envelope) {
+		const { verifySignatures } = await import('./jws');
 		manifest.signatures = await verifySignatures(envelope.signatures, bytes);
 	}
 	const verified = { verification, manifest, bytes: obj.bytes, mediaType, sniffed };

@@ -15,6 +15,11 @@ import type { Reference } from '$lib/oci/model';
 import { warmHasher } from '$lib/oci/digest';
 import { embeddedChain, requestChain, type ChainReply } from '$lib/client/source';
 import { authorizationFor } from '$lib/client/credentials.svelte';
+import type { Component } from 'svelte';
+
+/** The registry and repository pages, loaded only for those kinds (an image permalink never needs them). */
+type BrowseComponent = Component<{ registry: string; repository?: Reference }>;
+const browsePage = async (): Promise<BrowseComponent> => (await import('$lib/components/browse/BrowsePage.svelte')).default;
 
 /** The chain request the load started, and the credentials it carried (another set must ask again). */
 export interface StartedChain {
@@ -36,14 +41,14 @@ export type PermalinkData =
 			title: string;
 			description: string;
 	  }
-	| { ok: true; kind: 'registry'; input: string; registry: string; title: string; description: string }
-	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; title: string; description: string }
+	| { ok: true; kind: 'registry'; input: string; registry: string; page: BrowseComponent; title: string; description: string }
+	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; page: BrowseComponent; title: string; description: string }
 	| { ok: false; input: string; error: ErrorBody; title: string; description: string };
 
 // `/r/myhost:5000/` (slash kept) is how a dotless registry is told apart from the image `myhost:5000`.
 export const trailingSlash = 'ignore';
 
-export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
+export const load: PageLoad = async ({ params, url, fetch, data }): Promise<PermalinkData> => {
 	const input = params.ref + (url.pathname.endsWith('/') && !params.ref.endsWith('/') ? '/' : '');
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
@@ -55,6 +60,7 @@ export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
 				kind: 'registry',
 				input,
 				registry,
+				page: await browsePage(),
 				title: `${registry} · regscope`,
 				description: `The repositories of the container registry ${registry}.`
 			};
@@ -67,6 +73,7 @@ export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
 				input,
 				ref: classified.ref,
 				canonical,
+				page: await browsePage(),
 				title: `${familiarName(classified.ref)} · regscope`,
 				description: `The tags of ${canonical}, newest version first, grouped by the image they point to.`
 			};
