@@ -4,7 +4,7 @@
  * listed unpaired, because a wrong pairing would attribute a layer to the wrong build step.
  */
 import type { ImageConfig, ImageManifest, Schema1Manifest, Timeline, TimelineRow } from './model';
-import { GZIPPED_EMPTY_LAYER } from './schema1';
+import { GZIPPED_EMPTY_LAYER } from './schema1-marks';
 import { plural } from './text';
 
 /**

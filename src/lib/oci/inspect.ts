@@ -25,7 +25,6 @@ import type {
 } from './model';
 import { DEFAULT_PLATFORM, choosePlatform, hasPlatforms, noMatchingPlatform, parsePlatform, platformEntries } from './platform';
 import { targetOf } from './reference';
-import { schema1Timeline } from './schema1';
 import { plural } from './text';
 import { isKind, verifyConfig, verifyManifest } from './verify';
 
@@ -214,6 +213,7 @@ export async function inspectAny(
 	}
 	if (isKind(current, 'schema1')) {
 		const manifest = current;
+		const { schema1Timeline } = await import('./schema1');
 		const timeline = schema1Timeline(manifest.manifest);
 		warnings.push(...schema1Warnings(manifest.manifest));
 		const inspection: Inspection = {

@@ -7,7 +7,6 @@ import { algorithmOf, computeDigest } from './digest';
 import { RegscopeError } from './errors';
 import { FieldReader, decodeJson, fieldPath } from './fields';
 import { DOCKER_SCHEMA1_SIGNED, classifyManifest } from './media-types';
-import { readSchema1 } from './schema1';
 import type { Descriptor, ImageManifest, IndexManifest, Manifest, Platform, Verified } from './model';
 import { base64Decode } from './base64';
 
@@ -161,6 +160,8 @@ export async function parseManifest(
 	const mediaType = kind === 'schema1' && sniffed && options.signed ? DOCKER_SCHEMA1_SIGNED : classification.mediaType;
 	const o = manifestFields.object(untrusted, '(top level)');
 	if (kind === 'schema1') {
+		// Deprecated and rare: its reader is loaded only when such a manifest is met.
+		const { readSchema1 } = await import('./schema1');
 		return { manifest: readSchema1(bytes, mediaType, options.signed ?? false), mediaType, sniffed };
 	}
 	const embedded: Located[] = [];

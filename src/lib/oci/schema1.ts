@@ -16,11 +16,10 @@ import { FieldReader, decodeJson, fieldPath } from './fields';
 import type { JwsSignatureBlock } from './jws';
 import { DOCKER_LAYER_GZIP } from './media-types';
 import type { Digest, HistoryEntry, ImageConfig, Schema1Layer, Schema1Manifest, Timeline, TimelineRow, Verified } from './model';
+import { GZIPPED_EMPTY_LAYER, signedSchema1Document } from './schema1-marks';
 import { isObject } from './text';
 
-/** The gzip of an empty tar: what Docker wrote for metadata-only steps before `throwaway` existed. */
-export const GZIPPED_EMPTY_LAYER =
-	'sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4' as Digest;
+export { GZIPPED_EMPTY_LAYER } from './schema1-marks';
 
 /** Layer size in a schema1 timeline row: the manifest does not record it (skopeo prints -1). */
 export const UNKNOWN_SIZE = -1;
@@ -61,13 +60,8 @@ export const MAX_SCHEMA1_SIGNATURES = 8;
  * a formatLength past the end of the document).
  */
 export function schema1Envelope(bytes: Uint8Array): Schema1Envelope | null {
-	let doc: unknown;
-	try {
-		doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-	} catch {
-		return null; // not JSON: the normal path hashes it and then reports why it cannot be parsed
-	}
-	if (!isObject(doc) || doc.schemaVersion !== 1 || doc.signatures == null) return null;
+	const doc = signedSchema1Document(bytes);
+	if (doc === null) return null;
 
 	const list = doc.signatures;
 	if (!Array.isArray(list)) throw invalid('signatures must be an array of JWS signatures');

@@ -8,13 +8,11 @@
  * The verified types are declared in model.ts with a key no module can name, so this is the one
  * place that casts to them (ESLint refuses such casts anywhere else).
  */
-import { parseConfig } from './config';
 import { algorithmOf, computeDigest, parseDigest, shortDigest, type DigestAlgorithm } from './digest';
 import { RegscopeError } from './errors';
-import { verifySignatures } from './jws';
 import { parseManifest } from './manifest';
 import { isImageConfigType } from './media-types';
-import { schema1Envelope } from './schema1';
+import { signedSchema1Document } from './schema1-marks';
 import type {
 	Descriptor,
 	Digest,
@@ -123,16 +121,23 @@ export async function verifyManifest(
 	obj: UntrustedObject,
 	expect: Expectation
 ): Promise<VerifiedManifest> {
-	const envelope = schema1Envelope(obj.bytes);
+	// The envelope code is loaded only for a signed schema1 document; anything else is hashed whole.
+	const envelope = signedSchema1Document(obj.bytes) ? (await import('./schema1')).schema1Envelope(obj.bytes) : null;
 	const { bytes, verification } = await check('manifest', obj, expect, envelope?.payload);
 	const signed = envelope !== null;
 	const { manifest, mediaType, sniffed } = await parseManifest(bytes, obj.contentType, { signed });
 	if (manifest.kind === 'schema1' && envelope) {
+		const { verifySignatures } = await import('./jws');
 		manifest.signatures = await verifySignatures(envelope.signatures, bytes);
 	}
+	// An image's config comes next: its reader starts loading now, while the config is fetched.
+	if (manifest.kind === 'image') void configReader();
 	const verified = { verification, manifest, bytes: obj.bytes, mediaType, sniffed };
 	return (envelope ? { ...verified, payload: bytes } : verified) as VerifiedManifest;
 }
+
+/** The config parser, loaded on first use: a page's first paint does not need it. */
+const configReader = () => import('./config');
 
 /** Narrows a verified manifest by kind, keeping the value (and its proof) as it is. */
 export function isKind<K extends Manifest['kind']>(
@@ -156,6 +161,7 @@ export async function verifyConfig(
 	}
 	const expect = { basis: 'parent', digest: descriptor.digest, size: descriptor.size } as const;
 	const { bytes, verification } = await check('image config', obj, expect);
+	const { parseConfig } = await configReader();
 	return { verification, config: parseConfig(bytes), bytes } as VerifiedConfig;
 }
 

@@ -15,6 +15,11 @@ import type { Reference } from '$lib/oci/model';
 import { warmHasher } from '$lib/oci/digest';
 import { embeddedChain, requestChain, type ChainReply } from '$lib/client/source';
 import { authorizationFor } from '$lib/client/credentials.svelte';
+import type { Component } from 'svelte';
+
+/** The registry and repository pages, loaded only for those kinds (an image permalink never needs them). */
+type BrowseComponent = Component<{ registry: string; repository?: Reference }>;
+const browsePage = async (): Promise<BrowseComponent> => (await import('$lib/components/browse/BrowsePage.svelte')).default;
 
 /** The chain request the load started, and the credentials it carried (another set must ask again). */
 export interface StartedChain {
@@ -36,8 +41,8 @@ export type PermalinkData =
 			title: string;
 			description: string;
 	  }
-	| { ok: true; kind: 'registry'; input: string; registry: string; title: string; description: string }
-	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; title: string; description: string }
+	| { ok: true; kind: 'registry'; input: string; registry: string; page: BrowseComponent; title: string; description: string }
+	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; page: BrowseComponent; title: string; description: string }
 	| { ok: false; input: string; error: ErrorBody; title: string; description: string };
 
 // `/r/myhost:5000/` (slash kept) is how a dotless registry is told apart from the image `myhost:5000`.
@@ -46,7 +51,7 @@ export const trailingSlash = 'ignore';
 // The load reads `params.ref` (whose trailing slash SvelteKit keeps) and `?platform=` only, never
 // `url.pathname` or the whole query: any URL read reruns it, and with it the chain request, on every
 // `?layer=`/`&path=` change of the layer browser.
-export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
+export const load: PageLoad = async ({ params, url, fetch, data }): Promise<PermalinkData> => {
 	const input = params.ref;
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
@@ -58,6 +63,7 @@ export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
 				kind: 'registry',
 				input,
 				registry,
+				page: await browsePage(),
 				title: `${registry} · regscope`,
 				description: `The repositories of the container registry ${registry}.`
 			};
@@ -70,6 +76,7 @@ export const load: PageLoad = ({ params, url, fetch, data }): PermalinkData => {
 				input,
 				ref: classified.ref,
 				canonical,
+				page: await browsePage(),
 				title: `${familiarName(classified.ref)} · regscope`,
 				description: `The tags of ${canonical}, newest version first, grouped by the image they point to.`
 			};
