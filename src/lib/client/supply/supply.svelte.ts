@@ -35,9 +35,29 @@ export interface DocState {
 
 export interface ReferrerState {
 	entry: Referrer;
+	/** The digest whose lookup found it. */
+	lookedUp: Digest;
+	/** The subject it is listed under: a platform image it describes, else the digest it was looked up for. */
+	group: Digest;
 	manifest?: VerifiedManifest;
 	error?: string;
 	docs: DocState[];
+}
+
+/** One digest referrers were looked up for: the image, or an index and the platform image the page shows. */
+export interface SubjectState {
+	digest: Digest;
+	/** "index", "image" or the platform label. */
+	label: string;
+	report: ReferrersReport | null;
+	error: RegscopeError | null;
+}
+
+/** A subject the referrers are listed under, in the page's order, with the indices of its referrers. */
+export interface SubjectGroup {
+	digest: Digest;
+	label: string;
+	items: number[];
 }
 
 export const KIND_ORDER: Kind[] = ['signature', 'attestation', 'sbom', 'other'];
@@ -51,23 +71,36 @@ function isSbomDoc(layer: Descriptor): boolean {
 const messageOf = (e: unknown) => (isRegscopeError(e) ? e.message : e instanceof Error ? e.message : String(e));
 
 export class SupplyView {
+	/** The report for the image (the index, for a multi-platform image). */
 	report = $state<ReferrersReport | null>(null);
 	loading = $state(false);
 	error = $state<RegscopeError | null>(null);
+	/** Every lookup: the top digest, then the platform image the page shows when the top is an index. */
+	subjects = $state<SubjectState[]>([]);
 	referrers = $state<ReferrerState[]>([]);
 	keyError = $state('');
 	keyType = $state('');
 	#key: PublicKey | undefined;
+	#ref: Reference;
 	#repo: string;
-	#reference: string;
 	#subject: Digest;
 	#auth: string | undefined;
+	/** Platform image digest → its label in the index. */
+	#platforms = new Map<string, string>();
 
-	constructor(ref: Reference, subject: Digest) {
+	/**
+	 * `image`: the platform manifest the page verified under the index `subject` (its referrers are looked
+	 * up too); `platforms`: the index's image entries, so attestations are listed under their platform.
+	 */
+	constructor(ref: Reference, subject: Digest, opts: { image?: Digest; platforms?: { digest: string; label: string }[] } = {}) {
+		this.#ref = ref;
 		this.#repo = repositoryName(ref);
-		this.#reference = formatReference(withDigest(ref, subject));
 		this.#subject = subject;
 		this.#auth = authorizationFor(ref.registry);
+		for (const p of opts.platforms ?? []) this.#platforms.set(p.digest, p.label);
+		const isIndex = opts.image !== undefined && opts.image !== subject;
+		this.subjects = [{ digest: subject, label: isIndex ? 'index' : 'image', report: null, error: null }];
+		if (isIndex) this.subjects.push({ digest: opts.image!, label: this.#platforms.get(opts.image!) ?? 'platform image', report: null, error: null });
 	}
 
 	get subject(): Digest {
@@ -78,21 +111,50 @@ export class SupplyView {
 		return this.referrers.filter((r) => r.entry.Kind === kind);
 	}
 
+	/** The subjects with referrers: the looked-up digests first, then other platforms of the index. */
+	groups(): SubjectGroup[] {
+		const order: SubjectGroup[] = this.subjects.map((s) => ({ digest: s.digest, label: s.label, items: [] }));
+		this.referrers.forEach((r, i) => {
+			let g = order.find((o) => o.digest === r.group);
+			if (!g) order.push((g = { digest: r.group, label: this.#platforms.get(r.group) ?? 'platform image', items: [] }));
+			g.items.push(i);
+		});
+		return order.filter((g, i) => i === 0 || g.items.length > 0 || this.subjects.some((s) => s.digest === g.digest));
+	}
+
+	async #lookup(s: SubjectState): Promise<void> {
+		try {
+			const report = await fetchReferrers(formatReference(withDigest(this.#ref, s.digest)), undefined, this.#auth);
+			if (report.Subject !== s.digest) {
+				throw new RegscopeError('UPSTREAM_ERROR', `the server looked up referrers of ${report.Subject}, not of ${s.digest}, the image this page verified`);
+			}
+			s.report = report;
+		} catch (e) {
+			s.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', messageOf(e));
+		}
+	}
+
 	async start(): Promise<void> {
 		this.loading = true;
-		try {
-			const report = await fetchReferrers(this.#reference, undefined, this.#auth);
-			if (report.Subject !== this.#subject) {
-				throw new RegscopeError('UPSTREAM_ERROR', `the server looked up referrers of ${report.Subject}, not of ${this.#subject}, the image this page verified`);
+		await Promise.all(this.subjects.map((s) => this.#lookup(s)));
+		this.loading = false;
+		const top = this.subjects[0]!;
+		this.report = top.report;
+		// One lookup failing is said on its line; the panel fails only when none answered.
+		this.error = this.subjects.every((s) => s.error) ? top.error : null;
+		const seen = new Set<string>();
+		const list: ReferrerState[] = [];
+		for (const s of this.subjects) {
+			for (const entry of s.report?.Referrers ?? []) {
+				if (seen.has(entry.Digest)) continue;
+				seen.add(entry.Digest);
+				// A BuildKit attestation of the index describes one platform image: listed under that platform.
+				const describes = entry.Describes;
+				const group = !entry.Problem && describes && this.#platforms.has(describes) ? (describes as Digest) : s.digest;
+				list.push({ entry, lookedUp: s.digest, group, docs: [] });
 			}
-			this.report = report;
-			this.referrers = report.Referrers.map((entry) => ({ entry, docs: [] }));
-		} catch (e) {
-			this.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', messageOf(e));
-			return;
-		} finally {
-			this.loading = false;
 		}
+		this.referrers = list;
 		await Promise.all(this.referrers.map((_, i) => this.#open(i)));
 	}
 
@@ -143,7 +205,8 @@ export class SupplyView {
 	}
 
 	#describes(i: number): string {
-		return this.referrers[i]?.entry.Describes ?? this.#subject;
+		const r = this.referrers[i];
+		return r?.entry.Describes ?? r?.lookedUp ?? this.#subject;
 	}
 
 	async #check(i: number, j: number): Promise<void> {
