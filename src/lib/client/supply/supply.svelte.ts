@@ -8,7 +8,7 @@ import type { Descriptor, Digest, Reference, VerifiedManifest } from '$lib/oci/m
 import { formatReference, repositoryName, withDigest } from '$lib/oci/reference';
 import type { Verified } from '$lib/oci/model';
 import { COSIGN_SIGN_PREDICATE } from '$lib/oci/supply/bundle';
-import { checkCosignSignature, checkEnvelope, type SignatureCheck } from '$lib/oci/supply/check';
+import { checkCosignSignature, checkEnvelope, checkNotation, type SignatureCheck } from '$lib/oci/supply/check';
 import { documentKind, layerPredicate, type DocumentKind, type Kind } from '$lib/oci/supply/kinds';
 import { importPublicKeyPem, type PublicKey } from '$lib/oci/supply/keys';
 import { DOCUMENT_MAX_BYTES, type Referrer, type ReferrersReport } from '$lib/oci/supply/referrers';
@@ -213,7 +213,8 @@ export class SupplyView {
 		const doc = this.referrers[i]?.docs[j];
 		if (!doc?.bytes || !doc.decoded) return;
 		try {
-			if (doc.decoded.type === 'simple-signing') doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
+			if (doc.decoded.type === 'notation') doc.check = await checkNotation(doc.decoded.notation, this.#describes(i));
+			else if (doc.decoded.type === 'simple-signing') doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
 			else if (doc.decoded.type === 'statement' && doc.decoded.bundle && doc.decoded.statement.predicateType === COSIGN_SIGN_PREDICATE && !doc.decoded.coversSubject) {
 				doc.check = { verdict: 'different-image', message: `signs a different image: ${this.#describes(i)} is not among the statement's subjects` };
 			} else if ((doc.decoded.type === 'statement' || doc.decoded.type === 'envelope') && doc.decoded.envelope) {
