@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { supplyFixtures } from '../fixtures/supply';
+import { multiFixtures } from '../fixtures/supply-multi';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
 import type { ReferrersReport } from '../../src/lib/oci/supply/referrers';
@@ -107,6 +108,34 @@ describe('buildx attestation manifests', () => {
 		expect(arm.body.Subject).not.toBe(all.body.Subject);
 		expect(arm.body.Referrers).toHaveLength(1);
 		expect(arm.body.Referrers[0]?.Describes).toBe(arm.body.Subject);
+	});
+});
+
+describe('a multi-platform image with referrers at both levels', () => {
+	const m = multiFixtures();
+	test('the index: its cosign signature and every platform's attestation', async () => {
+		const { body } = await referrers(`${registry}/${m.repository}:latest`);
+		expect(body.Subject).toBe(m.index);
+		expect(step(body, 'cosign-tag')).toBe('signature');
+		expect(step(body, 'buildx')).toBe('2 attestation manifests');
+		expect(body.Referrers.filter((r) => r.Source === 'buildx').map((r) => r.Describes).sort()).toEqual([m.amd64, m.arm64].sort());
+		expect(body.Referrers.every((r) => !r.Problem)).toBe(true);
+	});
+
+	test("a platform image: cosign's .sbom tag and Notation signatures by the fallback tag", async () => {
+		const { body } = await referrers(`${registry}/${m.repository}@${m.arm64}`);
+		expect(body.Subject).toBe(m.arm64);
+		expect(step(body, 'cosign-tag')).toBe('SBOM');
+		expect(step(body, 'fallback-tag')).toBe(`2 referrers (tag sha256-${m.arm64.slice(7)})`);
+		const sbom = body.Referrers.find((r) => r.Source === 'cosign-tag');
+		expect(sbom).toMatchObject({ Kind: 'sbom', Tag: `sha256-${m.arm64.slice(7)}.sbom`, Describes: m.arm64 });
+		expect(sbom?.Documents.map((d) => d.MediaType)).toEqual(['text/spdx+json']);
+		const notation = body.Referrers.filter((r) => r.ArtifactType === 'application/vnd.cncf.notary.signature');
+		expect(notation.map((r) => r.Kind)).toEqual(['signature', 'signature']);
+		expect(notation.every((r) => r.Describes === m.arm64 && !r.Problem && r.Documents[0]?.MediaType === 'application/jose+json')).toBe(true);
+
+		const amd = await referrers(`${registry}/${m.repository}@${m.amd64}`);
+		expect(amd.body.Referrers).toEqual([]);
 	});
 });
 
