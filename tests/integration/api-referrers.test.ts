@@ -113,7 +113,7 @@ describe('buildx attestation manifests', () => {
 
 describe('a multi-platform image with referrers at both levels', () => {
 	const m = multiFixtures();
-	test('the index: its cosign signature and every platform's attestation', async () => {
+	test("the index: its cosign signature and every platform's attestation", async () => {
 		const { body } = await referrers(`${registry}/${m.repository}:latest`);
 		expect(body.Subject).toBe(m.index);
 		expect(step(body, 'cosign-tag')).toBe('signature');

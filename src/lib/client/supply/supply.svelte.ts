@@ -73,7 +73,8 @@ const messageOf = (e: unknown) => (isRegscopeError(e) ? e.message : e instanceof
 export class SupplyView {
 	/** The report for the image (the index, for a multi-platform image). */
 	report = $state<ReferrersReport | null>(null);
-	loading = $state(false);
+	/** Until the lookups answer (the panel shows no report before `start`). */
+	loading = $state(true);
 	error = $state<RegscopeError | null>(null);
 	/** Every lookup: the top digest, then the platform image the page shows when the top is an index. */
 	subjects = $state<SubjectState[]>([]);
@@ -86,7 +87,7 @@ export class SupplyView {
 	#subject: Digest;
 	#auth: string | undefined;
 	/** Platform image digest → its label in the index. */
-	#platforms = new Map<string, string>();
+	#platforms: Record<string, string> = {};
 
 	/**
 	 * `image`: the platform manifest the page verified under the index `subject` (its referrers are looked
@@ -97,10 +98,10 @@ export class SupplyView {
 		this.#repo = repositoryName(ref);
 		this.#subject = subject;
 		this.#auth = authorizationFor(ref.registry);
-		for (const p of opts.platforms ?? []) this.#platforms.set(p.digest, p.label);
+		for (const p of opts.platforms ?? []) this.#platforms[p.digest] = p.label;
 		const isIndex = opts.image !== undefined && opts.image !== subject;
 		this.subjects = [{ digest: subject, label: isIndex ? 'index' : 'image', report: null, error: null }];
-		if (isIndex) this.subjects.push({ digest: opts.image!, label: this.#platforms.get(opts.image!) ?? 'platform image', report: null, error: null });
+		if (isIndex) this.subjects.push({ digest: opts.image!, label: this.#platforms[opts.image!] ?? 'platform image', report: null, error: null });
 	}
 
 	get subject(): Digest {
@@ -116,7 +117,7 @@ export class SupplyView {
 		const order: SubjectGroup[] = this.subjects.map((s) => ({ digest: s.digest, label: s.label, items: [] }));
 		this.referrers.forEach((r, i) => {
 			let g = order.find((o) => o.digest === r.group);
-			if (!g) order.push((g = { digest: r.group, label: this.#platforms.get(r.group) ?? 'platform image', items: [] }));
+			if (!g) order.push((g = { digest: r.group, label: this.#platforms[r.group] ?? 'platform image', items: [] }));
 			g.items.push(i);
 		});
 		return order.filter((g, i) => i === 0 || g.items.length > 0 || this.subjects.some((s) => s.digest === g.digest));
@@ -142,15 +143,13 @@ export class SupplyView {
 		this.report = top.report;
 		// One lookup failing is said on its line; the panel fails only when none answered.
 		this.error = this.subjects.every((s) => s.error) ? top.error : null;
-		const seen = new Set<string>();
 		const list: ReferrerState[] = [];
 		for (const s of this.subjects) {
 			for (const entry of s.report?.Referrers ?? []) {
-				if (seen.has(entry.Digest)) continue;
-				seen.add(entry.Digest);
+				if (list.some((r) => r.entry.Digest === entry.Digest)) continue;
 				// A BuildKit attestation of the index describes one platform image: listed under that platform.
 				const describes = entry.Describes;
-				const group = !entry.Problem && describes && this.#platforms.has(describes) ? (describes as Digest) : s.digest;
+				const group = !entry.Problem && describes && Object.hasOwn(this.#platforms, describes) ? (describes as Digest) : s.digest;
 				list.push({ entry, lookedUp: s.digest, group, docs: [] });
 			}
 		}
