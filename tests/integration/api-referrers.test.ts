@@ -8,6 +8,7 @@ import { supplyFixtures } from '../fixtures/supply';
 import { multiFixtures } from '../fixtures/supply-multi';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
+import { useApp } from '../support/extra-app';
 import type { ReferrersReport } from '../../src/lib/oci/supply/referrers';
 
 const appUrl = inject('appUrl');
@@ -136,6 +137,31 @@ describe('a multi-platform image with referrers at both levels', () => {
 
 		const amd = await referrers(`${registry}/${m.repository}@${m.amd64}`);
 		expect(amd.body.Referrers).toEqual([]);
+	});
+});
+
+describe("the server's per-call budget", () => {
+	// A fallback index of 1.5 MiB, more than a 1 MiB call budget allows.
+	const hex = f.otherDigest.slice(7);
+	const filler = 'x'.repeat(1024);
+	const manifests = Array.from({ length: 1500 }, (_, i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(i).padStart(64, '0')}`, size: 2, annotations: { filler } }));
+	const big = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+	let large: ReferrersRegistry;
+	beforeAll(async () => {
+		large = await startReferrersRegistry(registryUrl, { api: {}, tags: { [`${f.repository}:sha256-${hex}`]: { bytes: big, mediaType: 'application/vnd.oci.image.index.v1+json' } } });
+	});
+	afterAll(async () => {
+		await large?.stop();
+	});
+	const small = useApp({ REGSCOPE_CALL_MB: '1' });
+
+	test('discovery reads count against it: the path that goes past it says so, nothing more is read', async () => {
+		const res = await fetch(`${small.url}/api/referrers?ref=${encodeURIComponent(`${large.host}/${f.repository}@${f.otherDigest}`)}`);
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as ReferrersReport;
+		expect(step(body, 'fallback-tag')).toContain('past the 1 MiB of registry data this server reads for one request');
+		expect(step(body, 'cosign-tag')).toContain('past the 1 MiB');
+		expect(body.Referrers).toEqual([]);
 	});
 });
 
