@@ -120,7 +120,7 @@ export class SupplyView {
 			if (!g) order.push((g = { digest: r.group, label: this.#platforms[r.group] ?? 'platform image', items: [] }));
 			g.items.push(i);
 		});
-		return order.filter((g, i) => i === 0 || g.items.length > 0 || this.subjects.some((s) => s.digest === g.digest));
+		return order;
 	}
 
 	async #lookup(s: SubjectState): Promise<void> {
