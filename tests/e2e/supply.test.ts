@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { CDX_PACKAGES, KEYLESS_IDENTITY, KEYLESS_ISSUER, OTHER_PUBLIC_PEM, SIGNING_PUBLIC_PEM, supplyFixtures } from '../fixtures/supply';
+import { COSIGN_SBOM_PACKAGES, multiFixtures, NOTATION_IDENTITY } from '../fixtures/supply-multi';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
 import { SHOTS, pageErrors, permalink, shot, useBrowser, verdict, type Look } from './browser';
 
@@ -43,10 +44,10 @@ async function signatureVerdicts(page: Page): Promise<(string | null)[]> {
 }
 
 /** Runs `fn` on a fresh page showing `ref` verified with its referrers report, with the page's uncaught errors. */
-function open(look: Look, ref: string, fn: (page: Page, errors: string[]) => Promise<void>): Promise<void> {
+function open(look: Look, ref: string, fn: (page: Page, errors: string[]) => Promise<void>, platform?: string): Promise<void> {
 	return withPage(async (page) => {
 		const errors = pageErrors(page);
-		await page.goto(permalink(appUrl, ref));
+		await page.goto(permalink(appUrl, ref, platform));
 		expect(await verdict(page)).toContain('verified');
 		await page.getByTestId('referrers-report').waitFor();
 		await fn(page, errors);
@@ -171,6 +172,51 @@ describe('registry with the referrers API', () => {
 			expect(await item(page, { digest: f.missing }).getByTestId('referrer-problem').textContent()).toContain('does not have this manifest (404)');
 			expect(errors).toEqual([]);
 		});
+	});
+});
+
+describe('a multi-platform image: referrers of the index and of the platform shown', () => {
+	const m = multiFixtures();
+	const group = (page: Page, digest: string) => page.locator(`[data-testid="referrers-group"][data-subject="${digest}"]`);
+	test.each(['light', 'dark', 'phone'] as const)('%s: grouped by subject, cosign .sbom read, Notation signatures checked', async (look) => {
+		await open(
+			look,
+			`${registry}/${m.repository}:latest`,
+			async (page, errors) => {
+				const lookups = page.getByTestId('referrers-lookup');
+				expect(await lookups.count()).toBe(2);
+				expect(await lookups.nth(0).textContent()).toContain('For the index:');
+				expect(await lookups.nth(0).textContent()).toContain('buildx attestations: 2 attestation manifests');
+				expect(await lookups.nth(1).textContent()).toContain('For the platform image linux/arm64:');
+				expect(await lookups.nth(1).textContent()).toContain('cosign tags: SBOM');
+				// The index's own signature; each buildx attestation under the platform it describes.
+				expect(await group(page, m.index).getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['signature']);
+				const arm = group(page, m.arm64);
+				expect(await arm.getAttribute('data-label')).toBe('linux/arm64');
+				expect((await arm.getByTestId('referrer-item').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}/${e.getAttribute('data-source')}`))).sort()).toEqual(
+					['attestation/buildx', 'sbom/cosign-tag', 'signature/fallback-tag', 'signature/fallback-tag']
+				);
+				expect(await group(page, m.amd64).getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-source')))).toEqual(['buildx']);
+
+				// Notation: the signed digest checked against this platform image, the certificate's subject, no trust policy.
+				const notation = arm.locator('[data-testid="referrer-item"][data-source="fallback-tag"]');
+				await expect.poll(() => notation.getByTestId('signature-status').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')).sort())).toEqual(['different-image', 'verified']);
+				expect(await notation.getByTestId('notation-signer').first().textContent()).toContain(NOTATION_IDENTITY);
+				expect(await notation.getByTestId('notation-caveat').first().textContent()).toContain('trust policy not evaluated');
+				expect(await notation.getByTestId('signature-status').allTextContents()).toContainEqual(expect.stringContaining('trust policy'));
+
+				// cosign's .sbom: read on demand, verified, its packages listed.
+				const sbom = arm.locator('[data-testid="referrer-item"][data-source="cosign-tag"]');
+				await sbom.getByTestId('document-load').click();
+				await sbom.getByTestId('sbom-package').first().waitFor();
+				expect(await sbom.getByTestId('sbom-package').count()).toBe(COSIGN_SBOM_PACKAGES.length);
+				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(look === 'phone' ? 375 : 1280);
+				expect(errors).toEqual([]);
+				await shot(page, `supply-multi-${look}`);
+				await arm.screenshot({ path: `${SHOTS}/supply-multi-${look}-arm64.png` });
+			},
+			'linux/arm64'
+		);
 	});
 });
 

@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { supplyFixtures } from '../fixtures/supply';
+import { multiFixtures } from '../fixtures/supply-multi';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 import { startReferrersRegistry, type ReferrersRegistry } from '../support/referrers-registry';
+import { useApp } from '../support/extra-app';
 import type { ReferrersReport } from '../../src/lib/oci/supply/referrers';
 
 const appUrl = inject('appUrl');
@@ -107,6 +109,59 @@ describe('buildx attestation manifests', () => {
 		expect(arm.body.Subject).not.toBe(all.body.Subject);
 		expect(arm.body.Referrers).toHaveLength(1);
 		expect(arm.body.Referrers[0]?.Describes).toBe(arm.body.Subject);
+	});
+});
+
+describe('a multi-platform image with referrers at both levels', () => {
+	const m = multiFixtures();
+	test("the index: its cosign signature and every platform's attestation", async () => {
+		const { body } = await referrers(`${registry}/${m.repository}:latest`);
+		expect(body.Subject).toBe(m.index);
+		expect(step(body, 'cosign-tag')).toBe('signature');
+		expect(step(body, 'buildx')).toBe('2 attestation manifests');
+		expect(body.Referrers.filter((r) => r.Source === 'buildx').map((r) => r.Describes).sort()).toEqual([m.amd64, m.arm64].sort());
+		expect(body.Referrers.every((r) => !r.Problem)).toBe(true);
+	});
+
+	test("a platform image: cosign's .sbom tag and Notation signatures by the fallback tag", async () => {
+		const { body } = await referrers(`${registry}/${m.repository}@${m.arm64}`);
+		expect(body.Subject).toBe(m.arm64);
+		expect(step(body, 'cosign-tag')).toBe('SBOM');
+		expect(step(body, 'fallback-tag')).toBe(`2 referrers (tag sha256-${m.arm64.slice(7)})`);
+		const sbom = body.Referrers.find((r) => r.Source === 'cosign-tag');
+		expect(sbom).toMatchObject({ Kind: 'sbom', Tag: `sha256-${m.arm64.slice(7)}.sbom`, Describes: m.arm64 });
+		expect(sbom?.Documents.map((d) => d.MediaType)).toEqual(['text/spdx+json']);
+		const notation = body.Referrers.filter((r) => r.ArtifactType === 'application/vnd.cncf.notary.signature');
+		expect(notation.map((r) => r.Kind)).toEqual(['signature', 'signature']);
+		expect(notation.every((r) => r.Describes === m.arm64 && !r.Problem && r.Documents[0]?.MediaType === 'application/jose+json')).toBe(true);
+
+		const amd = await referrers(`${registry}/${m.repository}@${m.amd64}`);
+		expect(amd.body.Referrers).toEqual([]);
+	});
+});
+
+describe("the server's per-call budget", () => {
+	// A fallback index of 1.5 MiB, more than a 1 MiB call budget allows.
+	const hex = f.otherDigest.slice(7);
+	const filler = 'x'.repeat(1024);
+	const manifests = Array.from({ length: 1500 }, (_, i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(i).padStart(64, '0')}`, size: 2, annotations: { filler } }));
+	const big = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+	let large: ReferrersRegistry;
+	beforeAll(async () => {
+		large = await startReferrersRegistry(registryUrl, { api: {}, tags: { [`${f.repository}:sha256-${hex}`]: { bytes: big, mediaType: 'application/vnd.oci.image.index.v1+json' } } });
+	});
+	afterAll(async () => {
+		await large?.stop();
+	});
+	const small = useApp({ REGSCOPE_CALL_MB: '1' });
+
+	test('discovery reads count against it: the path that goes past it says so, nothing more is read', async () => {
+		const res = await fetch(`${small.url}/api/referrers?ref=${encodeURIComponent(`${large.host}/${f.repository}@${f.otherDigest}`)}`);
+		expect(res.status).toBe(200);
+		const body = (await res.json()) as ReferrersReport;
+		expect(step(body, 'fallback-tag')).toContain('past the 1 MiB of registry data this server reads for one request');
+		expect(step(body, 'cosign-tag')).toContain('past the 1 MiB');
+		expect(body.Referrers).toEqual([]);
 	});
 });
 

@@ -8,6 +8,7 @@ import { parseEnvelope, parseStatement, statementCovers, type Envelope, type Sta
 import { documentKind } from '$lib/oci/supply/kinds';
 import { parseSbom, readSbom, type Sbom } from '$lib/oci/supply/sbom';
 import { readProvenance, type Provenance } from '$lib/oci/supply/slsa';
+import { parseNotationJws, type NotationSignature } from '$lib/oci/supply/notation';
 import type { Descriptor } from '$lib/oci/model';
 
 export type Decoded =
@@ -15,6 +16,7 @@ export type Decoded =
 	| { type: 'statement'; envelope?: Envelope; bundle?: Bundle; statement: Statement; coversSubject: boolean; provenance: Provenance | null; sbom: Sbom | null }
 	| { type: 'envelope'; envelope: Envelope; bundle?: Bundle }
 	| { type: 'sbom'; sbom: Sbom }
+	| { type: 'notation'; notation: NotationSignature }
 	| { type: 'opaque' };
 
 function fromStatement(statement: Statement, subject: string, envelope?: Envelope, bundle?: Bundle): Decoded {
@@ -51,6 +53,9 @@ export function decodeDocument(layer: Descriptor, bytes: Verified<Uint8Array>, s
 		case 'spdx':
 		case 'cyclonedx':
 			return { type: 'sbom', sbom: parseSbom(bytes) };
+		case 'notation':
+			// COSE envelopes are not decoded here: only the JWS form.
+			return layer.mediaType.startsWith('application/jose+json') ? { type: 'notation', notation: parseNotationJws(bytes) } : { type: 'opaque' };
 		default:
 			return { type: 'opaque' };
 	}

@@ -8,7 +8,7 @@ import type { Descriptor, Digest, Reference, VerifiedManifest } from '$lib/oci/m
 import { formatReference, repositoryName, withDigest } from '$lib/oci/reference';
 import type { Verified } from '$lib/oci/model';
 import { COSIGN_SIGN_PREDICATE } from '$lib/oci/supply/bundle';
-import { checkCosignSignature, checkEnvelope, type SignatureCheck } from '$lib/oci/supply/check';
+import { checkCosignSignature, checkEnvelope, checkNotation, type SignatureCheck } from '$lib/oci/supply/check';
 import { documentKind, layerPredicate, type DocumentKind, type Kind } from '$lib/oci/supply/kinds';
 import { importPublicKeyPem, type PublicKey } from '$lib/oci/supply/keys';
 import { DOCUMENT_MAX_BYTES, type Referrer, type ReferrersReport } from '$lib/oci/supply/referrers';
@@ -35,9 +35,29 @@ export interface DocState {
 
 export interface ReferrerState {
 	entry: Referrer;
+	/** The digest whose lookup found it. */
+	lookedUp: Digest;
+	/** The subject it is listed under: a platform image it describes, else the digest it was looked up for. */
+	group: Digest;
 	manifest?: VerifiedManifest;
 	error?: string;
 	docs: DocState[];
+}
+
+/** One digest referrers were looked up for: the image, or an index and the platform image the page shows. */
+export interface SubjectState {
+	digest: Digest;
+	/** "index", "image" or the platform label. */
+	label: string;
+	report: ReferrersReport | null;
+	error: RegscopeError | null;
+}
+
+/** A subject the referrers are listed under, in the page's order, with the indices of its referrers. */
+export interface SubjectGroup {
+	digest: Digest;
+	label: string;
+	items: number[];
 }
 
 export const KIND_ORDER: Kind[] = ['signature', 'attestation', 'sbom', 'other'];
@@ -51,23 +71,37 @@ function isSbomDoc(layer: Descriptor): boolean {
 const messageOf = (e: unknown) => (isRegscopeError(e) ? e.message : e instanceof Error ? e.message : String(e));
 
 export class SupplyView {
+	/** The report for the image (the index, for a multi-platform image). */
 	report = $state<ReferrersReport | null>(null);
-	loading = $state(false);
+	/** Until the lookups answer (the panel shows no report before `start`). */
+	loading = $state(true);
 	error = $state<RegscopeError | null>(null);
+	/** Every lookup: the top digest, then the platform image the page shows when the top is an index. */
+	subjects = $state<SubjectState[]>([]);
 	referrers = $state<ReferrerState[]>([]);
 	keyError = $state('');
 	keyType = $state('');
 	#key: PublicKey | undefined;
+	#ref: Reference;
 	#repo: string;
-	#reference: string;
 	#subject: Digest;
 	#auth: string | undefined;
+	/** Platform image digest → its label in the index. */
+	#platforms: Record<string, string> = {};
 
-	constructor(ref: Reference, subject: Digest) {
+	/**
+	 * `image`: the platform manifest the page verified under the index `subject` (its referrers are looked
+	 * up too); `platforms`: the index's image entries, so attestations are listed under their platform.
+	 */
+	constructor(ref: Reference, subject: Digest, opts: { image?: Digest; platforms?: { digest: string; label: string }[] } = {}) {
+		this.#ref = ref;
 		this.#repo = repositoryName(ref);
-		this.#reference = formatReference(withDigest(ref, subject));
 		this.#subject = subject;
 		this.#auth = authorizationFor(ref.registry);
+		for (const p of opts.platforms ?? []) this.#platforms[p.digest] = p.label;
+		const isIndex = opts.image !== undefined && opts.image !== subject;
+		this.subjects = [{ digest: subject, label: isIndex ? 'index' : 'image', report: null, error: null }];
+		if (isIndex) this.subjects.push({ digest: opts.image!, label: this.#platforms[opts.image!] ?? 'platform image', report: null, error: null });
 	}
 
 	get subject(): Digest {
@@ -78,21 +112,48 @@ export class SupplyView {
 		return this.referrers.filter((r) => r.entry.Kind === kind);
 	}
 
+	/** The subjects with referrers: the looked-up digests first, then other platforms of the index. */
+	groups(): SubjectGroup[] {
+		const order: SubjectGroup[] = this.subjects.map((s) => ({ digest: s.digest, label: s.label, items: [] }));
+		this.referrers.forEach((r, i) => {
+			let g = order.find((o) => o.digest === r.group);
+			if (!g) order.push((g = { digest: r.group, label: this.#platforms[r.group] ?? 'platform image', items: [] }));
+			g.items.push(i);
+		});
+		return order;
+	}
+
+	async #lookup(s: SubjectState): Promise<void> {
+		try {
+			const report = await fetchReferrers(formatReference(withDigest(this.#ref, s.digest)), undefined, this.#auth);
+			if (report.Subject !== s.digest) {
+				throw new RegscopeError('UPSTREAM_ERROR', `the server looked up referrers of ${report.Subject}, not of ${s.digest}, the image this page verified`);
+			}
+			s.report = report;
+		} catch (e) {
+			s.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', messageOf(e));
+		}
+	}
+
 	async start(): Promise<void> {
 		this.loading = true;
-		try {
-			const report = await fetchReferrers(this.#reference, undefined, this.#auth);
-			if (report.Subject !== this.#subject) {
-				throw new RegscopeError('UPSTREAM_ERROR', `the server looked up referrers of ${report.Subject}, not of ${this.#subject}, the image this page verified`);
+		await Promise.all(this.subjects.map((s) => this.#lookup(s)));
+		this.loading = false;
+		const top = this.subjects[0]!;
+		this.report = top.report;
+		// One lookup failing is said on its line; the panel fails only when none answered.
+		this.error = this.subjects.every((s) => s.error) ? top.error : null;
+		const list: ReferrerState[] = [];
+		for (const s of this.subjects) {
+			for (const entry of s.report?.Referrers ?? []) {
+				if (list.some((r) => r.entry.Digest === entry.Digest)) continue;
+				// A BuildKit attestation of the index describes one platform image: listed under that platform.
+				const describes = entry.Describes;
+				const group = !entry.Problem && describes && Object.hasOwn(this.#platforms, describes) ? (describes as Digest) : s.digest;
+				list.push({ entry, lookedUp: s.digest, group, docs: [] });
 			}
-			this.report = report;
-			this.referrers = report.Referrers.map((entry) => ({ entry, docs: [] }));
-		} catch (e) {
-			this.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', messageOf(e));
-			return;
-		} finally {
-			this.loading = false;
 		}
+		this.referrers = list;
 		await Promise.all(this.referrers.map((_, i) => this.#open(i)));
 	}
 
@@ -143,14 +204,16 @@ export class SupplyView {
 	}
 
 	#describes(i: number): string {
-		return this.referrers[i]?.entry.Describes ?? this.#subject;
+		const r = this.referrers[i];
+		return r?.entry.Describes ?? r?.lookedUp ?? this.#subject;
 	}
 
 	async #check(i: number, j: number): Promise<void> {
 		const doc = this.referrers[i]?.docs[j];
 		if (!doc?.bytes || !doc.decoded) return;
 		try {
-			if (doc.decoded.type === 'simple-signing') doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
+			if (doc.decoded.type === 'notation') doc.check = await checkNotation(doc.decoded.notation, this.#describes(i));
+			else if (doc.decoded.type === 'simple-signing') doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
 			else if (doc.decoded.type === 'statement' && doc.decoded.bundle && doc.decoded.statement.predicateType === COSIGN_SIGN_PREDICATE && !doc.decoded.coversSubject) {
 				doc.check = { verdict: 'different-image', message: `signs a different image: ${this.#describes(i)} is not among the statement's subjects` };
 			} else if ((doc.decoded.type === 'statement' || doc.decoded.type === 'envelope') && doc.decoded.envelope) {

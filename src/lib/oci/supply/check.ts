@@ -9,6 +9,7 @@ import { parseSimpleSigning, readSignatureLayer, type SimpleSigning } from './co
 import { verifyEnvelope, type Envelope } from './dsse';
 import { decodePem, importSpki, verifySignature, type PublicKey } from './keys';
 import { certificateIdentity, parseCertificate, type Certificate } from './x509';
+import { verifyNotationSignature, type NotationSignature } from './notation';
 
 export type Verdict = 'verified' | 'does-not-verify' | 'different-image' | 'unchecked';
 
@@ -103,4 +104,25 @@ export async function checkEnvelope(envelope: Envelope, layer: Descriptor, key?:
 	}
 	if (envelope.signatures.length === 0) return { verdict: 'unchecked', message: 'the envelope is not signed', certificate };
 	return { ...(await verdictFor((k) => verifyEnvelope(envelope, k), key, certificate)), certificate };
+}
+
+/** What a Notation verdict leaves out: trust in a Notation signature is the user's trust store and policy. */
+export const NOTATION_CAVEAT =
+	"checked with the signing certificate's own key only: Notation's trust store and trust policy (which roots and identities to accept) are not evaluated, so the signer is claimed, not proven";
+
+/** A Notation JWS signature: its signed target against `subject`, then the signature with the leaf certificate's key. */
+export async function checkNotation(sig: NotationSignature, subject: string): Promise<SignatureCheck> {
+	const certificate = sig.certificates[0];
+	if (sig.target.digest !== subject) {
+		return { verdict: 'different-image', message: `signs a different image: its payload names ${sig.target.digest}, not ${subject}`, certificate };
+	}
+	let ok: boolean;
+	try {
+		ok = await verifyNotationSignature(sig);
+	} catch (e) {
+		return { verdict: 'unchecked', message: (e as Error).message, certificate };
+	}
+	return ok
+		? { verdict: 'verified', message: `verified with the certificate's key (${sig.signer ?? 'no subject'}); ${NOTATION_CAVEAT}`, certificate }
+		: { verdict: 'does-not-verify', message: `does not verify with its certificate's own key (${sig.signer ?? 'no subject'})`, certificate };
 }

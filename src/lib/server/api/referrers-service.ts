@@ -25,6 +25,7 @@ import { createRegistrySource, type ReferrersSource, type RegistrySourceOptions,
 import { json, sourceOptions, type Answer, type ApiCall } from './answer';
 import { requireParam } from './respond';
 import { getSettings } from '../settings';
+import { callSignal } from './call-budget';
 
 /** Referrer manifests read per call; more are listed as unread rather than fetched. */
 export const MAX_REFERRERS = 64;
@@ -161,7 +162,9 @@ async function readPending(source: Src, p: Pending, belongsTo: string[]): Promis
 /** Runs discovery for one image; each path's failure is reported in its step, not thrown. */
 export async function discoverReferrers(req: ReferrersRequest, opts: RegistrySourceOptions = {}): Promise<ReferrersReport> {
 	const ref = parseReference(req.ref);
-	const source = createRegistrySource(ref, { ...opts, signal: opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs) });
+	// The call's own deadline (client gone, overall timeout), like every endpoint; its bytes are charged to the call as read.
+	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	const source = createRegistrySource(ref, { ...opts, signal });
 	const top = await verifyManifest(await source.manifest(targetOf(ref)), ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' });
 	if (top.manifest.kind === 'schema1') throw new RegscopeError('INVALID_REQUEST', 'a Docker schema1 image cannot have referrers');
 	const index = top.manifest.kind === 'index' ? top.manifest : undefined;
