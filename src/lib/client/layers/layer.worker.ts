@@ -4,6 +4,7 @@
  * progress, then the verdict with the listing (and the bytes of one requested file). Cancel aborts the
  * fetch, which closes the connection, so the server ends its upstream transfer too.
  */
+import { createSHA256 } from 'hash-wasm';
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
@@ -59,6 +60,14 @@ async function run(req: CheckRequest): Promise<void> {
 	let keptBytes = 0;
 	let wanted: { size: number } | null = null;
 	let last = 0;
+	// Per-file content digests, only when asked: the hashing costs throughput the layer browser does not need.
+	const fileHasher = req.hashFiles ? await createSHA256() : null;
+	const digests: Record<string, string> = {};
+	let hashing: string | null = null;
+	const closeFile = () => {
+		if (fileHasher && hashing !== null) digests[hashing] = `sha256:${fileHasher.digest('hex')}`;
+		hashing = null;
+	};
 	const check = await checkLayer({
 		body: res.body,
 		digest: req.digest as Digest,
@@ -68,10 +77,16 @@ async function run(req: CheckRequest): Promise<void> {
 		signal: abort.signal,
 		blobHasher: threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
 		onEntry: (e) => {
+			closeFile();
+			if (fileHasher && e.type === 'file' && !e.sparse) {
+				fileHasher.init();
+				hashing = e.path;
+			}
 			listing.add(e);
 			if (req.path !== undefined && e.path === req.path && e.type === 'file' && !e.sparse) wanted = { size: e.size };
 		},
 		onData: (e, chunk) => {
+			if (fileHasher && hashing === e.path) fileHasher.update(chunk);
 			if (req.path === undefined || e.path !== req.path || keptBytes >= req.maxContent) return;
 			const part = chunk.subarray(0, req.maxContent - keptBytes);
 			kept.push(part.slice());
@@ -86,6 +101,7 @@ async function run(req: CheckRequest): Promise<void> {
 			post({ type: 'progress', compressed, uncompressed, entries: listing.files.length });
 		}
 	});
+	closeFile();
 	let content: FileContent | null = null;
 	const found = wanted as { size: number } | null;
 	if (req.path !== undefined && found) {
@@ -97,7 +113,7 @@ async function run(req: CheckRequest): Promise<void> {
 		}
 		content = { path: req.path, bytes, truncated: found.size > keptBytes, size: found.size };
 	}
-	post({ type: 'done', check, listing: listing.listing(), content }, content ? [content.bytes.buffer] : []);
+	post({ type: 'done', check, listing: listing.listing(), content, ...(fileHasher ? { digests } : {}) }, content ? [content.bytes.buffer] : []);
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
