@@ -4,9 +4,8 @@
  * share is fetched and checked a single time — then both final filesystems built and compared. Any layer
  * that does not verify stops the comparison: nothing from it is shown.
  */
-import { compareFiles, type FileComparison } from '$lib/oci/compare';
+import { compareFiles, planFiles, sideEntries, type FileComparison, type FilesPlan, type FilesSide, type VerifiedLayer } from '$lib/oci/compare';
 import { LayerRun } from '../layers/run.svelte';
-import { planFiles, sideEntries, type FilesPlan, type FilesSide, type VerifiedLayer } from './files-plan';
 
 export type FilesStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 

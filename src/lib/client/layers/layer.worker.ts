@@ -4,8 +4,8 @@
  * progress, then the verdict with the listing (and the bytes of one requested file). Cancel aborts the
  * fetch, which closes the connection, so the server ends its upstream transfer too.
  */
-import { createSHA256 } from 'hash-wasm';
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
+import { FileDigests } from '$lib/oci/compare/file-digests';
 import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
@@ -61,13 +61,7 @@ async function run(req: CheckRequest): Promise<void> {
 	let wanted: { size: number } | null = null;
 	let last = 0;
 	// Per-file content digests, only when asked: the hashing costs throughput the layer browser does not need.
-	const fileHasher = req.hashFiles ? await createSHA256() : null;
-	const digests: Record<string, string> = {};
-	let hashing: string | null = null;
-	const closeFile = () => {
-		if (fileHasher && hashing !== null) digests[hashing] = `sha256:${fileHasher.digest('hex')}`;
-		hashing = null;
-	};
+	const fileDigests = req.hashFiles ? await FileDigests.create() : null;
 	const check = await checkLayer({
 		body: res.body,
 		digest: req.digest as Digest,
@@ -77,16 +71,12 @@ async function run(req: CheckRequest): Promise<void> {
 		signal: abort.signal,
 		blobHasher: threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
 		onEntry: (e) => {
-			closeFile();
-			if (fileHasher && e.type === 'file' && !e.sparse) {
-				fileHasher.init();
-				hashing = e.path;
-			}
+			fileDigests?.entry(e);
 			listing.add(e);
 			if (req.path !== undefined && e.path === req.path && e.type === 'file' && !e.sparse) wanted = { size: e.size };
 		},
 		onData: (e, chunk) => {
-			if (fileHasher && hashing === e.path) fileHasher.update(chunk);
+			fileDigests?.data(e, chunk);
 			if (req.path === undefined || e.path !== req.path || keptBytes >= req.maxContent) return;
 			const part = chunk.subarray(0, req.maxContent - keptBytes);
 			kept.push(part.slice());
@@ -101,7 +91,6 @@ async function run(req: CheckRequest): Promise<void> {
 			post({ type: 'progress', compressed, uncompressed, entries: listing.files.length });
 		}
 	});
-	closeFile();
 	let content: FileContent | null = null;
 	const found = wanted as { size: number } | null;
 	if (req.path !== undefined && found) {
@@ -113,7 +102,7 @@ async function run(req: CheckRequest): Promise<void> {
 		}
 		content = { path: req.path, bytes, truncated: found.size > keptBytes, size: found.size };
 	}
-	post({ type: 'done', check, listing: listing.listing(), content, ...(fileHasher ? { digests } : {}) }, content ? [content.bytes.buffer] : []);
+	post({ type: 'done', check, listing: listing.listing(), content, ...(fileDigests ? { digests: fileDigests.finish() } : {}) }, content ? [content.bytes.buffer] : []);
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerFile } from '$lib/oci/layer';
-import type { Digest, ImageInspection } from '$lib/oci/model';
-import { parseReference } from '$lib/oci/reference';
+import type { LayerFile } from '../layer/listing';
+import type { Digest, ImageInspection } from '../model';
+import { parseReference } from '../reference';
 import { planFiles, sideEntries, type VerifiedLayer } from './files-plan';
 
 const D = (c: string) => `sha256:${c.repeat(64)}` as Digest;
@@ -25,6 +25,7 @@ describe('planFiles', () => {
 		const p = planFiles({ inspection: a, authorization: 'Basic x' }, { inspection: b });
 		expect(p.unavailable).toBe('');
 		expect(p.jobs.map((j) => j.descriptor.digest)).toEqual([D('1'), D('2'), D('3'), D('4')]);
+		expect(p.jobs.map((j) => j.side)).toEqual(['a', 'a', 'a', 'b']);
 		expect(p.jobs.map((j) => j.repo)).toEqual(['registry.test/app', 'registry.test/app', 'registry.test/app', 'other.test/app']);
 		expect(p.jobs[0]!.authorization).toBe('Basic x');
 		expect(p.jobs[3]!.authorization).toBeUndefined();

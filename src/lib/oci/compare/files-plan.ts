@@ -3,10 +3,11 @@
  * A layer is identified by its digest and the diff_id its config expects: the same bytes checked against
  * the same diff_id give the same listing, so a layer both sides share is fetched and checked once.
  */
-import type { FileEntry } from '$lib/oci/compare';
-import { finalFilesystem, type LayerListing } from '$lib/oci/layer';
-import type { Descriptor, Digest, ImageInspection } from '$lib/oci/model';
-import { repositoryName } from '$lib/oci/reference';
+import type { FileEntry } from './files';
+import { finalFilesystem } from '../layer/final-fs';
+import type { LayerListing } from '../layer/listing';
+import type { Descriptor, Digest, ImageInspection } from '../model';
+import { repositoryName } from '../reference';
 
 export interface FilesSide {
 	inspection: ImageInspection;
@@ -15,6 +16,8 @@ export interface FilesSide {
 
 export interface LayerJob {
 	key: string;
+	/** The side that lists it first (where it is fetched from). */
+	side: 'a' | 'b';
 	descriptor: Descriptor;
 	diffId: Digest;
 	/** The repository (and credentials) of the side that lists it first; the digest makes the source irrelevant. */
@@ -41,7 +44,7 @@ export interface FilesPlan {
 	unavailable: string;
 }
 
-function layersOf(side: FilesSide): LayerJob[] | string {
+function layersOf(side: FilesSide, name: 'a' | 'b'): LayerJob[] | string {
 	const diffIds = side.inspection.config?.config.rootfs.diff_ids;
 	if (!diffIds) return 'its config lists no diff_ids, so its layers cannot be verified';
 	const repo = repositoryName(side.inspection.reference);
@@ -50,14 +53,14 @@ function layersOf(side: FilesSide): LayerJob[] | string {
 		const diffId = diffIds[i];
 		if (!diffId) return `layer ${i + 1} has no diff_id in the config, so it cannot be verified`;
 		if ((descriptor.urls?.length ?? 0) > 0) return `layer ${i + 1} is a foreign layer whose bytes regscope never fetches`;
-		jobs.push({ key: `${descriptor.digest} ${diffId}`, descriptor, diffId, repo, ...(side.authorization ? { authorization: side.authorization } : {}) });
+		jobs.push({ key: `${descriptor.digest} ${diffId}`, side: name, descriptor, diffId, repo, ...(side.authorization ? { authorization: side.authorization } : {}) });
 	}
 	return jobs;
 }
 
 export function planFiles(sa: FilesSide, sb: FilesSide): FilesPlan {
-	const ja = layersOf(sa);
-	const jb = layersOf(sb);
+	const ja = layersOf(sa, 'a');
+	const jb = layersOf(sb, 'b');
 	const a = typeof ja === 'string' ? [] : ja;
 	const b = typeof jb === 'string' ? [] : jb;
 	const unavailable = typeof ja === 'string' ? `A: ${ja}` : typeof jb === 'string' ? `B: ${jb}` : '';
