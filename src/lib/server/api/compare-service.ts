@@ -14,12 +14,15 @@ import type { RegistrySourceOptions } from '../registry/client';
 import { errorResponse, json, requireParam } from './respond';
 import { getSettings } from '../settings';
 import { counted } from '../net/upstream-count';
+import { compareFilesJson } from './compare-files-service';
 
 export interface CompareRequest {
 	a: string;
 	b: string;
 	platformA?: string;
 	platformB?: string;
+	/** `files=1`: also compare the final filesystems (compare-files-service). */
+	files?: boolean;
 }
 
 function optionalPlatform(url: URL, name: string): string | undefined {
@@ -41,6 +44,7 @@ export function parseCompareQuery(url: URL): CompareRequest {
 	const platformB = optionalPlatform(url, 'platformB');
 	if (platformA) req.platformA = platformA;
 	if (platformB) req.platformB = platformB;
+	if (url.searchParams.get('files') === '1') req.files = true;
 	return req;
 }
 
@@ -63,7 +67,7 @@ async function inspectSide(ref: Reference, platform: string | undefined, opts: R
  * references are on it, so they never reach the other side's registry. Both sides pinned by digest and
  * anonymous → `immutable`; otherwise `no-cache`; with credentials `private, no-store`.
  */
-export function compareImages(req: () => CompareRequest, opts: RegistrySourceOptions = {}): Promise<Response> {
+export function compareImages(req: () => CompareRequest, opts: RegistrySourceOptions = {}, client = 'local'): Promise<Response> {
 	return counted('/api/compare', async () => {
 		try {
 			const r = req();
@@ -79,7 +83,8 @@ export function compareImages(req: () => CompareRequest, opts: RegistrySourceOpt
 			const signal = opts.signal ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 			const o = { ...opts, signal };
 			const [ia, ib] = await Promise.all([inspectSide(a, r.platformA, o), inspectSide(b, r.platformB, o)]);
-			const res = json(toCompareJson(ia, ib, compareInspections(ia, ib)));
+			const body = toCompareJson(ia, ib, compareInspections(ia, ib));
+			const res = json(r.files ? { ...body, Files: await compareFilesJson(ia, ib, { ...o, client }) } : body);
 			const immutable = !credentialed && !!a.digest && !!b.digest;
 			res.headers.set('cache-control', cacheControl({ credentialed, immutable }));
 			if (credentialed) res.headers.set('vary', 'X-Registry-Authorization');
