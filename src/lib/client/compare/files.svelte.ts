@@ -19,6 +19,10 @@ export class FilesCompare {
 	doneBytes = $state(0);
 	problem = $state('');
 	result = $state.raw<FileComparison | null>(null);
+	/** Layers verified so far, kept across a cancel so starting again resumes where it stopped. */
+	readonly #verified: Record<string, VerifiedLayer> = {};
+	/** Bumped by every start and cancel: a loop that awaited across one of them stops. */
+	#attempt = 0;
 
 	constructor(a: FilesSide, b: FilesSide) {
 		this.plan = planFiles(a, b);
@@ -35,13 +39,18 @@ export class FilesCompare {
 		this.problem = '';
 		this.result = null;
 		this.doneBytes = 0;
-		const verified: Record<string, VerifiedLayer> = {};
+		const attempt = ++this.#attempt;
+		const verified = this.#verified;
 		for (const [i, job] of this.plan.jobs.entries()) {
 			this.index = i;
+			if (verified[job.key]) {
+				this.doneBytes += job.descriptor.size;
+				continue;
+			}
 			const run = new LayerRun({ repo: job.repo, layer: job.descriptor, diffId: job.diffId, hashFiles: true, ...(job.authorization ? { authorization: job.authorization } : {}) });
 			this.run = run;
 			await run.done;
-			if ((this.status as FilesStatus) !== 'running') return;
+			if (attempt !== this.#attempt) return;
 			const listing = run.verifiedListing;
 			if (!listing) {
 				this.status = 'failed';
@@ -58,6 +67,7 @@ export class FilesCompare {
 
 	cancel(): void {
 		if (this.status !== 'running') return;
+		this.#attempt++;
 		this.status = 'cancelled';
 		this.run?.cancel();
 	}
