@@ -140,6 +140,85 @@ describe('compare page', () => {
 	});
 });
 
+/** Digests of the layers the page fetched (the layer worker's requests to the proxy). */
+function layerRequests(page: Page): string[] {
+	const seen: string[] = [];
+	page.context().on('request', (r) => {
+		const u = new URL(r.url());
+		if (u.pathname === '/api/registry/blob' && u.searchParams.get('layer') === '1') seen.push(u.searchParams.get('digest') ?? '');
+	});
+	return seen;
+}
+
+async function filesOutcome(page: Page): Promise<void> {
+	await expect
+		.poll(async () => (await page.locator('[data-testid="compare-files-summary"], [data-testid="compare-files-problem"]').count()) > 0, { timeout: 60_000 })
+		.toBe(true);
+}
+
+describe('files compared', () => {
+	for (const look of ['light', 'dark', 'phone'] as Look[]) {
+		test(`two versions (${look}): only the differing layer's paths, each layer fetched once`, async () => {
+			const old = fixtures['compare-old'];
+			const neu = fixtures['compare-new'];
+			await withPage(async (page) => {
+				const errors = pageErrors(page);
+				const fetched = layerRequests(page);
+				await page.goto(comparePage(old.ref, neu.ref));
+				await summary(page);
+				// Nothing is downloaded until asked.
+				expect(await page.getByTestId('compare-files-start').textContent()).toContain('Compare files');
+				expect(fetched).toEqual([]);
+				await page.getByTestId('compare-files-start').click();
+				await filesOutcome(page);
+				const rows = await page.getByTestId('compare-file').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-change')} ${e.getAttribute('data-path')}`));
+				// Same sizes and modes on both sides: only the content digests tell these apart.
+				expect(rows).toEqual(['changed app/VERSION', 'changed app/main.sh', 'changed app/notes.txt']);
+				expect(await page.getByTestId('compare-files-summary').textContent()).toContain('0 added · 0 removed · 3 changed');
+				// The two shared base layers once, each app layer once.
+				const distinct = [...new Set([...old.layerDigests, ...neu.layerDigests])];
+				expect([...fetched].sort()).toEqual(distinct.sort());
+				await page.fill('#file-filter', 'main');
+				await expect.poll(() => page.getByTestId('compare-file').count(), { timeout: 5_000 }).toBe(1);
+				await page.fill('#file-filter', '');
+				if (look === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+				await page.locator('#files').scrollIntoViewIfNeeded();
+				await shot(page, `compare-files-${look}`);
+				expect(errors).toEqual([]);
+			}, look);
+		});
+	}
+
+	test('a layer whose diff_id does not match: nothing from it is compared', async () => {
+		await withPage(async (page) => {
+			await page.goto(comparePage(fixtures['compare-old'].ref, `${bad.host}/layer/diffid:v1`));
+			await summary(page);
+			await page.getByTestId('compare-files-start').click();
+			await filesOutcome(page);
+			expect(await page.getByTestId('compare-files-problem').textContent()).toMatch(/was not verified/);
+			expect(await page.getByTestId('compare-file').count()).toBe(0);
+			await shot(page, 'compare-files-mismatch-light');
+		});
+	});
+
+	test('cancel stops the transfer: the registry sees its connection closed', async () => {
+		const before = bad.state.slowLayerAborted;
+		await withPage(async (page) => {
+			// The slow layer on side A: it is the first one fetched.
+			await page.goto(comparePage(`${bad.host}/layer/slow:v1`, fixtures['compare-old'].ref));
+			await summary(page);
+			await page.getByTestId('compare-files-start').click();
+			const progress = page.getByTestId('compare-files-progress');
+			await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 30_000 }).toMatch(/[1-9][\d.]* (KiB|MiB) of/);
+			await shot(page, 'compare-files-progress-phone');
+			await page.getByTestId('compare-files-cancel').click();
+			await expect.poll(async () => (await page.getByRole('status').filter({ hasText: 'Cancelled' }).count()) > 0, { timeout: 10_000 }).toBe(true);
+			await expect.poll(() => bad.state.slowLayerAborted, { timeout: 15_000 }).toBe(before + 1);
+			expect(await page.getByTestId('compare-file').count()).toBe(0);
+		}, 'phone');
+	});
+});
+
 describe('reached from a permalink', () => {
 	test('"compare with the previous tag" opens 1.4 vs 1.5', async () => {
 		const neu = fixtures['compare-new'];

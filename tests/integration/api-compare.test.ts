@@ -3,10 +3,13 @@
  * a layer recompressed at another gzip level, two indexes with overlapping platform sets; query errors,
  * credentials confined to one registry, HTTP caching.
  */
-import { describe, expect, inject, test } from 'vitest';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { FilesJson } from '$lib/oci/compare';
 import type { CompareJson } from '$lib/oci/compare/json';
 import type { ErrorBody } from '$lib/oci/errors';
 import { buildCompareApp, buildCompareRegzip } from '../fixtures/compare';
+import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
 
 const appUrl = inject('appUrl');
 const fixtures = inject('fixtures');
@@ -118,6 +121,51 @@ describe('two indexes', () => {
 		const missing = await refused({ a: ia.ref, b: ib.ref, platformA: 'linux/ppc64le' });
 		expect(missing.status).toBe(404);
 		expect(missing.body.error.code).toBe('NO_MATCHING_PLATFORM');
+	});
+});
+
+describe('files=1: the final filesystems compared on the server', () => {
+	let bad: BadRegistry;
+	beforeAll(async () => {
+		bad = await startBadRegistry();
+	});
+	afterAll(async () => {
+		await bad?.close();
+	});
+	const sha = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+	const files = (query: Record<string, string>) => ask<CompareJson & { Files?: FilesJson }>({ ...query, files: '1' });
+
+	test('two versions: only the app layer files changed, by content (same sizes and modes)', async () => {
+		const { status, body } = await files({ a: fixtures['compare-old'].ref, b: fixtures['compare-new'].ref });
+		expect(status).toBe(200);
+		const f = body.Files!;
+		expect(f.Changes.map((c) => [c.Path, c.Change, c.Reasons])).toEqual([
+			['app/VERSION', 'changed', ['content']],
+			['app/main.sh', 'changed', ['content']],
+			['app/notes.txt', 'changed', ['content']]
+		]);
+		const version = f.Changes[0]!;
+		expect(version.A).toEqual({ Type: 'file', Size: 4, Mode: 0o644, Digest: sha('1.4\n') });
+		expect(version.B).toEqual({ Type: 'file', Size: 4, Mode: 0o644, Digest: sha('1.5\n') });
+		expect(f.Changes[1]!.B!.Digest).toBe(sha('#!/bin/sh\necho "compare app 1.5"\n'));
+		expect(f.Changes[1]!.B!.Mode).toBe(0o755);
+		expect([f.Added, f.Removed, f.Changed, f.SizeDelta]).toEqual([0, 0, 3, 0]);
+		expect(f.Unchanged).toBeGreaterThan(5);
+	});
+
+	test('a recompressed layer (same diff_id) leaves every file unchanged; without files=1 there is no Files section', async () => {
+		const { status, body } = await files({ a: fixtures['compare-old'].ref, b: fixtures['compare-regzip'].ref });
+		expect(status).toBe(200);
+		expect(body.Files!.Changes).toEqual([]);
+		expect(body.Files!.Unchanged).toBeGreaterThan(5);
+		expect((await compare({ a: fixtures['compare-old'].ref, b: fixtures['compare-regzip'].ref })).body).not.toHaveProperty('Files');
+	});
+
+	test('a layer whose diff_id does not match fails the call with DIGEST_MISMATCH', async () => {
+		const { status, body } = await ask<{ error: ErrorBody }>({ a: fixtures['compare-old'].ref, b: `${bad.host}/layer/diffid:v1`, files: '1' });
+		expect(status).toBe(502);
+		expect(body.error.code).toBe('DIGEST_MISMATCH');
+		expect(body.error.message).toMatch(/^b: layer sha256:/);
 	});
 });
 

@@ -7,6 +7,7 @@ import { compareInspections, type Comparison } from '$lib/oci/compare';
 import type { Reference } from '$lib/oci/model';
 import { InspectionView } from '../inspection.svelte';
 import { authorizationFor } from '../credentials.svelte';
+import { FilesCompare } from './files.svelte';
 
 export class CompareView {
 	readonly a: InspectionView;
@@ -17,14 +18,26 @@ export class CompareView {
 		return a && b && a.format !== 'index' && b.format !== 'index' ? compareInspections(a, b) : null;
 	});
 
+	/** The files comparison on offer once both sides are verified images (it starts only on request). */
+	readonly files: FilesCompare | null = $derived.by(() => {
+		const a = this.a.result;
+		const b = this.b.result;
+		if (!this.comparison || a?.format !== 'image' || b?.format !== 'image') return null;
+		return new FilesCompare({ inspection: a, authorization: this.#authA }, { inspection: b, authorization: this.#authB });
+	});
+	readonly #authA: string | undefined;
+	readonly #authB: string | undefined;
+
 	/** An index with no platform entries has no image to compare: the page says so instead of waiting. */
 	get notAnImage(): boolean {
 		return this.a.result?.format === 'index' || this.b.result?.format === 'index';
 	}
 
 	constructor(a: { ref: Reference; platform?: string }, b: { ref: Reference; platform?: string }) {
-		this.a = new InspectionView({ reference: a.ref, platform: a.platform, authorization: authorizationFor(a.ref.registry) });
-		this.b = new InspectionView({ reference: b.ref, platform: b.platform, authorization: authorizationFor(b.ref.registry) });
+		this.#authA = authorizationFor(a.ref.registry);
+		this.#authB = authorizationFor(b.ref.registry);
+		this.a = new InspectionView({ reference: a.ref, platform: a.platform, authorization: this.#authA });
+		this.b = new InspectionView({ reference: b.ref, platform: b.platform, authorization: this.#authB });
 	}
 
 	/** Both sides start at once; each verifies its own objects. After `signal` aborts, neither shows anything. */

@@ -5,6 +5,7 @@
  * fetch, which closes the connection, so the server ends its upstream transfer too.
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
+import { FileDigests } from '$lib/oci/compare/file-digests';
 import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
@@ -59,6 +60,8 @@ async function run(req: CheckRequest): Promise<void> {
 	let keptBytes = 0;
 	let wanted: { size: number } | null = null;
 	let last = 0;
+	// Per-file content digests, only when asked: the hashing costs throughput the layer browser does not need.
+	const fileDigests = req.hashFiles ? await FileDigests.create() : null;
 	const check = await checkLayer({
 		body: res.body,
 		digest: req.digest as Digest,
@@ -68,10 +71,12 @@ async function run(req: CheckRequest): Promise<void> {
 		signal: abort.signal,
 		blobHasher: threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
 		onEntry: (e) => {
+			fileDigests?.entry(e);
 			listing.add(e);
 			if (req.path !== undefined && e.path === req.path && e.type === 'file' && !e.sparse) wanted = { size: e.size };
 		},
 		onData: (e, chunk) => {
+			fileDigests?.data(e, chunk);
 			if (req.path === undefined || e.path !== req.path || keptBytes >= req.maxContent) return;
 			const part = chunk.subarray(0, req.maxContent - keptBytes);
 			kept.push(part.slice());
@@ -97,7 +102,7 @@ async function run(req: CheckRequest): Promise<void> {
 		}
 		content = { path: req.path, bytes, truncated: found.size > keptBytes, size: found.size };
 	}
-	post({ type: 'done', check, listing: listing.listing(), content }, content ? [content.bytes.buffer] : []);
+	post({ type: 'done', check, listing: listing.listing(), content, ...(fileDigests ? { digests: fileDigests.finish() } : {}) }, content ? [content.bytes.buffer] : []);
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {

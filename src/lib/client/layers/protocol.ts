@@ -14,6 +14,8 @@ export interface CheckRequest {
 	/** Keep the bytes of this path (no leading slash), up to `maxContent` bytes. */
 	path?: string;
 	maxContent: number;
+	/** Also hash each regular file's content (sha256), for comparing two images' files. */
+	hashFiles?: boolean;
 }
 
 export type ToWorker = CheckRequest | { type: 'cancel' };
@@ -28,5 +30,5 @@ export interface FileContent {
 
 export type FromWorker =
 	| { type: 'progress'; compressed: number; uncompressed: number; entries: number }
-	| { type: 'done'; check: LayerCheck; listing: LayerListing; content: FileContent | null }
+	| { type: 'done'; check: LayerCheck; listing: LayerListing; content: FileContent | null; digests?: Record<string, string> }
 	| { type: 'error'; error: ErrorBody; received: number };

@@ -21,6 +21,8 @@ export interface LayerTarget {
 	layer: Descriptor;
 	diffId: Digest | null;
 	authorization?: string;
+	/** Hash every regular file's content too (`verifiedDigests`). */
+	hashFiles?: boolean;
 }
 
 export function layerUrl(t: LayerTarget): string {
@@ -41,6 +43,7 @@ export class LayerRun {
 	error = $state.raw<RegscopeError | null>(null);
 	#listing = $state.raw<LayerListing | null>(null);
 	#content = $state.raw<FileContent | null>(null);
+	#digests = $state.raw<Record<string, string> | null>(null);
 	#started = performance.now();
 	elapsedMs = $state(0);
 	#done: Promise<void>;
@@ -57,7 +60,8 @@ export class LayerRun {
 			mediaType: target.layer.mediaType,
 			diffId: target.diffId,
 			maxContent: MAX_CONTENT_BYTES,
-			...(path !== undefined ? { path } : {})
+			...(path !== undefined ? { path } : {}),
+			...(target.hashFiles ? { hashFiles: true } : {})
 		};
 		this.#done = new Promise<void>((resolve) => {
 			// Vite bundles the worker from this exact `new URL(…, import.meta.url)` form; it is not state.
@@ -85,6 +89,7 @@ export class LayerRun {
 					this.check = m.check;
 					this.#listing = m.listing;
 					this.#content = m.content;
+					this.#digests = m.digests ?? null;
 					this.status = m.check.verdict;
 				} else {
 					this.compressed = m.received;
@@ -129,6 +134,11 @@ export class LayerRun {
 	/** The requested file's bytes, once the layer verified. */
 	get verifiedContent(): FileContent | null {
 		return this.status === 'verified' ? this.#content : null;
+	}
+
+	/** Content digests by path (when `hashFiles` was asked), once the layer verified. */
+	get verifiedDigests(): Record<string, string> | null {
+		return this.status === 'verified' ? this.#digests : null;
 	}
 
 	get bytesPerSecond(): number {

@@ -118,3 +118,46 @@ export function filterFileChanges(
 	const q = query.trim().toLowerCase();
 	return changes.filter((c) => kinds.has(c.change) && (q === '' || c.path.toLowerCase().includes(q)));
 }
+
+export interface FileEntryJson {
+	Type: string;
+	Size: number;
+	Mode: number;
+	Linkname?: string;
+	Digest?: string;
+}
+
+export interface FileChangeJson {
+	Path: string;
+	Change: FileChangeKind;
+	Reasons: ChangeReason[];
+	SizeDelta: number;
+	A: FileEntryJson | null;
+	B: FileEntryJson | null;
+}
+
+export interface FilesJson {
+	Added: number;
+	Removed: number;
+	Changed: number;
+	Unchanged: number;
+	SizeDelta: number;
+	Changes: FileChangeJson[];
+}
+
+function entryJson(e: FileEntry | undefined): FileEntryJson | null {
+	if (!e) return null;
+	return { Type: e.type, Size: e.size, Mode: e.mode, ...(e.linkname !== undefined ? { Linkname: e.linkname } : {}), ...(e.digest ? { Digest: e.digest } : {}) };
+}
+
+/** The `Files` section of `/api/compare?…&files=1`, in the API's PascalCase. */
+export function toFilesJson(c: FileComparison): FilesJson {
+	return {
+		Added: c.added,
+		Removed: c.removed,
+		Changed: c.changed,
+		Unchanged: c.unchanged,
+		SizeDelta: c.sizeDelta,
+		Changes: c.changes.map((x) => ({ Path: x.path, Change: x.change, Reasons: x.reasons, SizeDelta: x.sizeDelta, A: entryJson(x.a), B: entryJson(x.b) }))
+	};
+}

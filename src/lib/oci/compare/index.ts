@@ -6,3 +6,4 @@ export * from './platforms';
 export * from './compare';
 export * from './json';
 export * from './files';
+export * from './files-plan';

@@ -14,12 +14,15 @@ import { cachedRegistrySource, isCredentialed } from '../cache/cache';
 import type { RegistrySourceOptions } from '../registry/client';
 import { json, sourceOptions, type Answer, type ApiCall } from './answer';
 import { requireParam } from './respond';
+import { compareFilesJson } from './compare-files-service';
 
 export interface CompareRequest {
 	a: string;
 	b: string;
 	platformA?: string;
 	platformB?: string;
+	/** `files=1`: also compare the final filesystems (compare-files-service). */
+	files?: boolean;
 }
 
 function optionalPlatform(url: URL, name: string): string | undefined {
@@ -41,6 +44,7 @@ export function parseCompareQuery(url: URL): CompareRequest {
 	const platformB = optionalPlatform(url, 'platformB');
 	if (platformA) req.platformA = platformA;
 	if (platformB) req.platformB = platformB;
+	if (url.searchParams.get('files') === '1') req.files = true;
 	return req;
 }
 
@@ -76,6 +80,8 @@ export async function compareImages(call: ApiCall): Promise<Answer> {
 		);
 	}
 	const [ia, ib] = await Promise.all([inspectSide(a, r.platformA, opts), inspectSide(b, r.platformB, opts)]);
-	return json(toCompareJson(ia, ib, compareInspections(ia, ib)), a.digest && b.digest ? 'immutable' : 'revalidate');
+	const body = toCompareJson(ia, ib, compareInspections(ia, ib));
+	const files = r.files ? await compareFilesJson(ia, ib, { ...opts, client: call.client, signal: call.signal }) : undefined;
+	return json(files ? { ...body, Files: files } : body, a.digest && b.digest ? 'immutable' : 'revalidate');
 }
 
