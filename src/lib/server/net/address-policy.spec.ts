@@ -213,7 +213,7 @@ describe('connect-time enforcement (loopback canaries only)', () => {
 	);
 	const quiet = () => undefined;
 
-	const base = { maxBytes: 1024, tooLarge: 'UPSTREAM_ERROR' as const, what: 'test', registry: 'test', template: '/t' };
+	const base = { maxBytes: 1024, tooLarge: 'UPSTREAM_TOO_LARGE' as const, what: 'test', registry: 'test', template: '/t' };
 
 	test('a name resolving to loopback is refused before any connection', async () => {
 		const port = await ready;

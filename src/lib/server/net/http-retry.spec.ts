@@ -28,7 +28,7 @@ afterAll(async () => {
 	await new Promise<void>((r) => server.close(() => r()));
 });
 
-const opts: UpstreamRequest = { maxBytes: 100, tooLarge: 'UPSTREAM_ERROR', what: 'x', registry: 'r', template: '/t' };
+const opts: UpstreamRequest = { maxBytes: 100, tooLarge: 'UPSTREAM_TOO_LARGE', what: 'x', registry: 'r', template: '/t' };
 
 function make(env: Record<string, string> = {}) {
 	const slept: number[] = [];

@@ -32,8 +32,11 @@ export interface UpstreamRequest {
 	authorization?: { origin: string; value: string };
 	/** Cap for a 2xx body. Error bodies are capped at limits.errorBytes and truncated instead. */
 	maxBytes: number;
-	/** Code thrown when a 2xx body exceeds maxBytes. */
-	tooLarge: Extract<ErrorCode, 'MANIFEST_TOO_LARGE' | 'BLOB_TOO_LARGE' | 'UPSTREAM_ERROR'>;
+	/**
+	 * Code thrown when a 2xx body exceeds maxBytes: a size code for our own limits, DIGEST_MISMATCH when the
+	 * cap is the size a descriptor promised (more bytes than that cannot be the object it names).
+	 */
+	tooLarge: Extract<ErrorCode, 'MANIFEST_TOO_LARGE' | 'BLOB_TOO_LARGE' | 'UPSTREAM_TOO_LARGE' | 'DIGEST_MISMATCH'>;
 	/** Said in the too-large message, e.g. "manifest library/alpine:3.20". */
 	what: string;
 	/** The registry as the user wrote it, for messages. */
@@ -358,11 +361,13 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 			const cap = ok ? o.maxBytes : limits.errorBytes;
 			const declared = Number(header(res.headers, 'content-length') ?? NaN);
 			const tooLarge = () =>
-				new RegscopeError(
-					o.tooLarge,
-					`${o.what} from ${o.registry} is larger than the ${cap} byte limit`,
-					{ limit: cap }
-				);
+				o.tooLarge === 'DIGEST_MISMATCH' && ok
+					? new RegscopeError(
+							'DIGEST_MISMATCH',
+							`${o.what} from ${o.registry} is longer than the ${cap} bytes its descriptor says: these are not the bytes it names`,
+							{ expectedSize: cap }
+						)
+					: new RegscopeError(ok ? o.tooLarge : 'UPSTREAM_ERROR', `${o.what} from ${o.registry} is larger than the ${cap} byte limit`, { limit: cap });
 			if (ok && Number.isFinite(declared) && declared > cap) {
 				res.body.destroy();
 				throw tooLarge();

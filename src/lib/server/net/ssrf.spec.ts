@@ -106,7 +106,7 @@ async function outcome(up: Upstream, url: string): Promise<string> {
 	try {
 		const r = await up.request(new URL(url), {
 			maxBytes: 1024,
-			tooLarge: 'UPSTREAM_ERROR',
+			tooLarge: 'UPSTREAM_TOO_LARGE',
 			what: 'x',
 			registry: 'test',
 			template: '/x'

@@ -356,7 +356,7 @@ export class AuthManager {
 			accept: 'application/json',
 			authorization: auth,
 			maxBytes: this.upstream.settings.limits.tokenBytes,
-			tooLarge: 'UPSTREAM_ERROR',
+			tooLarge: 'UPSTREAM_TOO_LARGE',
 			what: 'the token response',
 			registry: ctx.registry,
 			template: '<token realm>',

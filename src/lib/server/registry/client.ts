@@ -465,7 +465,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			const url = build(`/v2/${repo}/blobs/${d.digest}`);
 			const res = await send(url, {
 				maxBytes: d.size,
-				tooLarge: 'BLOB_TOO_LARGE',
+				tooLarge: 'DIGEST_MISMATCH',
 				what: `blob ${d.digest} (its descriptor says ${d.size} bytes)`,
 				template: '/v2/<name>/blobs/<digest>'
 			});
@@ -522,7 +522,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 				const res = await send(url, {
 					accept: 'application/json',
 					maxBytes: limits.tagPageBytes,
-					tooLarge: 'UPSTREAM_ERROR',
+					tooLarge: 'UPSTREAM_TOO_LARGE',
 					what: `a tag list page of ${repo}`,
 					template: '/v2/<name>/tags/list'
 				});
@@ -584,7 +584,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 				{
 					accept: 'application/json',
 					maxBytes: settings.limits.tagPageBytes,
-					tooLarge: 'UPSTREAM_ERROR',
+					tooLarge: 'UPSTREAM_TOO_LARGE',
 					what: `a catalog page of ${registry}`,
 					template: '/v2/_catalog'
 				},
@@ -644,7 +644,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			}
 			const res = await send(build(`/v2/${repo}/blobs/${d.digest}`), {
 				maxBytes: d.size,
-				tooLarge: 'BLOB_TOO_LARGE',
+				tooLarge: 'DIGEST_MISMATCH',
 				what: `blob ${d.digest} (its descriptor says ${d.size} bytes)`,
 				template: '/v2/<name>/blobs/<digest>'
 			});
