@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { RegscopeError } from '$lib/oci/errors';
 import { errorJson, errorResponse } from '$lib/server/api/respond';
 import { logUnexpected } from '$lib/server/log';
 import { clientKey, KeyedLimiter } from '$lib/server/api/limits';
 import { untilDeadline, withCallBudget } from '$lib/server/api/call-budget';
 import { getSettings } from '$lib/server/settings';
+import { checkSettings } from '$lib/server/startup';
+
+/** A bad setting stops the server at start, naming the variable, rather than failing every API call. */
+export const init: ServerInit = () => checkSettings();
 
 /** The custom header the browser proxy endpoints require (src/lib/client/source.ts sends it). */
 const PROXY_HEADER = 'x-registry-proxy';
