@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
-import { classifyAddress, decideAddress, decideHostname, guardedLookup, parseIPv6, type Resolver } from './address-policy';
+import { decideAddress, decideHostname } from './address-policy';
+import { classifyAddress, parseIPv6 } from './ip';
+import { guardedLookup, type Resolver } from './lookup';
 import { createUpstream } from './http';
 import { parseSettings } from '../settings';
 

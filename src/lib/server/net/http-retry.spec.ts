@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createUpstream, retryAfterMs, type UpstreamRequest } from './http';
+import { createUpstream, type UpstreamRequest } from './http';
+import { retryAfterMs } from './retry';
 import { parseSettings } from '../settings';
 
 const hits: Record<string, number> = {};

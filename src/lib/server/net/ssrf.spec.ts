@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { buildConnector } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RegscopeError } from '$lib/oci/errors';
-import type { Resolver } from './address-policy';
+import type { Resolver } from './lookup';
 import { createUpstream, type Upstream } from './http';
 import { parseSettings, type Settings } from '../settings';
 

@@ -1,7 +1,8 @@
 /** A registry's non-success answer as a RegscopeError: what it said (cleaned of secrets), and what to do. */
 import { RegscopeError } from '$lib/oci/errors';
 import { untrustedText } from '$lib/oci/text';
-import { header, type UpstreamResponse } from '../net/http';
+import { header } from '../net/headers';
+import type { UpstreamResponse } from '../net/http';
 import { retryAfterMs } from '../net/retry';
 import { isBasic, type Credentials } from './credentials';
 import { scrubSecrets } from './redact';

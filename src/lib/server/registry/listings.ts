@@ -5,7 +5,8 @@
 import { RegscopeError } from '$lib/oci/errors';
 import { parseCatalog } from '$lib/oci/catalog';
 import type { UntrustedObject } from '$lib/oci/model';
-import { header, headerAll, type UpstreamResponse } from '../net/http';
+import { header, headerAll } from '../net/headers';
+import type { UpstreamResponse } from '../net/http';
 import { catalogRefused, registryError } from './errors';
 import { nextLink } from './link';
 import type { Session } from './session';

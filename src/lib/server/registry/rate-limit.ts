@@ -1,6 +1,7 @@
 /** Docker Hub style pull limits: what a registry reports, and which registries count pulls. */
 import { LRUCache } from 'lru-cache';
-import { header, type UpstreamResponse } from '../net/http';
+import { header } from '../net/headers';
+import type { UpstreamResponse } from '../net/http';
 
 export interface RateLimit {
 	limit?: number;

@@ -4,7 +4,7 @@
  */
 import { parseTagList } from '$lib/oci/tags';
 import { untrustedText } from '$lib/oci/text';
-import { headerAll } from '../net/http';
+import { headerAll } from '../net/headers';
 import { registryError } from './errors';
 import { nextLink } from './link';
 import type { Session } from './session';
