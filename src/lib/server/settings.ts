@@ -178,7 +178,7 @@ function named<T>(name: string, parse: () => T): T {
 	try {
 		return parse();
 	} catch (e) {
-		throw new Error(`${name}: ${(e as Error).message}`);
+		throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
 	}
 }
 

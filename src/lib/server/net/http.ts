@@ -5,6 +5,9 @@
  * GET/HEAD only, headers built from an allowlist, redirects followed by hand (each hop re-checked, no
  * https→http, Authorization only to the exact origin it belongs to), body caps enforced while reading,
  * per-request and caller deadlines mapped to UPSTREAM_TIMEOUT.
+ *
+ * Over the ~250-line guide: the request contract and the one loop (slot, send, read, retry, redirect) read
+ * best in one place; each rule it applies lives in its own module.
  */
 import { Agent, request, type buildConnector } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -14,7 +17,7 @@ import { createGuardedConnector } from './connector';
 import { header } from './headers';
 import { systemResolver, type Resolver } from './lookup';
 import { readCapped, sizeError } from './capped-body';
-import { describeNetworkError, findRegscopeError } from './network-errors';
+import { upstreamFailure } from './network-errors';
 import { checkRedirect, checkTarget, REDIRECTS } from './redirects';
 import { abortableSleep, retryAfterMs } from './retry';
 import { getSettings, normalizeHost, type Settings } from '../settings';
@@ -178,20 +181,7 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 						});
 			return { status, headers: res.headers, body, url, truncated };
 		} catch (e) {
-			const known = findRegscopeError(e);
-			if (known) throw known;
-			const d = describeNetworkError(e);
-			const aborted = signal.aborted || d.timeout;
-			if (aborted) {
-				const overall = o.signal?.aborted === true;
-				throw new RegscopeError(
-					'UPSTREAM_TIMEOUT',
-					overall
-						? `registry ${o.registry} did not answer in time (${url.host}): the overall deadline of ${Math.round(limits.overallTimeoutMs / 1000)} s passed`
-						: `registry ${o.registry} did not answer in time (${url.host}, ${Math.round(limits.requestTimeoutMs / 1000)} s limit)`
-				);
-			}
-			throw new RegscopeError('UPSTREAM_ERROR', `could not reach registry ${o.registry} (${url.host}): ${d.text}`);
+			throw upstreamFailure(e, { registry: o.registry, host: url.host, timedOut: signal.aborted, overall: o.signal?.aborted === true, limits });
 		} finally {
 			log({
 				host: url.host,

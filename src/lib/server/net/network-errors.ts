@@ -1,7 +1,8 @@
 /** What went wrong below HTTP (undici and socket error codes), in words a user can act on. */
 import { RegscopeError } from '$lib/oci/errors';
+import type { Limits } from '../settings';
 
-export function describeNetworkError(e: unknown): { timeout: boolean; text: string } {
+function describeNetworkError(e: unknown): { timeout: boolean; text: string } {
 	const err = e as { code?: string; name?: string; message?: string; cause?: unknown };
 	const code = err?.code ?? '';
 	if (
@@ -37,7 +38,7 @@ export function describeNetworkError(e: unknown): { timeout: boolean; text: stri
 }
 
 /** The RegscopeError inside a network error (the connector\'s refusals arrive wrapped). */
-export function findRegscopeError(e: unknown): RegscopeError | null {
+function findRegscopeError(e: unknown): RegscopeError | null {
 	let cur: unknown = e;
 	for (let i = 0; i < 4 && cur; i++) {
 		if (cur instanceof RegscopeError) return cur;
@@ -49,4 +50,27 @@ export function findRegscopeError(e: unknown): RegscopeError | null {
 		cur = c.cause;
 	}
 	return null;
+}
+
+/**
+ * A request that failed below HTTP as the error the user sees: a refusal the connector made as itself,
+ * a timeout (this request's, or the call's overall deadline) as UPSTREAM_TIMEOUT, anything else as
+ * UPSTREAM_ERROR saying what happened.
+ */
+export function upstreamFailure(
+	e: unknown,
+	at: { registry: string; host: string; timedOut: boolean; overall: boolean; limits: Limits }
+): RegscopeError {
+	const known = findRegscopeError(e);
+	if (known) return known;
+	const d = describeNetworkError(e);
+	if (at.timedOut || d.timeout) {
+		return new RegscopeError(
+			'UPSTREAM_TIMEOUT',
+			at.overall
+				? `registry ${at.registry} did not answer in time (${at.host}): the overall deadline of ${Math.round(at.limits.overallTimeoutMs / 1000)} s passed`
+				: `registry ${at.registry} did not answer in time (${at.host}, ${Math.round(at.limits.requestTimeoutMs / 1000)} s limit)`
+		);
+	}
+	return new RegscopeError('UPSTREAM_ERROR', `could not reach registry ${at.registry} (${at.host}): ${d.text}`);
 }
