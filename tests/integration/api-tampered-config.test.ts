@@ -41,7 +41,11 @@ describe.each([
 });
 
 test('the blob proxy answers DIGEST_MISMATCH when the registry sends more bytes than the descriptor says', async () => {
-	const q = new URLSearchParams({ ref: `${bad.host}/bad/longconfig`, digest: bad.image.configDigest, size: String(bad.image.config.byteLength) });
+	const q = new URLSearchParams({
+		ref: `${bad.host}/bad/longconfig`,
+		digest: bad.image.configDigest,
+		size: String(bad.image.config.byteLength)
+	});
 	const e = await errorOf(`/api/registry/blob?${q}`, PROXY);
 	expect(e).toMatchObject({ status: 502, code: 'DIGEST_MISMATCH' });
 	expect(e.message).toContain(`${bad.image.config.byteLength} bytes its descriptor says`);

@@ -31,10 +31,14 @@ test.each([
 	['REGSCOPE_REQUEST_TIMEOUT_MS', 'lots'],
 	['REGSCOPE_PRIVATE_REGISTRIES', 'http://registry.corp'],
 	['REGSCOPE_CACHE_MB', '-5']
-])('%s=%s stops the server at start, naming the variable', async (name, value) => {
-	const { code, output } = await start({ [name]: value });
-	expect(code, output).not.toBe(0);
-	expect(code, output).not.toBeNull();
-	expect(output).toContain(name);
-	expect(output).toContain('regscope cannot start');
-}, 30_000);
+])(
+	'%s=%s stops the server at start, naming the variable',
+	async (name, value) => {
+		const { code, output } = await start({ [name]: value });
+		expect(code, output).not.toBe(0);
+		expect(code, output).not.toBeNull();
+		expect(output).toContain(name);
+		expect(output).toContain('regscope cannot start');
+	},
+	30_000
+);

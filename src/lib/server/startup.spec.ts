@@ -7,9 +7,9 @@ describe('checkSettings', () => {
 	});
 
 	test('each bad setting is named, all of them at once', () => {
-		expect(() =>
-			checkSettings({ REGSCOPE_REQUEST_TIMEOUT_MS: 'lots', REGSCOPE_CACHE_MB: '-1', REGSCOPE_MAX_LAYER_MB: 'big' })
-		).toThrow(/REGSCOPE_REQUEST_TIMEOUT_MS.*REGSCOPE_CACHE_MB.*REGSCOPE_MAX_LAYER_MB/);
+		expect(() => checkSettings({ REGSCOPE_REQUEST_TIMEOUT_MS: 'lots', REGSCOPE_CACHE_MB: '-1', REGSCOPE_MAX_LAYER_MB: 'big' })).toThrow(
+			/REGSCOPE_REQUEST_TIMEOUT_MS.*REGSCOPE_CACHE_MB.*REGSCOPE_MAX_LAYER_MB/
+		);
 	});
 
 	test('a bad list entry names its list', () => {

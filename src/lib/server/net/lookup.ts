@@ -21,11 +21,7 @@ export const systemResolver: Resolver = async (hostname) =>
 		family: a.family
 	}));
 
-type LookupCallback = (
-	err: NodeJS.ErrnoException | null,
-	address: string | LookupAddress[],
-	family?: number
-) => void;
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
  * A `net.connect` lookup that resolves with `resolver` and fails unless EVERY answer passes the policy.
@@ -53,7 +49,10 @@ export function guardedLookup(resolver: Resolver, allowlisted: boolean | HostEnt
 				const family = opts.family === 'IPv4' ? 4 : opts.family === 'IPv6' ? 6 : opts.family;
 				const usable = family === 4 || family === 6 ? answers.filter((a) => a.family === family) : answers;
 				if (opts.all) {
-					callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
+					callback(
+						null,
+						usable.map((a) => ({ address: a.address, family: a.family }))
+					);
 				} else if (usable[0]) {
 					callback(null, usable[0].address, usable[0].family);
 				} else {

@@ -23,18 +23,14 @@ export function checkTarget(url: URL, settings: Settings, previous?: URL): void 
 	if (!d.ok) throw blockedError(url.host, d.reason);
 	if (url.protocol === 'http:') {
 		if (previous?.protocol === 'https:') {
-			throw new RegscopeError(
-				'BLOCKED_ADDRESS',
-				`refusing a redirect from https to plain http (${redactUrl(previous)} → ${url.host})`,
-				{ host: url.host }
-			);
+			throw new RegscopeError('BLOCKED_ADDRESS', `refusing a redirect from https to plain http (${redactUrl(previous)} → ${url.host})`, {
+				host: url.host
+			});
 		}
 		if (!hostListed(settings.insecureRegistries, host, urlPort(url))) {
-			throw new RegscopeError(
-				'BLOCKED_ADDRESS',
-				`refusing plain http to ${url.host}: it is not in REGSCOPE_INSECURE_REGISTRIES`,
-				{ host: url.host }
-			);
+			throw new RegscopeError('BLOCKED_ADDRESS', `refusing plain http to ${url.host}: it is not in REGSCOPE_INSECURE_REGISTRIES`, {
+				host: url.host
+			});
 		}
 	}
 	const p = decidePort(host, urlPort(url), settings);
@@ -57,9 +53,14 @@ export function checkRedirect(start: URL, from: URL, to: URL, settings: Settings
 	const port = urlPort(to);
 	const listed = listEntry(settings.privateRegistries, host, port) ?? listEntry(settings.insecureRegistries, host, port);
 	if (listed && listed.port === undefined && host === normalizeHost(from.hostname) && port !== urlPort(from)) {
-		throw new RegscopeError('BLOCKED_ADDRESS', `refusing a redirect from ${from.host} to another port of the same host (${to.host})`, { host: to.host });
+		throw new RegscopeError('BLOCKED_ADDRESS', `refusing a redirect from ${from.host} to another port of the same host (${to.host})`, {
+			host: to.host
+		});
 	}
-	if (listEntry(settings.privateRegistries, host, port) && !listEntry(settings.privateRegistries, normalizeHost(from.hostname), urlPort(from))) {
+	if (
+		listEntry(settings.privateRegistries, host, port) &&
+		!listEntry(settings.privateRegistries, normalizeHost(from.hostname), urlPort(from))
+	) {
 		throw new RegscopeError(
 			'BLOCKED_ADDRESS',
 			`refusing a redirect from ${from.host} to ${to.host}: only a registry the operator allowed may send regscope to a private host`,

@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { RegscopeError } from '$lib/oci/errors';
 import type { Descriptor, Reference, UntrustedObject } from '$lib/oci/model';
 import { MANIFEST_ACCEPT } from '$lib/oci/media-types';
+import { isValidTag } from '$lib/oci/reference';
 import { untrustedText } from '$lib/oci/text';
 import { AuthManager, getAuthManager } from './auth';
 import type { Credentials } from './credentials';
@@ -73,7 +74,6 @@ export interface RegistrySourceOptions {
 }
 
 const DOCKER_HUB_API = 'registry-1.docker.io';
-const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 /** A blob up to the size its descriptor gives: more bytes than that cannot be the blob it names. */
@@ -113,7 +113,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 
 	return {
 		async manifest(target: string): Promise<UntrustedObject> {
-			if (!TAG.test(target) && !DIGEST.test(target)) {
+			if (!isValidTag(target) && !DIGEST.test(target)) {
 				throw new RegscopeError('INVALID_REFERENCE', `"${untrustedText(target, 80)}" is neither a tag nor a digest`);
 			}
 			const url = session.build(`/v2/${repo}/manifests/${target}`);
@@ -171,7 +171,7 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 		tags: () => listTags(session, limits),
 
 		async headDigest(tag: string): Promise<string | null> {
-			if (!TAG.test(tag)) throw new RegscopeError('INVALID_REFERENCE', `"${untrustedText(tag, 80)}" is not a tag`);
+			if (!isValidTag(tag)) throw new RegscopeError('INVALID_REFERENCE', `"${untrustedText(tag, 80)}" is not a tag`);
 			const res = await session.send(
 				session.build(`/v2/${repo}/manifests/${tag}`),
 				manifestOptions(`manifest ${repo}:${tag}`, '/v2/<name>/manifests/<ref> (HEAD)', 'HEAD')

@@ -75,7 +75,11 @@ export function registryError(res: UpstreamResponse, f: Failure): RegscopeError 
 		return new RegscopeError('NOT_FOUND', `${text ?? fallback}: ${subject} not found on ${registry}`, { status });
 	}
 	if (status === 429) {
-		return new RegscopeError('TOO_MANY_REQUESTS', `registry ${registry} is rate limiting requests (HTTP 429${text ? `: ${text}` : ''})${retryAfter(res)}`, { status });
+		return new RegscopeError(
+			'TOO_MANY_REQUESTS',
+			`registry ${registry} is rate limiting requests (HTTP 429${text ? `: ${text}` : ''})${retryAfter(res)}`,
+			{ status }
+		);
 	}
 	const label = f.what === 'tags' ? `the tag list of ${repo}` : `${f.what} ${subject}`;
 	return new RegscopeError(
@@ -100,13 +104,19 @@ export function catalogRefused(registry: string, res: UpstreamResponse, credenti
 		);
 	}
 	if (status === 404) {
-		return new RegscopeError('NOT_FOUND', `registry ${registry} does not offer a repository catalog (${because}); open a repository by its name instead`, {
-			status,
-			catalog: 'refused'
-		});
+		return new RegscopeError(
+			'NOT_FOUND',
+			`registry ${registry} does not offer a repository catalog (${because}); open a repository by its name instead`,
+			{
+				status,
+				catalog: 'refused'
+			}
+		);
 	}
 	if (status === 429) {
-		return new RegscopeError('TOO_MANY_REQUESTS', `registry ${registry} is rate limiting requests (${because})${retryAfter(res)}`, { status });
+		return new RegscopeError('TOO_MANY_REQUESTS', `registry ${registry} is rate limiting requests (${because})${retryAfter(res)}`, {
+			status
+		});
 	}
 	return new RegscopeError('UPSTREAM_ERROR', `registry ${registry} answered ${because} for its repository catalog`, { status });
 }

@@ -68,7 +68,13 @@ export async function catalogPage(session: Session, limits: Limits, page: { n: n
 	};
 }
 
-export async function referrerPages(session: Session, limits: Limits, digest: string, artifactType?: string, maxPages = 10): Promise<ReferrersAnswer> {
+export async function referrerPages(
+	session: Session,
+	limits: Limits,
+	digest: string,
+	artifactType?: string,
+	maxPages = 10
+): Promise<ReferrersAnswer> {
 	if (!STRICT_DIGEST.test(digest)) throw new RegscopeError('INVALID_REQUEST', 'the referrers subject is not a sha256/sha512 digest');
 	const { repo } = session;
 	const query = artifactType ? `?artifactType=${encodeURIComponent(artifactType)}` : '';

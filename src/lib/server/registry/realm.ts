@@ -32,7 +32,11 @@ export function registrableDomain(hostname: string): string {
 	const h = normalizeHost(hostname);
 	if (isIP(h) || !h.includes('.')) return h;
 	const shared = SHARED_SUFFIXES.find((s) => h.endsWith(`.${s}`));
-	if (shared) return `${h.slice(0, -shared.length - 1).split('.').pop()}.${shared}`;
+	if (shared)
+		return `${h
+			.slice(0, -shared.length - 1)
+			.split('.')
+			.pop()}.${shared}`;
 	return getDomain(h, { allowPrivateDomains: true }) ?? h;
 }
 

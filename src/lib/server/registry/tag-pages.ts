@@ -35,7 +35,9 @@ export async function listTags(session: Session, limits: Limits): Promise<TagLis
 		// A total budget, not just a page count: 100 full pages would be 400 MiB for one listing.
 		if (received + limits.tagPageBytes > limits.tagListBytes) {
 			truncated = true;
-			warnings.push(`the tag list was cut after ${pages} pages (${received} bytes; this server reads at most ${limits.tagListBytes} bytes of tag pages per listing)`);
+			warnings.push(
+				`the tag list was cut after ${pages} pages (${received} bytes; this server reads at most ${limits.tagListBytes} bytes of tag pages per listing)`
+			);
 			break;
 		}
 		seen.add(url.href);
@@ -63,7 +65,9 @@ export async function listTags(session: Session, limits: Limits): Promise<TagLis
 		if (!next) break;
 		if (next.protocol !== res.url.protocol || next.host !== res.url.host) {
 			truncated = true;
-			warnings.push(`the tag list's next page points to another host or scheme (${next.protocol}//${untrustedText(next.host, 100)}); not followed`);
+			warnings.push(
+				`the tag list's next page points to another host or scheme (${next.protocol}//${untrustedText(next.host, 100)}); not followed`
+			);
 			break;
 		}
 		if (seen.has(next.href)) {

@@ -35,11 +35,17 @@ describe('parseWwwAuthenticate', () => {
 			]
 		],
 		['Bearer realm = "spaced" , service = svc', [{ scheme: 'bearer', params: { realm: 'spaced', service: 'svc' } }]],
-		['Negotiate abc123==, Basic', [
-			{ scheme: 'negotiate', params: { token68: 'abc123==' } },
-			{ scheme: 'basic', params: {} }
-		]],
-		['Bearer realm=https://unquoted.test/token,service=x', [{ scheme: 'bearer', params: { realm: 'https://unquoted.test/token', service: 'x' } }]],
+		[
+			'Negotiate abc123==, Basic',
+			[
+				{ scheme: 'negotiate', params: { token68: 'abc123==' } },
+				{ scheme: 'basic', params: {} }
+			]
+		],
+		[
+			'Bearer realm=https://unquoted.test/token,service=x',
+			[{ scheme: 'bearer', params: { realm: 'https://unquoted.test/token', service: 'x' } }]
+		],
 		['', []],
 		['Bearer realm="unterminated', [{ scheme: 'bearer', params: { realm: 'unterminated' } }]]
 	])('%s', (header, expected) => {

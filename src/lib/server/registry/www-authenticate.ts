@@ -98,9 +98,5 @@ function parseOne(s: string, out: Challenge[]): void {
 
 /** Picks the challenge to answer: Bearer first, then Basic. */
 export function pickChallenge(challenges: Challenge[]): Challenge | null {
-	return (
-		challenges.find((c) => c.scheme === 'bearer' && c.params.realm) ??
-		challenges.find((c) => c.scheme === 'basic') ??
-		null
-	);
+	return challenges.find((c) => c.scheme === 'bearer' && c.params.realm) ?? challenges.find((c) => c.scheme === 'basic') ?? null;
 }
