@@ -140,11 +140,6 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 
 		blob: (d: Descriptor) => sizedBlob(session, d, limits.configBytes, 'config blobs'),
 
-		async document(d: Descriptor, maxBytes: number): Promise<UntrustedObject> {
-			if (!STRICT_DIGEST.test(d.digest)) throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a sha256/sha512 digest');
-			return sizedBlob(session, d, maxBytes, 'documents');
-		},
-
 		async blobStream(d: Descriptor, maxBytes: number): Promise<BlobStream> {
 			if (typeof d.digest !== 'string' || !STRICT_DIGEST.test(d.digest)) {
 				throw new RegscopeError('INVALID_REQUEST', 'the layer digest is not a valid digest');
@@ -184,6 +179,11 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 
 		catalog: (page: { n: number; last?: string }) => catalogPage(session, limits, page),
 
-		referrers: (digest: string, artifactType?: string, maxPages?: number) => referrerPages(session, limits, digest, artifactType, maxPages)
+		referrers: (digest: string, artifactType?: string, maxPages?: number) => referrerPages(session, limits, digest, artifactType, maxPages),
+
+		async document(d: Descriptor, maxBytes: number): Promise<UntrustedObject> {
+			if (!STRICT_DIGEST.test(d.digest)) throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a sha256/sha512 digest');
+			return sizedBlob(session, d, maxBytes, 'documents');
+		}
 	};
 }
