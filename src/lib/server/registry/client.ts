@@ -86,7 +86,7 @@ async function sizedBlob(session: Session, d: Descriptor, limit: number, kind: s
 	const res = await session.send(session.build(`/v2/${session.repo}/blobs/${d.digest}`), {
 		maxBytes: d.size,
 		tooLarge: 'DIGEST_MISMATCH',
-		what: `blob ${d.digest} (its descriptor says ${d.size} bytes)`,
+		what: `blob ${d.digest}`,
 		template: '/v2/<name>/blobs/<digest>'
 	});
 	if (res.status !== 200) throw registryError(res, { ...session, what: 'blob', target: d.digest });
