@@ -1,7 +1,11 @@
-import type { Handle, HandleServerError, RequestEvent } from '@sveltejs/kit';
+import type { Handle, HandleServerError, RequestEvent, ServerInit } from '@sveltejs/kit';
 import { PROXY_HEADER } from '$lib/api-contract';
 import { errorJson } from '$lib/server/api/respond';
 import { logUnexpected } from '$lib/server/log';
+import { checkSettings } from '$lib/server/startup';
+
+/** A bad setting stops the server at start, naming the variable, rather than failing every API call. */
+export const init: ServerInit = () => checkSettings();
 
 /** Answers that are neither pages (SvelteKit's kit.csp, svelte.config.js) nor API answers: nothing runs in them. */
 const STRICT_CSP = "default-src 'none'; frame-ancestors 'none'";

@@ -106,7 +106,7 @@ describe('browser proxy endpoints', () => {
 		expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 	});
 
-	test('blob by digest and size; size too small → BLOB_TOO_LARGE', async () => {
+	test('blob by digest and size; more bytes than the size given → DIGEST_MISMATCH', async () => {
 		const ref = encodeURIComponent(`${bad.host}/good/img`);
 		const { configDigest, config } = bad.image;
 		const ok = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=${configDigest}&size=${config.byteLength}`, PROXY);
@@ -115,7 +115,7 @@ describe('browser proxy endpoints', () => {
 		expect(ok.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
 		const short = await fetch(`${appUrl}/api/registry/blob?ref=${ref}&digest=${configDigest}&size=10`, PROXY);
 		expect(short.status).toBe(502);
-		expect(((await short.json()) as { error: { code: string } }).error.code).toBe('BLOB_TOO_LARGE');
+		expect(((await short.json()) as { error: { code: string } }).error.code).toBe('DIGEST_MISMATCH');
 	});
 
 	test('bad parameters → INVALID_REQUEST / INVALID_REFERENCE', async () => {

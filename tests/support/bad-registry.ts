@@ -6,6 +6,7 @@
  * - `good/img:v1`        a valid single-platform OCI image (manifest, config; layer not served)
  * - `bad/digest`          any manifest answer is the good manifest plus one byte (digest mismatch)
  * - `bad/config:v1`       manifest names the good config, but the blob served has different bytes, same size
+ * - `bad/longconfig:v1`   manifest names the good config, but the blob served is those bytes plus more
  * - `bad/big:v1`          a 5 MiB chunked manifest (no Content-Length)
  * - `slow/img:v1`         accepts the request and never answers
  * - `paged/img`           tags a..e in three pages: relative Link, then absolute Link, then none
@@ -485,6 +486,11 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 				const wrong = new Uint8Array(image.config);
 				wrong[wrong.length - 2] = wrong[wrong.length - 2] === 0x7d ? 0x5d : 0x7d;
 				return send(200, wrong, { 'content-type': 'application/octet-stream' });
+			}
+			if (repo === 'bad/longconfig') {
+				const longer = new Uint8Array(image.config.byteLength + 64).fill(0x20);
+				longer.set(image.config);
+				return send(200, longer, { 'content-type': 'application/octet-stream', 'docker-content-digest': image.configDigest });
 			}
 			if (repo === 'auth/img') {
 				res.writeHead(307, { location: `http://127.0.0.1:${cdnPort}/cdn/${image.configDigest}`, 'content-length': '0' });

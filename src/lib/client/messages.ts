@@ -87,6 +87,10 @@ const TEXT: Record<ErrorCode, Explained> = {
 		title: 'The config is too large',
 		advice: 'regscope refuses config blobs this large.'
 	},
+	UPSTREAM_TOO_LARGE: {
+		title: 'The registry sent more than regscope reads',
+		advice: 'A tag or catalog page, or a token answer, was larger than this server accepts.'
+	},
 	INVALID_LAYER: {
 		title: 'The layer is not a readable tar archive',
 		advice: 'The message names the byte offset where reading stopped; the image itself may be damaged.'

@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
 	UNSUPPORTED_DIGEST: 502,
 	MANIFEST_TOO_LARGE: 502,
 	BLOB_TOO_LARGE: 502,
+	/** A registry answer other than a manifest or blob (tag or catalog page, token) over this server's cap. */
+	UPSTREAM_TOO_LARGE: 502,
 	INVALID_LAYER: 502,
 	UPSTREAM_ERROR: 502,
 	UPSTREAM_TIMEOUT: 504,

@@ -173,6 +173,15 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
 	return n;
 }
 
+/** Runs a list parser, putting the variable's name in front of its error. */
+function named<T>(name: string, parse: () => T): T {
+	try {
+		return parse();
+	} catch (e) {
+		throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
+	}
+}
+
 export function parseSettings(env: Record<string, string | undefined>): Settings {
 	const limits: Limits = {
 		...DEFAULT_LIMITS,
@@ -191,8 +200,8 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
 	limits.connectTimeoutMs = Math.min(limits.connectTimeoutMs, limits.requestTimeoutMs);
 	const authFile = env.REGSCOPE_AUTH_FILE?.trim();
 	return {
-		insecureRegistries: parseHostList(env.REGSCOPE_INSECURE_REGISTRIES),
-		privateRegistries: parsePrivateList(env.REGSCOPE_PRIVATE_REGISTRIES),
+		insecureRegistries: named('REGSCOPE_INSECURE_REGISTRIES', () => parseHostList(env.REGSCOPE_INSECURE_REGISTRIES)),
+		privateRegistries: named('REGSCOPE_PRIVATE_REGISTRIES', () => parsePrivateList(env.REGSCOPE_PRIVATE_REGISTRIES)),
 		allowedPorts: portList(env.REGSCOPE_ALLOWED_PORTS),
 		...(authFile ? { authFile } : {}),
 		limits

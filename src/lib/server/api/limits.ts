@@ -5,7 +5,7 @@
  * one client or one registry cannot take every slot.
  */
 import { RegscopeError } from '$lib/oci/errors';
-import { parseIPv6 } from '../net/address-policy';
+import { parseIPv6 } from '../net/ip';
 
 export interface KeyedLimiterOptions {
 	/** Slots per key. */

@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
-import { classifyAddress, decideAddress, decideHostname, guardedLookup, parseIPv6, type Resolver } from './address-policy';
+import { decideAddress, decideHostname } from './address-policy';
+import { classifyAddress, parseIPv6 } from './ip';
+import { guardedLookup, type Resolver } from './lookup';
 import { createUpstream } from './http';
 import { parseSettings } from '../settings';
 
@@ -213,7 +215,7 @@ describe('connect-time enforcement (loopback canaries only)', () => {
 	);
 	const quiet = () => undefined;
 
-	const base = { maxBytes: 1024, tooLarge: 'UPSTREAM_ERROR' as const, what: 'test', registry: 'test', template: '/t' };
+	const base = { maxBytes: 1024, tooLarge: 'UPSTREAM_TOO_LARGE' as const, what: 'test', registry: 'test', template: '/t' };
 
 	test('a name resolving to loopback is refused before any connection', async () => {
 		const port = await ready;

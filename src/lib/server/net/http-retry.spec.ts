@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createUpstream, retryAfterMs, type UpstreamRequest } from './http';
+import { createUpstream, type UpstreamRequest } from './http';
+import { retryAfterMs } from './retry';
 import { parseSettings } from '../settings';
 
 const hits: Record<string, number> = {};
@@ -28,7 +29,7 @@ afterAll(async () => {
 	await new Promise<void>((r) => server.close(() => r()));
 });
 
-const opts: UpstreamRequest = { maxBytes: 100, tooLarge: 'UPSTREAM_ERROR', what: 'x', registry: 'r', template: '/t' };
+const opts: UpstreamRequest = { maxBytes: 100, tooLarge: 'UPSTREAM_TOO_LARGE', what: 'x', registry: 'r', template: '/t' };
 
 function make(env: Record<string, string> = {}) {
 	const slept: number[] = [];

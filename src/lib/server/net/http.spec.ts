@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { checkRedirect, createUpstream, type Upstream, type UpstreamRequest } from './http';
+import { createUpstream, type Upstream, type UpstreamRequest } from './http';
+import { checkRedirect } from './redirects';
 import { parseSettings } from '../settings';
 
 /** Loopback servers only; 127.0.0.1 is allowlisted for http and private addresses. */

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { buildConnector } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RegscopeError } from '$lib/oci/errors';
-import type { Resolver } from './address-policy';
+import type { Resolver } from './lookup';
 import { createUpstream, type Upstream } from './http';
 import { parseSettings, type Settings } from '../settings';
 
@@ -106,7 +106,7 @@ async function outcome(up: Upstream, url: string): Promise<string> {
 	try {
 		const r = await up.request(new URL(url), {
 			maxBytes: 1024,
-			tooLarge: 'UPSTREAM_ERROR',
+			tooLarge: 'UPSTREAM_TOO_LARGE',
 			what: 'x',
 			registry: 'test',
 			template: '/x'

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { RegscopeError } from '$lib/oci/errors';
 import { normalizeAuthKey, parseAuthFile, parseCredentialsHeader } from './credentials';
-import { realmMayReceiveCredentials, registrableDomain } from './auth';
+import { realmMayReceiveCredentials, registrableDomain } from './realm';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -81,6 +81,11 @@ describe('which realms may receive Basic credentials', () => {
 		['myreg.azurecr.io', 'myreg.azurecr.io'],
 		['a.b.example.co.uk', 'example.co.uk'],
 		['x.github.io', 'x.github.io'],
+		['a.b.example.com.br', 'example.com.br'],
+		['app.herokuapp.com', 'app.herokuapp.com'],
+		['eu.gcr.io', 'gcr.io'],
+		['1234.dkr.ecr.us-east-1.amazonaws.com', 'us-east-1.amazonaws.com'],
+		['registry.corp', 'registry.corp'],
 		['127.0.0.1', '127.0.0.1']
 	])('registrableDomain(%s) = %s', (host, want) => {
 		expect(registrableDomain(host)).toBe(want);
@@ -93,6 +98,9 @@ describe('which realms may receive Basic credentials', () => {
 		['https://collector.evil.test/token', 'https://registry.test', false],
 		['https://evil.azurecr.io/oauth2/token', 'https://victim.azurecr.io', false],
 		['https://evil.github.io/token', 'https://victim.github.io', false],
+		['https://evil.herokuapp.com/token', 'https://victim.herokuapp.com', false],
+		['https://evil.example.co.uk/token', 'https://registry.other.co.uk', false],
+		['https://auth.example.co.uk/token', 'https://registry.example.co.uk', true],
 		['https://127.0.0.2/token', 'https://127.0.0.1', false],
 		['http://registry.test/token', 'https://registry.test', false]
 	])('%s for %s → %s', (realm, registry, want) => {

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { RegscopeError } from '$lib/oci/errors';
+import { base64Decode, base64Encode } from '$lib/oci/base64';
 
 /** A username and password (or access token used as password): answered with Basic or via the token realm. */
 export interface BasicCredentials {
@@ -55,9 +56,9 @@ export function parseCredentialsHeader(value: string | null | undefined): Creden
 	const scheme = (sp < 0 ? v : v.slice(0, sp)).toLowerCase();
 	const rest = sp < 0 ? '' : v.slice(sp + 1).trim();
 	if (scheme === 'basic') {
-		if (!/^[A-Za-z0-9+/]+={0,2}$/.test(rest) || rest.length % 4 !== 0) throw invalid('is not valid base64');
-		const raw = Buffer.from(rest, 'base64');
-		if (raw.toString('base64') !== rest) throw invalid('is not valid base64');
+		const raw = rest === '' ? null : base64Decode(rest);
+		// Canonical only: unused bits set in the last character would give two spellings of one secret.
+		if (!raw || base64Encode(raw) !== rest) throw invalid('is not valid base64');
 		let text: string;
 		try {
 			text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
@@ -79,7 +80,7 @@ export function parseCredentialsHeader(value: string | null | undefined): Creden
 }
 
 export function basicHeaderValue(c: { username: string; password: string }): string {
-	return `Basic ${Buffer.from(`${c.username}:${c.password}`, 'utf8').toString('base64')}`;
+	return `Basic ${base64Encode(new TextEncoder().encode(`${c.username}:${c.password}`))}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -119,7 +120,8 @@ export function parseAuthFile(text: string): { creds: OperatorCredentials; warni
 		let username: string | undefined;
 		let password: string | undefined;
 		if (typeof e.auth === 'string' && e.auth !== '') {
-			const text = Buffer.from(e.auth, 'base64').toString('utf8');
+			const raw = base64Decode(e.auth.trim());
+			const text = raw ? new TextDecoder().decode(raw) : '';
 			const colon = text.indexOf(':');
 			if (colon > 0) {
 				username = text.slice(0, colon);

@@ -3,6 +3,7 @@
  * fetched it (operator credentials serve anonymous callers). A registry, or a proxy in front of it, that
  * echoes the Authorization header it received would hand them over: such text is cleaned first.
  */
+import { base64Encode } from '$lib/oci/base64';
 import type { Credentials } from './credentials';
 
 const REDACTED = '[redacted]';
@@ -18,7 +19,7 @@ export function secretsOf(c: Credentials | undefined): string[] {
 	if (!c) return [];
 	if ('token' in c) return [c.token];
 	const pair = `${c.username}:${c.password}`;
-	return [c.password, pair, Buffer.from(pair, 'utf8').toString('base64')];
+	return [c.password, pair, base64Encode(new TextEncoder().encode(pair))];
 }
 
 /**
