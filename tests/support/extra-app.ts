@@ -11,6 +11,8 @@ export const LOOPBACK_REGISTRIES = { REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', 
 export interface ExtraApp {
 	/** `http://127.0.0.1:PORT`; throws outside the tests of the suite that called useApp. */
 	readonly url: string;
+	/** The instance's process id (to read its memory from /proc). */
+	readonly pid: number;
 	/** What the instance printed so far (its `[request]` log lines among them). */
 	output(): string;
 }
@@ -36,6 +38,9 @@ export function useApp(env: Record<string, string> | (() => Record<string, strin
 	return {
 		get url() {
 			return app().url;
+		},
+		get pid() {
+			return app().pid;
 		},
 		output: () => app().output()
 	};
