@@ -5,9 +5,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startApp, type RunningApp } from './app';
 
-/** The registries the tests run on 127.0.0.1 are allowed, as in the app the global setup starts. */
-export const LOOPBACK_REGISTRIES = { REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' };
-
 export interface ExtraApp {
 	/** `http://127.0.0.1:PORT`; throws outside the tests of the suite that called useApp. */
 	readonly url: string;
@@ -19,14 +16,14 @@ export interface ExtraApp {
 
 /**
  * An extra app instance for the enclosing suite (when a test needs other settings than the shared
- * app): started in beforeAll with LOOPBACK_REGISTRIES plus `env` (a function when it depends on
+ * app): started in beforeAll with the loopback registries allowed plus `env` (a function when it depends on
  * an earlier beforeAll), always stopped in afterAll. Call it where its beforeAll should run: after
  * the hooks that start what `env` names.
  */
 export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}): ExtraApp {
 	let running: RunningApp | undefined;
 	beforeAll(async () => {
-		running = await startApp({ ...LOOPBACK_REGISTRIES, ...(typeof env === 'function' ? env() : env) });
+		running = await startApp(typeof env === 'function' ? env() : env);
 	}, 60_000);
 	afterAll(async () => {
 		await running?.stop();
