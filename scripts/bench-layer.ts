@@ -14,9 +14,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { REPO_ROOT } from '../tests/support/app';
-import { freePort } from '../tests/support/ports';
-import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { REPO_ROOT, startApp } from '../tests/support/app';
 import { ensureTool } from '../tests/support/tools';
 import type { ImageFixture } from '../tests/fixtures/fixtures';
 
@@ -99,25 +97,10 @@ export async function benchLayer(opts: { buildDir: string; registryUrl: string; 
 		fetched.push(await nativeFetched(blobUrl));
 	}
 
-	const port = await freePort();
-	const appUrl = `http://127.0.0.1:${port}`;
 	const clients = 10;
-	const service = spawnService(process.execPath, [path.join(opts.buildDir, 'index.js')], {
-		cwd: REPO_ROOT,
-		env: {
-			...process.env,
-			NODE_ENV: 'production',
-			ORIGIN: appUrl,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_CLIENT_LAYER_STREAMS: String(clients),
-			REGSCOPE_LOG_UPSTREAM: '0'
-		}
-	});
+	const app = await startApp({ REGSCOPE_CLIENT_LAYER_STREAMS: String(clients), REGSCOPE_LOG_UPSTREAM: '0' }, { buildDir: opts.buildDir });
+	const appUrl = app.url;
 	try {
-		await waitForHttp200(`${appUrl}/`, service, 'regscope app', 30_000);
 		const proxyPath = `/api/registry/blob?${new URLSearchParams({ ref: fixture.ref, digest, size: String(blob.length), layer: '1' })}`;
 		const { chromium } = await import('playwright-core');
 		const browser = await chromium.launch({
@@ -154,7 +137,7 @@ export async function benchLayer(opts: { buildDir: string; registryUrl: string; 
 		}
 
 		log(`layer: server memory while streaming to ${clients} clients…`);
-		const pid = service.child.pid!;
+		const pid = app.pid;
 		const before = rssMiB(pid);
 		let peak = before;
 		const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
@@ -178,7 +161,7 @@ export async function benchLayer(opts: { buildDir: string; registryUrl: string; 
 			clients
 		};
 	} finally {
-		await service.kill();
+		await app.stop();
 	}
 }
 

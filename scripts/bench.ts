@@ -32,9 +32,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import http from 'node:http';
 import { seedFixtures } from '../tests/fixtures/fixtures';
-import { buildApp, REPO_ROOT } from '../tests/support/app';
-import { freePort } from '../tests/support/ports';
-import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { buildApp, REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { startRegistry } from '../tests/support/registry';
 import { runSkopeo, skopeoInspectArgs } from '../tests/support/skopeo';
 import { ensureTool } from '../tests/support/tools';
@@ -73,12 +71,6 @@ function copyBuild(): void {
 	if (!existsSync(path.join(BUILD_COPY, 'index.js'))) throw new Error('build/ was incomplete while copying it; run again');
 }
 
-interface App {
-	url: string;
-	pid: number;
-	stop(): Promise<void>;
-}
-
 /** Set in main: an inspection straight at the registry (not through the proxy: another origin). */
 let warmUpUrl = '';
 
@@ -87,28 +79,13 @@ let warmUpUrl = '';
  * registry's own port, another origin than the proxy's) but whose cache, connection pool and challenge
  * memory for the proxied registry are empty: a long-running server meeting an image for the first time.
  */
-async function startBenchApp(): Promise<App> {
-	const port = await freePort();
-	const url = `http://127.0.0.1:${port}`;
-	const service = spawnService(process.execPath, [path.join(BUILD_COPY, 'index.js')], {
-		cwd: REPO_ROOT,
-		env: {
-			...process.env,
-			NODE_ENV: 'production',
-			ORIGIN: url,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_LOG_UPSTREAM: '0'
-		}
-	});
-	await waitForHttp200(`${url}/`, service, 'regscope app', 30_000);
+async function startBenchApp(): Promise<RunningApp> {
+	const app = await startApp({ REGSCOPE_LOG_UPSTREAM: '0' }, { buildDir: BUILD_COPY });
 	if (warmUpUrl) {
-		await get(`${url}/api/inspect?${new URLSearchParams({ ref: warmUpUrl })}`, false);
-		await get(`${url}/api/chain?${new URLSearchParams({ ref: warmUpUrl })}`, false);
+		await get(`${app.url}/api/inspect?${new URLSearchParams({ ref: warmUpUrl })}`, false);
+		await get(`${app.url}/api/chain?${new URLSearchParams({ ref: warmUpUrl })}`, false);
 	}
-	return { url, pid: service.child.pid!, stop: () => service.kill() };
+	return app;
 }
 
 /** One whole client request on a fresh connection, like curl: ms, upstream count, status. */
@@ -164,7 +141,7 @@ async function apiRow(name: string, ref: string, proxy: LatencyProxy, warm: bool
 	const ours: { ms: number; upstream: number }[] = [];
 	const proxied: number[] = [];
 	let app = warm ? await startBenchApp() : null;
-	const apiUrl = (a: App) => `${a.url}/api/inspect?${new URLSearchParams({ ref })}`;
+	const apiUrl = (a: RunningApp) => `${a.url}/api/inspect?${new URLSearchParams({ ref })}`;
 	if (app) await clientRequest(apiUrl(app)); // warm the server cache
 	for (let i = 0; i < RUNS + 1; i++) {
 		if (!warm) app = await startBenchApp();
@@ -220,7 +197,7 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 	const warm: number[] = [];
 	const minimal: number[] = [];
 	let js = { files: 0, raw: 0, gz: 0 };
-	const visit = async (app: App, collect: boolean, path = `/r/${permalinkRef}`) => {
+	const visit = async (app: RunningApp, collect: boolean, path = `/r/${permalinkRef}`) => {
 		const ctx = await browser.newContext();
 		const page = await ctx.newPage();
 		await page.route(`${app.url}${MINIMAL_PATH}`, (r) =>

@@ -10,13 +10,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { seedFixtures, type Fixture } from '../tests/fixtures/fixtures';
+import { REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { freePort } from '../tests/support/ports';
-import { spawnService, waitForHttp200, type Service } from '../tests/support/process';
 import { startRegistry, type RunningRegistry } from '../tests/support/registry';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function portToUse(): Promise<number> {
 	if (process.env.PORT) return Number(process.env.PORT);
@@ -35,13 +33,13 @@ function permalink(app: string, f: Fixture, platform?: string): string {
 
 async function main(): Promise<void> {
 	let registry: RunningRegistry | undefined;
-	let app: Service | undefined;
+	let app: RunningApp | undefined;
 	let stopping = false;
 	const stop = async (code: number) => {
 		if (stopping) return;
 		stopping = true;
 		console.log('\nstopping…');
-		await app?.kill().catch(() => undefined);
+		await app?.stop().catch(() => undefined);
 		await registry?.stop().catch(() => undefined);
 		process.exit(code);
 	};
@@ -49,9 +47,9 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop(0));
 
 	try {
-		if (process.argv.includes('--build') || !existsSync(path.join(ROOT, 'build', 'index.js'))) {
+		if (process.argv.includes('--build') || !existsSync(path.join(REPO_ROOT, 'build', 'index.js'))) {
 			console.log('building the app (npx vite build)…');
-			const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+			const r = spawnSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 			if (r.status !== 0) throw new Error('the build failed');
 		}
 		registry = await startRegistry();
@@ -60,7 +58,6 @@ async function main(): Promise<void> {
 		console.log(`seeded ${Object.keys(fixtures).length} fixture images`);
 
 		const port = await portToUse();
-		const url = `http://127.0.0.1:${port}`;
 		const examples = [
 			fixtures['docker-v2'],
 			fixtures['oci-index'],
@@ -68,20 +65,8 @@ async function main(): Promise<void> {
 			fixtures['oci-annotated'],
 			fixtures['artifact-empty-config']
 		].map((f) => f.ref);
-		app = spawnService(process.execPath, [path.join(ROOT, 'build', 'index.js')], {
-			cwd: ROOT,
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				PORT: String(port),
-				HOST: '127.0.0.1',
-				ORIGIN: url,
-				REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-				REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
-				REGSCOPE_EXAMPLES: examples.join(',')
-			}
-		});
-		await waitForHttp200(`${url}/`, app, 'regscope (node build/index.js)');
+		app = await startApp({ REGSCOPE_EXAMPLES: examples.join(',') }, { port });
+		const url = app.url;
 		void app.exited.then(({ code }) => {
 			if (!stopping) {
 				console.error(`the app exited (code ${code}):\n${app?.output()}`);

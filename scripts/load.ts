@@ -13,12 +13,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedFixtures } from '../tests/fixtures/fixtures';
-import { buildApp, REPO_ROOT } from '../tests/support/app';
+import { buildApp, REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { startBadRegistry } from '../tests/support/bad-registry';
 import { startHostileRegistry } from '../tests/support/hostile-registry';
 import http from 'node:http';
-import { freePort } from '../tests/support/ports';
-import { spawnService, waitForHttp200 } from '../tests/support/process';
 import { startRegistry } from '../tests/support/registry';
 
 function arg(name: string, fallback: number): number {
@@ -68,32 +66,23 @@ async function main(): Promise<void> {
 	const bad = await startBadRegistry();
 	const hostile = await startHostileRegistry({ catalogUrl: `${registry.url}/v2/_catalog` });
 	const agents: http.Agent[] = [];
-	let app: ReturnType<typeof spawnService> | undefined;
+	let app: RunningApp | undefined;
 	try {
 		const fixtures = await seedFixtures(registry.url);
 		log(`registry ${registry.host} seeded, bad registry ${bad.host}, hostile registry ${hostile.host}`);
-		const port = await freePort();
-		const appUrl = `http://127.0.0.1:${port}`;
-		app = spawnService(process.execPath, ['--expose-gc', path.join(REPO_ROOT, 'build', 'index.js')], {
-			cwd: REPO_ROOT,
-			env: {
-				...process.env,
-				NODE_ENV: 'production',
-				ORIGIN: appUrl,
-				PORT: String(port),
-				HOST: '127.0.0.1',
-				REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-				REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
+		app = await startApp(
+			{
 				REGSCOPE_REQUEST_TIMEOUT_MS: '2000',
 				REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
 				REGSCOPE_LOG_UPSTREAM: '0',
 				// As `npm start` runs it (scripts/start.js): glibc then gives memory back after a burst.
 				MALLOC_MMAP_THRESHOLD_: '131072',
 				MALLOC_TRIM_THRESHOLD_: '131072'
-			}
-		});
-		await waitForHttp200(`${appUrl}/`, app, 'regscope app', 30_000);
-		const pid = app.child.pid!;
+			},
+			{ nodeArgs: ['--expose-gc'] }
+		);
+		const appUrl = app.url;
+		const pid = app.pid;
 
 		const good = Object.values(fixtures).map((f) => `/api/inspect?ref=${encodeURIComponent(f.ref)}`);
 		const misbehaving = [
@@ -207,7 +196,7 @@ async function main(): Promise<void> {
 			console.log('\nOK: the server kept answering and memory stayed bounded');
 		}
 	} finally {
-		await app?.kill();
+		await app?.stop();
 		for (const a of agents) a.destroy();
 		await hostile.close();
 		await bad.close();

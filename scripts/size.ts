@@ -14,15 +14,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { seedFixtures } from '../tests/fixtures/fixtures';
-import { freePort } from '../tests/support/ports';
-import { spawnService, waitForHttp200 } from '../tests/support/process';
+import { REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { startRegistry } from '../tests/support/registry';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLIENT = path.join(ROOT, 'build', 'client');
+const CLIENT = path.join(REPO_ROOT, 'build', 'client');
 const BUDGET = 60 * 1024;
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -88,29 +85,17 @@ function report(label: string, files: Set<string>): number {
 }
 
 async function main(): Promise<void> {
-	if (process.argv.includes('--build') || !existsSync(path.join(ROOT, 'build', 'index.js'))) {
-		const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+	if (process.argv.includes('--build') || !existsSync(path.join(REPO_ROOT, 'build', 'index.js'))) {
+		const r = spawnSync('npx', ['vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 		if (r.status !== 0) throw new Error('the build failed');
 	}
 	const registry = await startRegistry({ schema1: true });
-	const port = await freePort();
-	const base = `http://127.0.0.1:${port}`;
-	const app = spawnService(process.execPath, [path.join(ROOT, 'build', 'index.js')], {
-		cwd: ROOT,
-		env: {
-			...process.env,
-			NODE_ENV: 'production',
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: base,
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1'
-		}
-	});
+	let app: RunningApp | undefined;
 	try {
 		const multi = (await seedFixtures(registry.url))['oci-index'];
 		const PAGE = `/r/${multi.ref.replace(/:[^:/]+$/, '')}@${multi.digest}`;
-		await waitForHttp200(`${base}/`, app, 'regscope (node build/index.js)');
+		app = await startApp();
+		const base = app.url;
 		const res = await fetch(base + PAGE);
 		const html = await res.text();
 		const closure = staticClosure(html, res.headers.get('link') ?? '', base + PAGE);
@@ -123,7 +108,7 @@ async function main(): Promise<void> {
 		console.log(`permalink JS before it is interactive: ${(first / 1024).toFixed(1)} KB gzip, ${verdict} the ${BUDGET / 1024} KB budget`);
 		if (first >= BUDGET) process.exitCode = 1;
 	} finally {
-		await app.kill();
+		await app?.stop();
 		await registry.stop();
 	}
 }

@@ -13,7 +13,7 @@ export const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 export type Look = 'light' | 'dark' | 'phone';
 
-export async function launch(): Promise<Browser> {
+async function launch(): Promise<Browser> {
 	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
 	return chromium.launch({
 		executablePath,
@@ -30,7 +30,7 @@ export async function launch(): Promise<Browser> {
 	});
 }
 
-export async function context(browser: Browser, look: Look = 'light'): Promise<BrowserContext> {
+async function context(browser: Browser, look: Look = 'light'): Promise<BrowserContext> {
 	const ctx = await browser.newContext({
 		viewport: look === 'phone' ? { width: 375, height: 812 } : { width: 1280, height: 900 },
 		colorScheme: look === 'dark' ? 'dark' : 'light',

@@ -82,3 +82,25 @@ describe('keyboard', () => {
 		});
 	});
 });
+
+describe('long references at phone width', () => {
+	test('the permalink heading wraps between the parts of the reference, never inside a name', async () => {
+		const f = fixtures['oci-index'];
+		const pinned = `${inject('registry')}/${f.repository}@${f.digest}`;
+		await withPage(async (page) => {
+			await page.goto(permalink(appUrl, pinned));
+			const h1 = page.locator('h1');
+			expect(await h1.textContent()).toBe(pinned);
+			// The heading is wider than the phone, so it does wrap.
+			expect(await h1.evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight))).toBeGreaterThan(1.5);
+			const parts = await h1.evaluate((el) =>
+				[...el.querySelectorAll('.whitespace-nowrap')].map((s) => ({ text: s.textContent, lines: s.getClientRects().length }))
+			);
+			const [host, port] = inject('registry').split(':');
+			expect(parts.map((p) => p.text)).toEqual([host, `:${port}`, ...f.repository.split(/(?<=\/)/), '@sha256']);
+			expect(parts.filter((p) => p.lines !== 1)).toEqual([]);
+			expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+			await shot(page, 'long-reference-phone');
+		}, 'phone');
+	});
+});

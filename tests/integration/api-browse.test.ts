@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { BROWSE_REPOSITORIES, VERSIONS_REPOSITORY, VERSION_IMAGES, versionImage, type VersionImage } from '../fixtures/browse';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
-import { startApp, type RunningApp } from '../support/app';
+import { useApp } from '../support/extra-app';
 import { runSkopeo } from '../support/skopeo';
 import { startTokenRegistry, type TokenRegistry } from '../support/token-service';
 
@@ -86,17 +86,15 @@ describe('GET /api/catalog', () => {
 describe('catalog refusals', () => {
 	let bad: BadRegistry;
 	let reg: TokenRegistry;
-	let app: RunningApp;
 	beforeAll(async () => {
 		bad = await startBadRegistry();
 		reg = await startTokenRegistry();
-		app = await startApp({ REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' });
-	}, 180_000);
+	}, 120_000);
 	afterAll(async () => {
-		await app?.stop();
 		await reg?.stop();
 		await bad?.close();
 	});
+	const app = useApp();
 
 	test('a registry without a catalog route (404) is NOT_FOUND, marked refused', async () => {
 		const { status, body } = await get(app.url, `/api/catalog?${q({ registry: bad.host })}`);

@@ -7,7 +7,6 @@ import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
-import { startApp, type RunningApp } from '../support/app';
 import { useApp } from '../support/extra-app';
 import { GNU_LONG_PATH, LONG_PATH, LONG_TARGET, OS_RELEASE_V2 } from '../fixtures/layers';
 
@@ -179,18 +178,7 @@ describe('a registry redirect to a CDN', () => {
 });
 
 describe('limits', () => {
-	let app: RunningApp;
-	beforeAll(async () => {
-		app = await startApp({
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_MAX_LAYER_MB: '60',
-			REGSCOPE_CLIENT_LAYER_STREAMS: '1'
-		});
-	});
-	afterAll(async () => {
-		await app?.stop();
-	});
+	const app = useApp({ REGSCOPE_MAX_LAYER_MB: '60', REGSCOPE_CLIENT_LAYER_STREAMS: '1' });
 
 	test('a layer above REGSCOPE_MAX_LAYER_MB → BLOB_TOO_LARGE before any transfer', async () => {
 		const res = await fetch(`${app.url}/api/registry/blob?ref=${encodeURIComponent(mixed.ref)}&digest=${mixed.layerDigests[0]}&size=${61 * 1024 * 1024}&layer=1`, {

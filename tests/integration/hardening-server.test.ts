@@ -8,7 +8,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { startApp, type RunningApp } from '../support/app';
+import { useApp } from '../support/extra-app';
 import { startHostileRegistry, type HostileRegistry } from '../support/hostile-registry';
 
 const MiB = 1024 * 1024;
@@ -19,7 +19,7 @@ const OPERATOR = { username: 'op-user', password: 's3cret-operator-pass' };
 
 let hostile: HostileRegistry;
 let op: HostileRegistry;
-let app: RunningApp;
+let authFile: string;
 
 function memory(pid: number): { rss: number; peak: number } {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -73,33 +73,33 @@ beforeAll(async () => {
 	hostile = await startHostileRegistry({ catalogUrl: `${inject('registryUrl')}/v2/_catalog` });
 	op = await startHostileRegistry({ basic: OPERATOR, signatures: 2, padBytes: 64 * 1024 });
 	const dir = mkdtempSync(path.join(tmpdir(), 'regscope-hardening-'));
-	const authFile = path.join(dir, 'config.json');
+	authFile = path.join(dir, 'config.json');
 	const auth = Buffer.from(`${OPERATOR.username}:${OPERATOR.password}`).toString('base64');
 	writeFileSync(authFile, JSON.stringify({ auths: { [op.host]: { auth } } }));
-	app = await startApp({
-		REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-		// `vm` (this machine's name, 127.0.0.1 in /etc/hosts) is allowed only for 10.0.0.0/8: a name whose
-		// address the policy refuses.
-		REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1,vm:5000=10.0.0.0/8',
-		REGSCOPE_AUTH_FILE: authFile,
-		REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
-		REGSCOPE_CALL_MB: '24',
-		REGSCOPE_GLOBAL_CONCURRENCY: '4',
-		REGSCOPE_GLOBAL_QUEUE: '4',
-		REGSCOPE_CACHE_MB: '0',
-		REGSCOPE_LOG_UPSTREAM: '0',
-		// As `npm start` runs the server (scripts/start.js): memory goes back after a burst.
-		NODE_OPTIONS: '--expose-gc',
-		MALLOC_MMAP_THRESHOLD_: '131072',
-		MALLOC_TRIM_THRESHOLD_: '131072'
-	});
-}, 120_000);
+}, 60_000);
 
 afterAll(async () => {
-	await app?.stop();
 	await hostile?.close();
 	await op?.close();
 });
+
+/** Started after the registries above, with its own limits and the operator's credentials for `op`. */
+const app = useApp(() => ({
+	// `vm` (this machine's name, 127.0.0.1 in /etc/hosts) is allowed only for 10.0.0.0/8: a name whose
+	// address the policy refuses.
+	REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1,vm:5000=10.0.0.0/8',
+	REGSCOPE_AUTH_FILE: authFile,
+	REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
+	REGSCOPE_CALL_MB: '24',
+	REGSCOPE_GLOBAL_CONCURRENCY: '4',
+	REGSCOPE_GLOBAL_QUEUE: '4',
+	REGSCOPE_CACHE_MB: '0',
+	REGSCOPE_LOG_UPSTREAM: '0',
+	// As `npm start` runs the server (scripts/start.js): memory goes back after a burst.
+	NODE_OPTIONS: '--expose-gc',
+	MALLOC_MMAP_THRESHOLD_: '131072',
+	MALLOC_TRIM_THRESHOLD_: '131072'
+}));
 
 describe('finding 1: a schema1 signature bomb', () => {
 	test('6,000 signatures: refused as a whole on every endpoint, relayed unparsed, memory bounded', async () => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports';
-import { spawnService, waitForHttp200 } from './process';
+import { spawnService, waitForHttp200, type Service } from './process';
 
 /** The repository root (…/tests/support/app.ts → …/). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -39,23 +39,45 @@ export interface RunningApp {
 	/** The app's process id (to read its memory from /proc). */
 	pid: number;
 	output(): string;
+	/** Resolves when the app has exited, with how. */
+	exited: Service['exited'];
 	stop(): Promise<void>;
 }
 
+/** The registries the tests and scripts run on 127.0.0.1 are allowed (over plain http, private address). */
+export const LOOPBACK_REGISTRIES = { REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' };
+
+export interface AppOptions {
+	/** Where the built server is (default `build/`; the bench runs a copy). */
+	buildDir?: string;
+	/** Node flags before the entry point (e.g. `--expose-gc`). */
+	nodeArgs?: string[];
+	/** Default: a free port. */
+	port?: number;
+	/** How long the app may take to answer `/` (default 30 s). */
+	timeoutMs?: number;
+}
+
 /**
- * Runs `node build/index.js` with PORT=<free port>, HOST=127.0.0.1 and `env` (on top of this
- * process's environment); resolves once `/` answers 200. Call buildApp() first.
+ * Runs `node build/index.js` with PORT, HOST=127.0.0.1, ORIGIN, LOOPBACK_REGISTRIES and then `env` (on
+ * top of this process's environment, so `env` may override the registries); resolves once `/` answers
+ * 200. Call buildApp() first.
  */
-export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningApp> {
-	const entry = path.join(REPO_ROOT, 'build', 'index.js');
+export async function startApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<RunningApp> {
+	const entry = path.join(options.buildDir ?? path.join(REPO_ROOT, 'build'), 'index.js');
 	if (!existsSync(entry)) throw new Error(`${entry} does not exist: run buildApp() (npx vite build) first`);
-	const port = await freePort();
+	const port = options.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
-	const service = spawnService(process.execPath, [entry], {
+	const service = spawnService(process.execPath, [...(options.nodeArgs ?? []), entry], {
 		cwd: REPO_ROOT,
-		env: { ...process.env, NODE_ENV: 'production', ORIGIN: url, ...env, PORT: String(port), HOST: '127.0.0.1' }
+		env: { ...process.env, NODE_ENV: 'production', ORIGIN: url, ...LOOPBACK_REGISTRIES, ...env, PORT: String(port), HOST: '127.0.0.1' }
 	});
-	await waitForHttp200(`${url}/`, service, 'regscope app (node build/index.js)', timeoutMs);
+	try {
+		await waitForHttp200(`${url}/`, service, `regscope app (node ${entry})`, options.timeoutMs ?? 30_000);
+	} catch (error) {
+		await service.kill();
+		throw error;
+	}
 	let stopping = false;
 	// A server that dies under a test fails every test after it with "connection refused": say why, once.
 	void service.exited.then(({ code, signal }) => {
@@ -66,6 +88,7 @@ export async function startApp(env: Record<string, string> = {}, timeoutMs = 30_
 		port,
 		pid: service.child.pid ?? 0,
 		output: service.output,
+		exited: service.exited,
 		stop: () => {
 			stopping = true;
 			return service.kill();

@@ -5,26 +5,25 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startApp, type RunningApp } from './app';
 
-/** The registries the tests run on 127.0.0.1 are allowed, as in the app the global setup starts. */
-export const LOOPBACK_REGISTRIES = { REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' };
-
 export interface ExtraApp {
 	/** `http://127.0.0.1:PORT`; throws outside the tests of the suite that called useApp. */
 	readonly url: string;
+	/** The instance's process id (to read its memory from /proc). */
+	readonly pid: number;
 	/** What the instance printed so far (its `[request]` log lines among them). */
 	output(): string;
 }
 
 /**
  * An extra app instance for the enclosing suite (when a test needs other settings than the shared
- * app): started in beforeAll with LOOPBACK_REGISTRIES plus `env` (a function when it depends on
+ * app): started in beforeAll with the loopback registries allowed plus `env` (a function when it depends on
  * an earlier beforeAll), always stopped in afterAll. Call it where its beforeAll should run: after
  * the hooks that start what `env` names.
  */
 export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}): ExtraApp {
 	let running: RunningApp | undefined;
 	beforeAll(async () => {
-		running = await startApp({ ...LOOPBACK_REGISTRIES, ...(typeof env === 'function' ? env() : env) });
+		running = await startApp(typeof env === 'function' ? env() : env);
 	}, 60_000);
 	afterAll(async () => {
 		await running?.stop();
@@ -36,6 +35,9 @@ export function useApp(env: Record<string, string> | (() => Record<string, strin
 	return {
 		get url() {
 			return app().url;
+		},
+		get pid() {
+			return app().pid;
 		},
 		output: () => app().output()
 	};

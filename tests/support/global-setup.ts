@@ -37,10 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 		log(`fixtures seeded after ${Date.now() - t0} ms`);
 		await building;
 		log(`app built after ${Date.now() - t0} ms`);
-		app = await startApp({
-			REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1',
-			REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1'
-		});
+		app = await startApp();
 		log(`app ${app.url} up after ${Date.now() - t0} ms`);
 
 		project.provide('registry', registry.host);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lookup } from './lookup';
+import { lookup, repositoryLookup } from './lookup';
 
 describe('lookup (the search box)', () => {
 	it.each([
@@ -23,5 +23,19 @@ describe('lookup (the search box)', () => {
 
 	it('an empty box says what to type', () => {
 		expect(lookup('  ')).toEqual({ ok: false, message: expect.stringContaining('registry.corp:5000') });
+	});
+});
+
+describe('repositoryLookup', () => {
+	it('opens a repository of the registry, slashes around the name dropped', () => {
+		expect(repositoryLookup('registry.corp:5000', ' /team/app/ ')).toEqual({ ok: true, href: '/r/registry.corp:5000/team/app' });
+	});
+
+	it('says what a repository name is when the input is not one', () => {
+		for (const input of ['', 'Team/App', 'team//app', 'app:1.0']) {
+			const r = repositoryLookup('registry.corp:5000', input);
+			expect(r.ok).toBe(false);
+			expect(r.ok ? '' : r.message).toContain('lowercase letters and digits');
+		}
 	});
 });

@@ -3,6 +3,7 @@
  * image) and open its page, or say what is wrong.
  */
 import { isRegscopeError } from '$lib/oci/errors';
+import { isRepositoryName } from '$lib/oci/catalog';
 import { classifyInput, registryPath } from '$lib/oci/classify';
 import { repositoryName } from '$lib/oci/reference';
 import { permalink, refPath } from './permalink';
@@ -30,4 +31,13 @@ export function lookup(input: string): Lookup {
 		if (isRegscopeError(e)) return { ok: false, message: e.message };
 		throw e;
 	}
+}
+
+/** A repository typed on a registry's page (one that does not list its own): its page, or what is wrong. */
+export function repositoryLookup(registry: string, input: string): Lookup {
+	const name = input.trim().replace(/^\/+|\/+$/g, '');
+	if (!isRepositoryName(name)) {
+		return { ok: false, message: 'A repository name is lowercase letters and digits, with "/", ".", "_" or "-" between them, for example library/alpine.' };
+	}
+	return { ok: true, href: refPath(`${registry}/${name}`) };
 }

@@ -211,26 +211,15 @@ export async function inspectAny(
 		current = await fetchChild(source, entry, warnings);
 		if (index && isKind(current, 'image', 'schema1')) options.onProgress?.({ top, index, platforms, chosen, image: current });
 	}
+	// What either kind of answer holds: the reference, the way through the indexes (only the parts there
+	// were) and the warnings, which the steps below still add to.
+	const common = { reference: ref, platforms, warnings, ...(index ? { index } : {}), ...(chosen ? { chosen } : {}), ...(nested.length > 0 ? { nested } : {}) };
 	if (isKind(current, 'schema1')) {
 		const manifest = current;
 		const { schema1Timeline } = await import('./schema1');
 		const timeline = schema1Timeline(manifest.manifest);
 		warnings.push(...schema1Warnings(manifest.manifest));
-		const inspection: Inspection = {
-			format: 'schema1',
-			reference: ref,
-			platforms,
-			manifest,
-			config: null,
-			image: manifest.manifest.image,
-			timeline,
-			totalLayerSize: null,
-			warnings
-		};
-		if (index) inspection.index = index;
-		if (chosen) inspection.chosen = chosen;
-		if (nested.length > 0) inspection.nested = nested;
-		return inspection;
+		return { format: 'schema1', ...common, manifest, config: null, image: manifest.manifest.image, timeline, totalLayerSize: null };
 	}
 	if (!isKind(current, 'image')) throw new Error('unreachable: the loop above leaves no index');
 	const manifest = current;
@@ -240,18 +229,5 @@ export async function inspectAny(
 	if (timeline.problem) warnings.push(timeline.problem);
 	warnings.push(...foreignLayerWarnings(manifest.manifest));
 
-	const inspection: Inspection = {
-		format: 'image',
-		reference: ref,
-		platforms,
-		manifest,
-		config,
-		timeline,
-		totalLayerSize: totalLayerSize(manifest.manifest),
-		warnings
-	};
-	if (index) inspection.index = index;
-	if (chosen) inspection.chosen = chosen;
-	if (nested.length > 0) inspection.nested = nested;
-	return inspection;
+	return { format: 'image', ...common, manifest, config, timeline, totalLayerSize: totalLayerSize(manifest.manifest) };
 }

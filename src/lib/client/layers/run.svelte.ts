@@ -26,7 +26,7 @@ export interface LayerTarget {
 }
 
 export function layerUrl(t: LayerTarget): string {
-	// A query string built once, not state.
+	// A query string built once and read at once: nothing renders from it.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	const q = new URLSearchParams({ ref: t.repo, digest: t.layer.digest, size: String(t.layer.size), layer: '1' });
 	return `/api/registry/blob?${q}`;
