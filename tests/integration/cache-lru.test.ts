@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { ENTRY_OVERHEAD, RegistryCache, cachedRegistrySource, cachingSource, parseCacheSettings, repositoryKey } from '$lib/server/cache/cache';
+import { cachedRegistrySource, cachingSource, repositoryKey } from '$lib/server/cache/cached-source';
+import { ENTRY_OVERHEAD, RegistryCache, parseCacheSettings } from '$lib/server/cache/store';
 import type { ServerRegistrySource } from '$lib/server/registry/client';
 import type { Descriptor, UntrustedObject } from '$lib/oci/model';
 import { parseReference } from '$lib/oci/reference';

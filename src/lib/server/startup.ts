@@ -3,7 +3,7 @@
  * value stops the server at start with a message naming the variable, instead of failing every API call.
  */
 import { parseSettings } from './settings';
-import { parseCacheSettings } from './cache/cache';
+import { parseCacheSettings } from './cache/store';
 import { parseLayerSettings } from './api/layer-stream';
 
 export function checkSettings(env: Record<string, string | undefined> = process.env): void {

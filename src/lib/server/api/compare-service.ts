@@ -10,7 +10,7 @@ import { inspect } from '$lib/oci/inspect';
 import type { Inspection, Reference } from '$lib/oci/model';
 import { parsePlatform } from '$lib/oci/platform';
 import { parseReference } from '$lib/oci/reference';
-import { cachedRegistrySource, isCredentialed } from '../cache/cache';
+import { cachedRegistrySource, isCredentialed } from '../cache/cached-source';
 import type { RegistrySourceOptions } from '../registry/client';
 import { json, sourceOptions, type Answer, type ApiCall } from './answer';
 import { requireParam } from './respond';

@@ -8,7 +8,7 @@ import type { Reference } from '$lib/oci/model';
 import { parseReference, targetOf } from '$lib/oci/reference';
 import { toSkopeoInspect } from '$lib/oci/skopeo';
 import { verifyBytes, verifyManifest } from '$lib/oci/verify';
-import { cachedRegistrySource, isPrivateAnswer } from '../cache/cache';
+import { cachedRegistrySource, isPrivateAnswer } from '../cache/cached-source';
 import { digestEtag, etagMatches, type CacheClass } from '../cache/http-cache';
 import type { ServerRegistrySource } from '../registry/client';
 import { json, sourceOptions, type Answer, type ApiCall } from './answer';

@@ -9,7 +9,7 @@ import { inspect } from '$lib/oci/inspect';
 import { checkLayer, ListingBuilder } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import { parseReference } from '$lib/oci/reference';
-import { cachedRegistrySource, isCredentialed } from '../cache/cache';
+import { cachedRegistrySource, isCredentialed } from '../cache/cached-source';
 import { digestEtag, etagMatches } from '../cache/http-cache';
 import { openLayer } from './layer-stream';
 import { json, sourceOptions, type Answer, type ApiCall } from './answer';

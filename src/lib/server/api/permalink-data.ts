@@ -6,7 +6,7 @@
  */
 import type { Reference } from '$lib/oci/model';
 import { apiHost } from '$lib/oci/reference';
-import { getCache } from '../cache/cache';
+import { getCache } from '../cache/store';
 import { chainMemoKey } from './chain-service';
 import { getSettings, hostListed, normalizeHost } from '../settings';
 

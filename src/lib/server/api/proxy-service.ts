@@ -7,7 +7,7 @@ import type { Descriptor, Digest } from '$lib/oci/model';
 import { algorithmOf, computeDigest, parseDigest } from '$lib/oci/digest';
 import { isValidTag, parseReference, repositoryName } from '$lib/oci/reference';
 import type { UntrustedObject } from '$lib/oci/model';
-import { cachedRegistrySource, isPrivateAnswer, manifestDigest } from '../cache/cache';
+import { cachedRegistrySource, isPrivateAnswer, manifestDigest } from '../cache/cached-source';
 import { digestEtag } from '../cache/http-cache';
 import { json, sourceOptions, type Answer, type ApiCall } from './answer';
 import { requireParam, sizeParam } from './respond';

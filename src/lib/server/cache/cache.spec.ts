@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { RegistryCache, cachedRegistrySource, repositoryKey } from './cache';
+import { cachedRegistrySource, repositoryKey } from './cached-source';
+import { RegistryCache } from './store';
 import type { Upstream, UpstreamRequest, UpstreamResponse } from '../net/http';
 import { parseReference } from '$lib/oci/reference';
 import { parseSettings } from '../settings';
