@@ -11,7 +11,11 @@ import { defineConfig } from 'vitest/config';
  */
 const clientChunks = [
 	{ name: 'framework', test: /node_modules[\\/](svelte|@sveltejs[\\/]kit|devalue|clsx|esm-env)[\\/]|preload-helper/, priority: 3 },
-	{ name: 'shell', test: /src[\\/](routes[\\/]\+layout\.svelte|lib[\\/]client[\\/]permalink\.ts|lib[\\/]components[\\/]TimeText\.svelte)$/, priority: 2 },
+	{
+		name: 'shell',
+		test: /src[\\/](routes[\\/]\+layout\.svelte|lib[\\/]client[\\/]permalink\.ts|lib[\\/]components[\\/]TimeText\.svelte)$/,
+		priority: 2
+	},
 	{ name: 'permalink', test: /src[\\/]routes[\\/]r[\\/]\[\.\.\.ref\][\\/]\+page\.(svelte|ts)$/, priority: 1 }
 ];
 

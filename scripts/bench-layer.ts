@@ -49,7 +49,9 @@ function fetchAll(url: string, headers: Record<string, string> = {}): Promise<Bu
 			.get(url, { agent: false, headers }, (res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (c: Buffer) => chunks.push(c));
-				res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
+				res.on('end', () =>
+					res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${url}: HTTP ${res.statusCode}`))
+				);
 				res.on('error', reject);
 			})
 			.on('error', reject);
@@ -79,7 +81,13 @@ function nativeFetched(url: string): Promise<number> {
 	});
 }
 
-export async function benchLayer(opts: { buildDir: string; registryUrl: string; fixture: ImageFixture; runs: number; log: (s: string) => void }): Promise<LayerBench> {
+export async function benchLayer(opts: {
+	buildDir: string;
+	registryUrl: string;
+	fixture: ImageFixture;
+	runs: number;
+	log: (s: string) => void;
+}): Promise<LayerBench> {
 	const { fixture, runs, log } = opts;
 	const digest = fixture.layerDigests[0]!;
 	const blobUrl = `${opts.registryUrl}/v2/${fixture.repository}/blobs/${digest}`;
@@ -105,7 +113,16 @@ export async function benchLayer(opts: { buildDir: string; registryUrl: string; 
 		const { chromium } = await import('playwright-core');
 		const browser = await chromium.launch({
 			executablePath: await ensureTool('/usr/bin/chromium', 'chromium'),
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
 		});
 		const check: number[] = [];
 		const download: number[] = [];

@@ -191,7 +191,16 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
 	const browser = await chromium.launch({
 		executablePath,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
 	});
 	const cold: number[] = [];
 	const warm: number[] = [];
@@ -214,7 +223,12 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 		try {
 			await page.locator('[data-testid="verify-status"]', { hasText: 'verified' }).waitFor({ timeout: 30_000 });
 		} catch (e) {
-			const text = (await page.locator('main').textContent().catch(() => ''))?.slice(0, 600);
+			const text = (
+				await page
+					.locator('main')
+					.textContent()
+					.catch(() => '')
+			)?.slice(0, 600);
 			throw new Error(`the permalink did not reach "verified": ${text}`, { cause: e });
 		}
 		const ms = performance.now() - t0;
@@ -242,7 +256,14 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 		await app.stop();
 	}
 	await browser.close();
-	return { coldMs: median(cold), warmMs: median(warm), minimalMs: median(minimal), jsFiles: js.files, jsRawBytes: js.raw, jsGzipBytes: js.gz };
+	return {
+		coldMs: median(cold),
+		warmMs: median(warm),
+		minimalMs: median(minimal),
+		jsFiles: js.files,
+		jsRawBytes: js.raw,
+		jsGzipBytes: js.gz
+	};
 }
 
 interface LoadRow {
@@ -379,10 +400,14 @@ async function main(): Promise<void> {
 		out.push(`machine: ${machine()}`);
 		out.push(`latency: ${DELAY} ms each way (round trip ${2 * DELAY} ms, +1 round trip per new connection); medians of ${RUNS} runs`);
 		out.push('');
-		out.push('| Inspection | regscope /api/inspect | skopeo inspect | skopeo ÷ regscope | upstream requests regscope | upstream requests skopeo |');
+		out.push(
+			'| Inspection | regscope /api/inspect | skopeo inspect | skopeo ÷ regscope | upstream requests regscope | upstream requests skopeo |'
+		);
 		out.push('|---|---:|---:|---:|---:|---:|');
 		for (const r of rows) {
-			out.push(`| ${r.name} | ${f0(r.regscopeMs)} ms | ${f0(r.skopeoMs)} ms | ${r.ratio.toFixed(2)}× | ${r.regscopeUpstream} | ${r.skopeoUpstream} |`);
+			out.push(
+				`| ${r.name} | ${f0(r.regscopeMs)} ms | ${f0(r.skopeoMs)} ms | ${r.ratio.toFixed(2)}× | ${r.regscopeUpstream} | ${r.skopeoUpstream} |`
+			);
 		}
 		if (browser) {
 			out.push('');

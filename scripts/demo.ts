@@ -15,7 +15,6 @@ import { REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { freePort } from '../tests/support/ports';
 import { startRegistry, type RunningRegistry } from '../tests/support/registry';
 
-
 async function portToUse(): Promise<number> {
 	if (process.env.PORT) return Number(process.env.PORT);
 	const net = await import('node:net');

@@ -180,7 +180,9 @@ async function main(): Promise<void> {
 		console.log('answers by status / error code:');
 		for (const [k, n] of [...counts].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(28)} ${n}`);
 		console.log(`  ${'network errors'.padEnd(28)} ${networkErrors}`);
-		console.log(`RSS:           ${rssBefore} MB before, peak ${peak} MB (limit ${PEAK_LIMIT_MB}), ${rssAfter} MB at rest after (limit +${RSS_GROWTH_LIMIT_MB} MB)`);
+		console.log(
+			`RSS:           ${rssBefore} MB before, peak ${peak} MB (limit ${PEAK_LIMIT_MB}), ${rssAfter} MB at rest after (limit +${RSS_GROWTH_LIMIT_MB} MB)`
+		);
 		console.log(`after the run: GET ${good[0]!.slice(0, 60)}… → HTTP ${after.status}`);
 
 		const problems: string[] = [];

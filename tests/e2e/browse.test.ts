@@ -99,7 +99,9 @@ describe('repository page', () => {
 			expect(await groups.nth(3).getByTestId('tag-item').allTextContents()).toEqual(['1', '1.10', '1.10.0']);
 			expect(await page.getByTestId('tag-count').textContent()).toContain('showing 50 of 75');
 			expect(await page.getByTestId('tag-item').count()).toBe(50);
-			expect(await page.getByTestId('tag-item').first().locator('a').getAttribute('href')).toBe(`/r/${registry}/${VERSIONS_REPOSITORY}:latest`);
+			expect(await page.getByTestId('tag-item').first().locator('a').getAttribute('href')).toBe(
+				`/r/${registry}/${VERSIONS_REPOSITORY}:latest`
+			);
 
 			// Details on request: created date, size and platform of one group.
 			await first.getByTestId('group-details').click();
@@ -122,7 +124,9 @@ describe('repository page', () => {
 			await page.getByTestId('tag-sort').getByText('Name').click();
 			await poll(() => page.getByTestId('tag-item').first().textContent()).toBe('1');
 			// Groups stand where their first tag falls in natural order.
-			const heads = await page.getByTestId('tag-group').evaluateAll((gs) => gs.map((g) => g.querySelector('[data-testid="tag-item"]')?.textContent ?? ''));
+			const heads = await page
+				.getByTestId('tag-group')
+				.evaluateAll((gs) => gs.map((g) => g.querySelector('[data-testid="tag-item"]')?.textContent ?? ''));
 			expect(heads).toEqual(['1', '1.9.2', '2', '2.0', '2.1.0-rc.1', 'edge']);
 			expect(errors).toEqual([]);
 		});

@@ -32,7 +32,9 @@ async function api(a: string, b: string, extra = ''): Promise<CompareJson> {
 /** Waits for the comparison; both sides must have been verified in the page. */
 async function summary(page: Page): Promise<string> {
 	await page.getByTestId('compare-summary').waitFor();
-	const verdicts = await page.locator('[data-testid="compare-side"] [data-testid="verify-status"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
+	const verdicts = await page
+		.locator('[data-testid="compare-side"] [data-testid="verify-status"]')
+		.evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')));
 	expect(verdicts).toEqual(['verified', 'verified']);
 	return (await page.getByTestId('compare-summary').textContent()) ?? '';
 }
@@ -99,7 +101,9 @@ describe('compare page', () => {
 		await withPage(async (page) => {
 			await page.goto(comparePage(ia.ref, ib.ref));
 			await summary(page);
-			const platforms = await page.getByTestId('compare-platform').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-side')} ${e.textContent?.trim().split(/\s/)[0]}`));
+			const platforms = await page
+				.getByTestId('compare-platform')
+				.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-side')} ${e.textContent?.trim().split(/\s/)[0]}`));
 			expect(platforms).toEqual(['both linux/amd64', 'both linux/arm64/v8', 'a linux/s390x', 'b linux/arm/v7']);
 			await shot(page, 'compare-indexes-phone');
 			await page.getByRole('link', { name: /linux\/arm64\/v8/ }).click();
@@ -120,11 +124,17 @@ describe('compare page', () => {
 			const b = page.locator('[data-testid="compare-side"][data-name="B"] [data-testid="verify-status"]:not([data-verdict="checking"])');
 			await b.waitFor();
 			expect(await b.getAttribute('data-verdict')).toBe('mismatch');
-			expect(await page.locator('[data-testid="compare-side"][data-name="B"] [data-testid="error-message"]').getAttribute('data-code')).toBe('DIGEST_MISMATCH');
-			await expect.poll(() => page.locator('[data-testid="compare-side"][data-name="A"] [data-testid="verify-status"]').getAttribute('data-verdict')).toBe('verified');
+			expect(
+				await page.locator('[data-testid="compare-side"][data-name="B"] [data-testid="error-message"]').getAttribute('data-code')
+			).toBe('DIGEST_MISMATCH');
+			await expect
+				.poll(() => page.locator('[data-testid="compare-side"][data-name="A"] [data-testid="verify-status"]').getAttribute('data-verdict'))
+				.toBe('verified');
 			expect(await page.getByTestId('compare-summary').count()).toBe(0);
 			expect(await page.getByTestId('compare-layer').count()).toBe(0);
-			const res = await fetch(`${appUrl}/api/compare?a=${encodeURIComponent(fixtures['compare-old'].ref)}&b=${encodeURIComponent(tampered)}`);
+			const res = await fetch(
+				`${appUrl}/api/compare?a=${encodeURIComponent(fixtures['compare-old'].ref)}&b=${encodeURIComponent(tampered)}`
+			);
 			expect(res.status).toBe(502);
 			expect(((await res.json()) as { error: { code: string } }).error.code).toBe('DIGEST_MISMATCH');
 			await shot(page, 'compare-mismatch-light');
@@ -152,7 +162,9 @@ function layerRequests(page: Page): string[] {
 
 async function filesOutcome(page: Page): Promise<void> {
 	await expect
-		.poll(async () => (await page.locator('[data-testid="compare-files-summary"], [data-testid="compare-files-problem"]').count()) > 0, { timeout: 60_000 })
+		.poll(async () => (await page.locator('[data-testid="compare-files-summary"], [data-testid="compare-files-problem"]').count()) > 0, {
+			timeout: 60_000
+		})
 		.toBe(true);
 }
 
@@ -171,7 +183,9 @@ describe('files compared', () => {
 				expect(fetched).toEqual([]);
 				await page.getByTestId('compare-files-start').click();
 				await filesOutcome(page);
-				const rows = await page.getByTestId('compare-file').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-change')} ${e.getAttribute('data-path')}`));
+				const rows = await page
+					.getByTestId('compare-file')
+					.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-change')} ${e.getAttribute('data-path')}`));
 				// Same sizes and modes on both sides: only the content digests tell these apart.
 				expect(rows).toEqual(['changed app/VERSION', 'changed app/main.sh', 'changed app/notes.txt']);
 				expect(await page.getByTestId('compare-files-summary').textContent()).toContain('0 added · 0 removed · 3 changed');
@@ -212,7 +226,9 @@ describe('files compared', () => {
 			await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 30_000 }).toMatch(/[1-9][\d.]* (KiB|MiB) of/);
 			await shot(page, 'compare-files-progress-phone');
 			await page.getByTestId('compare-files-cancel').click();
-			await expect.poll(async () => (await page.getByRole('status').filter({ hasText: 'Cancelled' }).count()) > 0, { timeout: 10_000 }).toBe(true);
+			await expect
+				.poll(async () => (await page.getByRole('status').filter({ hasText: 'Cancelled' }).count()) > 0, { timeout: 10_000 })
+				.toBe(true);
 			await expect.poll(() => bad.state.slowLayerAborted, { timeout: 15_000 }).toBe(before + 1);
 			expect(await page.getByTestId('compare-file').count()).toBe(0);
 		}, 'phone');

@@ -34,9 +34,9 @@ describe('single images', () => {
 			expect(await page.getByTestId('manifest-digest').textContent()).toBe(f.digest);
 			expect(await rows(page)).toEqual({ layers: f.layerCount, history: f.historyCount });
 			// Every layer digest of the manifest is shown (short, with the full one in the title).
-			const titles = await page.locator('[data-testid="layer-row"] code[title]').evaluateAll((els) =>
-				els.map((e) => e.getAttribute('title'))
-			);
+			const titles = await page
+				.locator('[data-testid="layer-row"] code[title]')
+				.evaluateAll((els) => els.map((e) => e.getAttribute('title')));
 			for (const d of f.layerDigests) expect(titles).toContain(d);
 			expect(await page.getByTestId('platform-option').count()).toBe(0);
 			if (f.kind === 'artifact') {
@@ -87,9 +87,7 @@ describe('indexes', () => {
 			const target = 'linux/arm/v7';
 			await page.locator(`[data-testid="platform-option"][data-platform="${target}"] a`).click();
 			await page.waitForURL(permalink(appUrl, f.ref, target));
-			await expect
-				.poll(() => page.getByTestId('platform-manifest-digest').textContent())
-				.toBe(f.children[target]?.digest);
+			await expect.poll(() => page.getByTestId('platform-manifest-digest').textContent()).toBe(f.children[target]?.digest);
 			expect(await verdict(page)).toContain('verified');
 			expect(await rows(page)).toEqual({ layers: f.layerCount[target], history: f.historyCount[target] });
 			// Same document: a full reload would have lost the marker.

@@ -133,7 +133,10 @@ describe('progressive loading', () => {
 			await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: appUrl });
 			await page.goto(permalink(appUrl, f.ref));
 			expect(await verdict(page)).toContain('verified');
-			await page.locator('#summary').getByRole('button', { name: `Copy digest ${f.digest}` }).click();
+			await page
+				.locator('#summary')
+				.getByRole('button', { name: `Copy digest ${f.digest}` })
+				.click();
 			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(f.digest);
 			await page.getByRole('button', { name: 'Copy command: docker pull' }).click();
 			expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`docker pull ${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);

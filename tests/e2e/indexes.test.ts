@@ -75,7 +75,10 @@ describe('nested indexes', () => {
 		const middle = child(built, 0) as BuiltIndex;
 		const inner = child(middle, 0) as BuiltIndex;
 		await open('light', permalink(appUrl, `${repo}:${tag}`), async (page, errors) => {
-			for (const [label, next] of [['level-2', middle], ['level-3', inner]] as const) {
+			for (const [label, next] of [
+				['level-2', middle],
+				['level-3', inner]
+			] as const) {
 				expect(await settled(page)).toContain('verified');
 				await page.getByRole('link', { name: label, exact: true }).click();
 				await page.waitForURL(`**/r/${repo}@${next.manifest.digest}`);

@@ -41,7 +41,9 @@ describe('verdict and summary', () => {
 			expect(await page.getByTestId('verify-toggle').getAttribute('aria-expanded')).toBe('true');
 			// The size is the sum of the chosen platform's layers, not the manifest's own byte count.
 			const child = f.children['linux/amd64'];
-			expect(Number(await page.getByTestId('image-size').getAttribute('data-bytes'))).toBe(await layerBytes(f.repository, child?.digest ?? ''));
+			expect(Number(await page.getByTestId('image-size').getAttribute('data-bytes'))).toBe(
+				await layerBytes(f.repository, child?.digest ?? '')
+			);
 			// Digests are cut in the middle on screen but whole in the text, the title and the copy button.
 			const digest = page.getByTestId('manifest-digest');
 			expect(await digest.textContent()).toBe(f.digest);
@@ -90,10 +92,16 @@ describe('search box and focus', () => {
 			const box = page.locator('#header-ref');
 			expect(await box.inputValue()).toBe(f.ref);
 			await box.focus();
-			expect(await page.evaluate(() => window.getSelection()?.toString() || (document.activeElement as HTMLInputElement).value.slice(
-				(document.activeElement as HTMLInputElement).selectionStart ?? 0,
-				(document.activeElement as HTMLInputElement).selectionEnd ?? 0
-			))).toBe(f.ref);
+			expect(
+				await page.evaluate(
+					() =>
+						window.getSelection()?.toString() ||
+						(document.activeElement as HTMLInputElement).value.slice(
+							(document.activeElement as HTMLInputElement).selectionStart ?? 0,
+							(document.activeElement as HTMLInputElement).selectionEnd ?? 0
+						)
+				)
+			).toBe(f.ref);
 			const other = f.tags.find((t) => !f.ref.endsWith(`:${t}`)) ?? '';
 			await page.getByTestId('tag-item').filter({ hasText: other }).first().locator('a').click();
 			await page.waitForURL(`**:${other}`);
@@ -138,7 +146,8 @@ describe('commands', () => {
 		await withPage(async (page) => {
 			await page.goto(permalink(appUrl, f.ref, 'linux/arm64/v8'));
 			await verdict(page);
-			const command = (label: string) => page.locator(`[data-testid="command"][data-label="${label}"] [data-testid="command-text"]`).textContent();
+			const command = (label: string) =>
+				page.locator(`[data-testid="command"][data-label="${label}"] [data-testid="command-text"]`).textContent();
 			const pinned = `${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`;
 			expect(await command('skopeo inspect')).toBe(
 				`skopeo inspect --tls-verify=false --override-os linux --override-arch arm64 --override-variant v8 docker://${pinned}`

@@ -26,7 +26,11 @@ afterAll(async () => {
  * Opens `url` on the page, noting page errors, the layers the page streams and what fetches the image
  * chain (index, manifest, config) for the page to verify, and waits for the verified image.
  */
-async function open(page: Page, ctx: BrowserContext, url: string): Promise<{ errors: string[]; layerRequests: string[]; chainRequests: string[] }> {
+async function open(
+	page: Page,
+	ctx: BrowserContext,
+	url: string
+): Promise<{ errors: string[]; layerRequests: string[]; chainRequests: string[] }> {
 	const errors = pageErrors(page);
 	const layerRequests: string[] = [];
 	const chainRequests: string[] = [];
@@ -108,7 +112,9 @@ describe('layer browser', () => {
 			expect(await gone.getAttribute('data-state')).toBe('deleted');
 			expect(await gone.textContent()).toContain('deleted by layer 3');
 			await page.getByPlaceholder('e.g. etc/').fill('var/cache/app');
-			const states = await page.getByTestId('final-row').evaluateAll((els) => els.map((e) => [e.getAttribute('data-path'), e.getAttribute('data-state')]));
+			const states = await page
+				.getByTestId('final-row')
+				.evaluateAll((els) => els.map((e) => [e.getAttribute('data-path'), e.getAttribute('data-state')]));
 			expect(states).toEqual(
 				expect.arrayContaining([
 					['var/cache/app/one.bin', 'deleted'],
@@ -144,7 +150,9 @@ describe('layer browser', () => {
 			await open(page, ctx, permalink(appUrl, `${bad.host}/layer/slow:v1`));
 			await page.getByTestId('layer-browse').first().click();
 			const progress = page.getByTestId('layer-progress');
-			await expect.poll(async () => (await progress.textContent()) ?? '', { timeout: 30_000 }).toMatch(/[1-9][\d.]* (KiB|MiB) of 8\.00 MiB/);
+			await expect
+				.poll(async () => (await progress.textContent()) ?? '', { timeout: 30_000 })
+				.toMatch(/[1-9][\d.]* (KiB|MiB) of 8\.00 MiB/);
 			expect(await progress.textContent()).toMatch(/MiB\/s/);
 			await shot(page, 'layers-progress-phone');
 			await page.getByRole('button', { name: 'Cancel' }).click();

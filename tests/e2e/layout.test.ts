@@ -38,10 +38,18 @@ describe.each(['phone', 'dark'] as Look[])('%s', (look) => {
 			await page.goto(url);
 			if (inspects) {
 				await verdict(page);
-				await page.getByTestId('tag-item').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+				await page
+					.getByTestId('tag-item')
+					.first()
+					.waitFor({ timeout: 5000 })
+					.catch(() => undefined);
 			}
 			// Expand the longest command, where there is one, so the widest content is on screen.
-			await page.getByRole('button', { name: 'more' }).first().click({ timeout: 1000 }).catch(() => undefined);
+			await page
+				.getByRole('button', { name: 'more' })
+				.first()
+				.click({ timeout: 1000 })
+				.catch(() => undefined);
 			if (look === 'phone') {
 				expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 			} else {
@@ -67,7 +75,13 @@ describe('keyboard', () => {
 					if (!el || el === document.body) return null;
 					const style = getComputedStyle(el);
 					return {
-						id: el.getAttribute('data-testid') || el.id || el.getAttribute('aria-label') || el.closest('[data-testid]')?.getAttribute('data-testid') || el.textContent?.trim() || '',
+						id:
+							el.getAttribute('data-testid') ||
+							el.id ||
+							el.getAttribute('aria-label') ||
+							el.closest('[data-testid]')?.getAttribute('data-testid') ||
+							el.textContent?.trim() ||
+							'',
 						ring: style.outlineStyle !== 'none' && style.outlineWidth !== '0px'
 					};
 				});
@@ -92,7 +106,9 @@ describe('long references at phone width', () => {
 			const h1 = page.locator('h1');
 			expect(await h1.textContent()).toBe(pinned);
 			// The heading is wider than the phone, so it does wrap.
-			expect(await h1.evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight))).toBeGreaterThan(1.5);
+			expect(await h1.evaluate((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight))).toBeGreaterThan(
+				1.5
+			);
 			const parts = await h1.evaluate((el) =>
 				[...el.querySelectorAll('.whitespace-nowrap')].map((s) => ({ text: s.textContent, lines: s.getClientRects().length }))
 			);

@@ -90,9 +90,7 @@ describe('operator credentials (REGSCOPE_AUTH_FILE)', () => {
 			expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('verified');
 			const note = page.getByTestId('operator-credentials');
 			await note.waitFor();
-			expect((await note.textContent())?.replace(/\s+/g, ' ').trim()).toBe(
-				`Inspected with this server's credentials for ${reg.host}.`
-			);
+			expect((await note.textContent())?.replace(/\s+/g, ' ').trim()).toBe(`Inspected with this server's credentials for ${reg.host}.`);
 			expect(await note.locator('code').textContent()).toBe(reg.host);
 			expect(await page.getByTestId('error-message').count()).toBe(0);
 			await shot(page, 'registry-report-operator-credentials');

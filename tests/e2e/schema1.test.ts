@@ -33,7 +33,9 @@ describe.each(cases.map((f) => [f.key, f] as const))('%s', (_key, f) => {
 			expect(await page.getByTestId('verify-status').getAttribute('data-verdict')).toBe('verified');
 			expect(await page.getByTestId('manifest-digest').textContent()).toBe(f.digest);
 			// Only the manifest is an object of its own: schema1 has no config blob.
-			expect(await page.getByTestId('verify-object').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['manifest']);
+			expect(await page.getByTestId('verify-object').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual([
+				'manifest'
+			]);
 			expect(await page.getByTestId('verify-object').textContent()).toContain('JWS payload');
 
 			expect(await page.getByTestId('deprecated-format').isVisible()).toBe(true);
@@ -46,7 +48,9 @@ describe.each(cases.map((f) => [f.key, f] as const))('%s', (_key, f) => {
 			expect(await page.getByTestId('layer-row').count()).toBe(f.layerCount);
 			expect(await page.getByTestId('history-row').count()).toBe(f.historyCount);
 			expect(await page.locator('#layers [data-testid="size-unknown"]').count()).toBe(f.layerCount);
-			const titles = await page.locator('[data-testid="layer-row"] code[title]').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+			const titles = await page
+				.locator('[data-testid="layer-row"] code[title]')
+				.evaluateAll((els) => els.map((e) => e.getAttribute('title')));
 			expect(titles.filter((t) => t?.startsWith('sha256:'))).toEqual(f.layerDigests);
 			expect(await negativeSizes(page)).toEqual([]);
 
@@ -84,7 +88,11 @@ test('schema1 at phone width: no horizontal scrolling', async () => {
 	await withPage(async (page) => {
 		await page.goto(permalink(appUrl, f.ref));
 		expect(await verdict(page)).toContain('verified');
-		await page.getByTestId('tag-item').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+		await page
+			.getByTestId('tag-item')
+			.first()
+			.waitFor({ timeout: 5000 })
+			.catch(() => undefined);
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 		await shot(page, 'schema1-signed-phone');
 	}, 'phone');

@@ -75,7 +75,9 @@ describe('registry 2.8 (no referrers API)', () => {
 			expect(await item(page, SIG).getByTestId('signature-identity').first().textContent()).toContain(KEYLESS_IDENTITY);
 			expect(await item(page, SIG).getByTestId('signature-issuer').first().textContent()).toBe(KEYLESS_ISSUER);
 			expect(await item(page, SIG).getByTestId('signature-rekor').first().textContent()).toContain('log index 7654321');
-			expect(await item(page, { kind: 'attestation' }).getByTestId('slsa-builder').textContent()).toBe('https://github.com/example/app/actions/runs/1');
+			expect(await item(page, { kind: 'attestation' }).getByTestId('slsa-builder').textContent()).toBe(
+				'https://github.com/example/app/actions/runs/1'
+			);
 			// cosign v3: a Sigstore bundle referrer, key-based, so unchecked until a key is given; its Rekor entry is shown.
 			await expect.poll(() => bundleVerdict(page)).toBe('unchecked');
 			expect(await item(page, BUNDLE).getByTestId('bundle-rekor').textContent()).toContain('log index 123456');
@@ -88,17 +90,23 @@ describe('registry 2.8 (no referrers API)', () => {
 		await open('light', `${registry}/${f.repository}:latest`, async (page, errors) => {
 			await expect.poll(() => signatureVerdicts(page)).toHaveLength(4);
 			await page.getByTestId('signature-key-input').fill(SIGNING_PUBLIC_PEM);
-			await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['verified', 'does-not-verify', 'different-image', 'does-not-verify']);
+			await expect
+				.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0]))
+				.toEqual(['verified', 'does-not-verify', 'different-image', 'does-not-verify']);
 			const right = await signatureVerdicts(page);
 			expect(right[0]).toContain('verified with the EC P-256 key you gave');
 			expect(right[3]).toContain('does not verify');
 			// The DSSE envelope of the provenance, signed with the same key.
-			await expect.poll(() => item(page, { kind: 'attestation' }).getByTestId('signature-status').first().getAttribute('data-verdict')).toBe('verified');
+			await expect
+				.poll(() => item(page, { kind: 'attestation' }).getByTestId('signature-status').first().getAttribute('data-verdict'))
+				.toBe('verified');
 
 			await expect.poll(() => bundleVerdict(page)).toBe('verified');
 
 			await page.getByTestId('signature-key-input').fill(OTHER_PUBLIC_PEM);
-			await expect.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0])).toEqual(['does-not-verify', 'does-not-verify', 'different-image', 'does-not-verify']);
+			await expect
+				.poll(async () => (await signatureVerdicts(page)).map((v) => v?.split('|')[0]))
+				.toEqual(['does-not-verify', 'does-not-verify', 'different-image', 'does-not-verify']);
 			expect((await signatureVerdicts(page))[0]).toContain('does not verify');
 			await expect.poll(() => bundleVerdict(page)).toBe('does-not-verify');
 
@@ -124,7 +132,10 @@ describe('registry 2.8 (no referrers API)', () => {
 			const att = item(page, { kind: 'attestation', source: 'cosign-tag' });
 			await att.getByTestId('document-load').click();
 			await att.getByTestId('sbom-package').first().waitFor();
-			expect(await att.getByTestId('sbom-package').allTextContents()).toEqual([expect.stringContaining('bash'), expect.stringContaining('coreutils')]);
+			expect(await att.getByTestId('sbom-package').allTextContents()).toEqual([
+				expect.stringContaining('bash'),
+				expect.stringContaining('coreutils')
+			]);
 			expect(await att.getByTestId('sbom-package').nth(1).textContent()).not.toContain('NOASSERTION');
 			expect(errors).toEqual([]);
 		});
@@ -169,7 +180,9 @@ describe('registry with the referrers API', () => {
 			expect(report).toContain('referrers API: 3 referrers');
 			expect(report).toContain('fallback tag: 4 referrers');
 			expect(await page.getByTestId('referrer-item').count()).toBe(6);
-			expect(await item(page, { digest: f.missing }).getByTestId('referrer-problem').textContent()).toContain('does not have this manifest (404)');
+			expect(await item(page, { digest: f.missing }).getByTestId('referrer-problem').textContent()).toContain(
+				'does not have this manifest (404)'
+			);
 			expect(errors).toEqual([]);
 		});
 	});
@@ -190,17 +203,31 @@ describe('a multi-platform image: referrers of the index and of the platform sho
 				expect(await lookups.nth(1).textContent()).toContain('For the platform image linux/arm64:');
 				expect(await lookups.nth(1).textContent()).toContain('cosign tags: SBOM');
 				// The index's own signature; each buildx attestation under the platform it describes.
-				expect(await group(page, m.index).getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['signature']);
+				expect(
+					await group(page, m.index)
+						.getByTestId('referrer-item')
+						.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))
+				).toEqual(['signature']);
 				const arm = group(page, m.arm64);
 				expect(await arm.getAttribute('data-label')).toBe('linux/arm64');
-				expect((await arm.getByTestId('referrer-item').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}/${e.getAttribute('data-source')}`))).sort()).toEqual(
-					['attestation/buildx', 'sbom/cosign-tag', 'signature/fallback-tag', 'signature/fallback-tag']
-				);
-				expect(await group(page, m.amd64).getByTestId('referrer-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-source')))).toEqual(['buildx']);
+				expect(
+					(
+						await arm
+							.getByTestId('referrer-item')
+							.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-kind')}/${e.getAttribute('data-source')}`))
+					).sort()
+				).toEqual(['attestation/buildx', 'sbom/cosign-tag', 'signature/fallback-tag', 'signature/fallback-tag']);
+				expect(
+					await group(page, m.amd64)
+						.getByTestId('referrer-item')
+						.evaluateAll((els) => els.map((e) => e.getAttribute('data-source')))
+				).toEqual(['buildx']);
 
 				// Notation: the signed digest checked against this platform image, the certificate's subject, no trust policy.
 				const notation = arm.locator('[data-testid="referrer-item"][data-source="fallback-tag"]');
-				await expect.poll(() => notation.getByTestId('signature-status').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')).sort())).toEqual(['different-image', 'verified']);
+				await expect
+					.poll(() => notation.getByTestId('signature-status').evaluateAll((els) => els.map((e) => e.getAttribute('data-verdict')).sort()))
+					.toEqual(['different-image', 'verified']);
 				expect(await notation.getByTestId('notation-signer').first().textContent()).toContain(NOTATION_IDENTITY);
 				expect(await notation.getByTestId('notation-caveat').first().textContent()).toContain('trust policy not evaluated');
 				expect(await notation.getByTestId('signature-status').allTextContents()).toContainEqual(expect.stringContaining('trust policy'));

@@ -30,9 +30,22 @@ async function registryCatalog(): Promise<string[]> {
 }
 
 const VERSION_ORDER = [
-	'latest', '2', '2.1', '2.1.0', '2.1.0-rc.1', '2.0', '2.0.1', '1', '1.10', '1.10.0', '1.9.2',
+	'latest',
+	'2',
+	'2.1',
+	'2.1.0',
+	'2.1.0-rc.1',
+	'2.0',
+	'2.0.1',
+	'1',
+	'1.10',
+	'1.10.0',
+	'1.9.2',
 	...Array.from({ length: 60 }, (_, i) => `build-${i + 1}`),
-	'edge', 'main', 't2', 't10'
+	'edge',
+	'main',
+	't2',
+	't10'
 ];
 
 describe('GET /api/catalog', () => {

@@ -100,8 +100,20 @@ describe('two indexes', () => {
 		expect(body.Identical.Manifest).toBe(true);
 		expect(body.Platforms).toEqual({
 			Common: [
-				{ Platform: 'linux/amd64', PlatformB: 'linux/amd64', DigestA: ia.children['linux/amd64']!.digest, DigestB: ib.children['linux/amd64']!.digest, Identical: true },
-				{ Platform: 'linux/arm64/v8', PlatformB: 'linux/arm64', DigestA: ia.children['linux/arm64/v8']!.digest, DigestB: ib.children['linux/arm64']!.digest, Identical: false }
+				{
+					Platform: 'linux/amd64',
+					PlatformB: 'linux/amd64',
+					DigestA: ia.children['linux/amd64']!.digest,
+					DigestB: ib.children['linux/amd64']!.digest,
+					Identical: true
+				},
+				{
+					Platform: 'linux/arm64/v8',
+					PlatformB: 'linux/arm64',
+					DigestA: ia.children['linux/arm64/v8']!.digest,
+					DigestB: ib.children['linux/arm64']!.digest,
+					Identical: false
+				}
 			],
 			OnlyA: [{ Platform: 'linux/s390x', Digest: ia.children['linux/s390x']!.digest }],
 			OnlyB: [{ Platform: 'linux/arm/v7', Digest: ib.children['linux/arm/v7']!.digest }]
@@ -162,7 +174,11 @@ describe('files=1: the final filesystems compared on the server', () => {
 	});
 
 	test('a layer whose diff_id does not match fails the call with DIGEST_MISMATCH', async () => {
-		const { status, body } = await ask<{ error: ErrorBody }>({ a: fixtures['compare-old'].ref, b: `${bad.host}/layer/diffid:v1`, files: '1' });
+		const { status, body } = await ask<{ error: ErrorBody }>({
+			a: fixtures['compare-old'].ref,
+			b: `${bad.host}/layer/diffid:v1`,
+			files: '1'
+		});
 		expect(status).toBe(502);
 		expect(body.error.code).toBe('DIGEST_MISMATCH');
 		expect(body.error.message).toMatch(/^b: layer sha256:/);

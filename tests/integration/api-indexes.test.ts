@@ -12,7 +12,15 @@ const registry = inject('registry');
 const shapes = indexShapes();
 const repo = `${registry}/${INDEX_SHAPES_REPOSITORY}`;
 
-type Body = Record<string, unknown> & { Manifests?: { Digest: string; MediaType: string; ArtifactType: string | null; Annotations: Record<string, string> | null; Label: string }[] };
+type Body = Record<string, unknown> & {
+	Manifests?: {
+		Digest: string;
+		MediaType: string;
+		ArtifactType: string | null;
+		Annotations: Record<string, string> | null;
+		Label: string;
+	}[];
+};
 
 async function api(ref: string, platform?: string): Promise<{ status: number; body: Body }> {
 	const q = new URLSearchParams({ ref, tags: '0' });
@@ -45,9 +53,21 @@ describe('an index without platforms (the referrers fallback tag)', () => {
 	it('answers 200 with the index digest and its entries, where skopeo refuses', async () => {
 		const { status, body } = await api(`${repo}:${tag}`);
 		expect(status, JSON.stringify(body)).toBe(200);
-		expect(body).toMatchObject({ Digest: built.manifest.digest, MediaType: built.manifest.mediaType, ManifestDigest: '', Layers: [], Architecture: '', Os: '' });
+		expect(body).toMatchObject({
+			Digest: built.manifest.digest,
+			MediaType: built.manifest.mediaType,
+			ManifestDigest: '',
+			Layers: [],
+			Architecture: '',
+			Os: ''
+		});
 		expect(body.Manifests).toEqual([
-			expect.objectContaining({ Digest: child(built, 0).manifest.digest, ArtifactType: SBOM_TYPE, Annotations: { 'org.opencontainers.image.created': '2024-03-05T00:00:00Z' }, Label: SBOM_TYPE }),
+			expect.objectContaining({
+				Digest: child(built, 0).manifest.digest,
+				ArtifactType: SBOM_TYPE,
+				Annotations: { 'org.opencontainers.image.created': '2024-03-05T00:00:00Z' },
+				Label: SBOM_TYPE
+			}),
 			expect.objectContaining({ Digest: child(built, 1).manifest.digest, ArtifactType: SIGNATURE_TYPE, Label: SIGNATURE_TYPE })
 		]);
 		await expect(skopeoInspect(`${repo}:${tag}`, { noTags: true })).rejects.toThrow();
@@ -71,7 +91,9 @@ describe('an index without platforms (the referrers fallback tag)', () => {
 	});
 
 	it('/api/chain carries just the index for the page to verify', async () => {
-		const res = await fetch(`${appUrl}/api/chain?${new URLSearchParams({ ref: `${repo}:${tag}` })}`, { headers: { 'X-Registry-Proxy': '1' } });
+		const res = await fetch(`${appUrl}/api/chain?${new URLSearchParams({ ref: `${repo}:${tag}` })}`, {
+			headers: { 'X-Registry-Proxy': '1' }
+		});
 		expect(res.status).toBe(200);
 		const answer = (await res.json()) as { objects: { target: string }[] };
 		expect(answer.objects.map((o) => o.target)).toEqual([tag]);
@@ -86,7 +108,12 @@ describe('nested indexes', () => {
 		const middle = child(built, 0) as BuiltIndex;
 		const inner = child(middle, 0) as BuiltIndex;
 		const image = child(inner, 0);
-		expect(body).toMatchObject({ Digest: built.manifest.digest, ManifestDigest: image.manifest.digest, Layers: layersOf(image), Architecture: 'amd64' });
+		expect(body).toMatchObject({
+			Digest: built.manifest.digest,
+			ManifestDigest: image.manifest.digest,
+			Layers: layersOf(image),
+			Architecture: 'amd64'
+		});
 		expect(body.NestedIndexes).toEqual([
 			{ Digest: middle.manifest.digest, MediaType: middle.manifest.mediaType, Chosen: 'linux/amd64' },
 			{ Digest: inner.manifest.digest, MediaType: inner.manifest.mediaType, Chosen: 'linux/amd64' }

@@ -58,7 +58,10 @@ async function blob(repo: string, digest: string): Promise<Uint8Array> {
 /** GNU tar's own listing of the uncompressed layer: member names, escaped. */
 function gnuTarNames(tarBytes: Uint8Array): string[] {
 	const out = execFileSync('tar', ['-t', '--quoting-style=escape', '-f', '-'], { input: tarBytes }).toString('latin1');
-	return out.split('\n').filter(Boolean).map((n) => n.replace(/\/$/, ''));
+	return out
+		.split('\n')
+		.filter(Boolean)
+		.map((n) => n.replace(/\/$/, ''));
 }
 
 describe('GET /api/layer', () => {
@@ -181,9 +184,12 @@ describe('limits', () => {
 	const app = useApp({ REGSCOPE_MAX_LAYER_MB: '60', REGSCOPE_CLIENT_LAYER_STREAMS: '1' });
 
 	test('a layer above REGSCOPE_MAX_LAYER_MB → BLOB_TOO_LARGE before any transfer', async () => {
-		const res = await fetch(`${app.url}/api/registry/blob?ref=${encodeURIComponent(mixed.ref)}&digest=${mixed.layerDigests[0]}&size=${61 * 1024 * 1024}&layer=1`, {
-			headers: PROXY
-		});
+		const res = await fetch(
+			`${app.url}/api/registry/blob?ref=${encodeURIComponent(mixed.ref)}&digest=${mixed.layerDigests[0]}&size=${61 * 1024 * 1024}&layer=1`,
+			{
+				headers: PROXY
+			}
+		);
 		expect(res.status).toBe(502);
 		const body = (await res.json()) as Listing;
 		expect(body.error?.code).toBe('BLOB_TOO_LARGE');

@@ -54,7 +54,12 @@ describe('registry without the referrers API', () => {
 		expect(att).toMatchObject({ Kind: 'attestation', Source: 'cosign-tag' });
 		expect(att?.Documents.map((d) => d.PredicateType)).toEqual(['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document']);
 
-		expect(byDigest(body, f.cyclonedx)).toMatchObject({ Kind: 'sbom', Source: 'fallback-tag', ArtifactType: 'application/vnd.cyclonedx+json', Describes: f.digest });
+		expect(byDigest(body, f.cyclonedx)).toMatchObject({
+			Kind: 'sbom',
+			Source: 'fallback-tag',
+			ArtifactType: 'application/vnd.cyclonedx+json',
+			Describes: f.digest
+		});
 		expect(byDigest(body, f.cyclonedx)?.Problem).toBeUndefined();
 		expect(byDigest(body, f.overCap)?.Documents[0]?.Size).toBe(40 * 1024 * 1024);
 		expect(byDigest(body, f.wrongSubject)?.Problem).toContain(f.otherDigest);
@@ -68,7 +73,12 @@ describe('registry without the referrers API', () => {
 		const { status, body } = await referrers(`${registry}/${f.repository}:other`);
 		expect(status).toBe(200);
 		expect(body.Referrers).toEqual([]);
-		expect(body.Discovery.map((d) => d.Result)).toEqual(['not supported by this registry (404)', `no tag sha256-${f.otherDigest.slice(7)}`, 'none', 'not an index']);
+		expect(body.Discovery.map((d) => d.Result)).toEqual([
+			'not supported by this registry (404)',
+			`no tag sha256-${f.otherDigest.slice(7)}`,
+			'none',
+			'not an index'
+		]);
 	});
 });
 
@@ -119,7 +129,11 @@ describe('a multi-platform image with referrers at both levels', () => {
 		expect(body.Subject).toBe(m.index);
 		expect(step(body, 'cosign-tag')).toBe('signature');
 		expect(step(body, 'buildx')).toBe('2 attestation manifests');
-		expect(body.Referrers.filter((r) => r.Source === 'buildx').map((r) => r.Describes).sort()).toEqual([m.amd64, m.arm64].sort());
+		expect(
+			body.Referrers.filter((r) => r.Source === 'buildx')
+				.map((r) => r.Describes)
+				.sort()
+		).toEqual([m.amd64, m.arm64].sort());
 		expect(body.Referrers.every((r) => !r.Problem)).toBe(true);
 	});
 
@@ -133,7 +147,9 @@ describe('a multi-platform image with referrers at both levels', () => {
 		expect(sbom?.Documents.map((d) => d.MediaType)).toEqual(['text/spdx+json']);
 		const notation = body.Referrers.filter((r) => r.ArtifactType === 'application/vnd.cncf.notary.signature');
 		expect(notation.map((r) => r.Kind)).toEqual(['signature', 'signature']);
-		expect(notation.every((r) => r.Describes === m.arm64 && !r.Problem && r.Documents[0]?.MediaType === 'application/jose+json')).toBe(true);
+		expect(notation.every((r) => r.Describes === m.arm64 && !r.Problem && r.Documents[0]?.MediaType === 'application/jose+json')).toBe(
+			true
+		);
 
 		const amd = await referrers(`${registry}/${m.repository}@${m.amd64}`);
 		expect(amd.body.Referrers).toEqual([]);
@@ -144,11 +160,21 @@ describe("the server's per-call budget", () => {
 	// A fallback index of 1.5 MiB, more than a 1 MiB call budget allows.
 	const hex = f.otherDigest.slice(7);
 	const filler = 'x'.repeat(1024);
-	const manifests = Array.from({ length: 1500 }, (_, i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${String(i).padStart(64, '0')}`, size: 2, annotations: { filler } }));
-	const big = new TextEncoder().encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+	const manifests = Array.from({ length: 1500 }, (_, i) => ({
+		mediaType: 'application/vnd.oci.image.manifest.v1+json',
+		digest: `sha256:${String(i).padStart(64, '0')}`,
+		size: 2,
+		annotations: { filler }
+	}));
+	const big = new TextEncoder().encode(
+		JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests })
+	);
 	let large: ReferrersRegistry;
 	beforeAll(async () => {
-		large = await startReferrersRegistry(registryUrl, { api: {}, tags: { [`${f.repository}:sha256-${hex}`]: { bytes: big, mediaType: 'application/vnd.oci.image.index.v1+json' } } });
+		large = await startReferrersRegistry(registryUrl, {
+			api: {},
+			tags: { [`${f.repository}:sha256-${hex}`]: { bytes: big, mediaType: 'application/vnd.oci.image.index.v1+json' } }
+		});
 	});
 	afterAll(async () => {
 		await large?.stop();
@@ -169,21 +195,28 @@ test('errors are JSON with a code', async () => {
 	const res = await fetch(`${appUrl}/api/referrers`);
 	expect(res.status).toBe(400);
 	expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
-	const bad = await fetch(`${appUrl}/api/referrers?ref=${encodeURIComponent(`${registry}/${f.repository}:latest`)}&artifactType=${encodeURIComponent('not a type')}`);
+	const bad = await fetch(
+		`${appUrl}/api/referrers?ref=${encodeURIComponent(`${registry}/${f.repository}:latest`)}&artifactType=${encodeURIComponent('not a type')}`
+	);
 	expect(bad.status).toBe(400);
 });
 
 describe('document proxy', () => {
 	const repo = `${registry}/${f.repository}`;
 	test('needs the proxy header, refuses a size over the cap, relays bytes the page verifies', async () => {
-		const overCap = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${f.cyclonedx}&size=${40 * 1024 * 1024}`, { headers: { 'X-Registry-Proxy': '1' } });
+		const overCap = await fetch(
+			`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${f.cyclonedx}&size=${40 * 1024 * 1024}`,
+			{ headers: { 'X-Registry-Proxy': '1' } }
+		);
 		expect(overCap.status).toBe(502);
 		expect(((await overCap.json()) as { error: { code: string } }).error.code).toBe('BLOB_TOO_LARGE');
 		const noHeader = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${f.cyclonedx}&size=10`);
 		expect(noHeader.status).toBe(403);
 		const report = (await referrers(`${registry}/${f.repository}:latest`)).body;
 		const doc = byDigest(report, f.cyclonedx)!.Documents[0]!;
-		const res = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${doc.Digest}&size=${doc.Size}`, { headers: { 'X-Registry-Proxy': '1' } });
+		const res = await fetch(`${appUrl}/api/registry/document?ref=${encodeURIComponent(repo)}&digest=${doc.Digest}&size=${doc.Size}`, {
+			headers: { 'X-Registry-Proxy': '1' }
+		});
 		expect(res.status).toBe(200);
 		expect(res.headers.get('content-disposition')).toBe('attachment');
 		const bytes = new Uint8Array(await res.arrayBuffer());
@@ -195,6 +228,8 @@ describe('document proxy', () => {
 test('a registry answering every tag with the image itself lists nothing twice', async () => {
 	const { status, body } = await referrers(`${bad.host}/paged/img:a`);
 	expect(status).toBe(200);
-	expect(step(body, 'cosign-tag')).toBe('sig: the tag names the image itself, att: the tag names the image itself, sbom: the tag names the image itself');
+	expect(step(body, 'cosign-tag')).toBe(
+		'sig: the tag names the image itself, att: the tag names the image itself, sbom: the tag names the image itself'
+	);
 	expect(body.Referrers).toEqual([]);
 });

@@ -60,7 +60,10 @@ function fakeRegistry(tags: Record<string, ReturnType<typeof image>>, opts: { co
 describe('settings', () => {
 	test('defaults: 64 MiB, 5 s tag TTL; REGSCOPE_CACHE_MB and REGSCOPE_TAG_TTL_SECONDS override', () => {
 		expect(parseCacheSettings({})).toEqual({ maxBytes: 64 * 1024 * 1024, tagTtlMs: 5000, tagListTtlMs: 30_000 });
-		expect(parseCacheSettings({ REGSCOPE_CACHE_MB: '2', REGSCOPE_TAG_TTL_SECONDS: '0.5' })).toMatchObject({ maxBytes: 2 * 1024 * 1024, tagTtlMs: 500 });
+		expect(parseCacheSettings({ REGSCOPE_CACHE_MB: '2', REGSCOPE_TAG_TTL_SECONDS: '0.5' })).toMatchObject({
+			maxBytes: 2 * 1024 * 1024,
+			tagTtlMs: 500
+		});
 		expect(() => parseCacheSettings({ REGSCOPE_CACHE_MB: '-1' })).toThrow(/REGSCOPE_CACHE_MB/);
 	});
 });
@@ -107,7 +110,11 @@ describe('cachingSource', () => {
 		const img = image(2);
 		const reg = fakeRegistry({ latest: img });
 		const s = cachingSource(reg.source, 'anon https://r.example/a', cache);
-		const d: Descriptor = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: img.configDigest as Descriptor['digest'], size: img.config.length };
+		const d: Descriptor = {
+			mediaType: 'application/vnd.oci.image.config.v1+json',
+			digest: img.configDigest as Descriptor['digest'],
+			size: img.config.length
+		};
 		for (let i = 0; i < 3; i++) {
 			expect(sha((await s.manifest(img.digest)).bytes)).toBe(img.digest);
 			expect(sha((await s.blob(d)).bytes)).toBe(img.configDigest);
@@ -149,7 +156,11 @@ describe('cachingSource', () => {
 		const img = image(6);
 		const reg = fakeRegistry({ latest: img }, { corrupt: true });
 		const s = cachingSource(reg.source, 'anon https://r.example/a', cache);
-		const d: Descriptor = { mediaType: 'application/vnd.oci.image.config.v1+json', digest: img.configDigest as Descriptor['digest'], size: img.config.length };
+		const d: Descriptor = {
+			mediaType: 'application/vnd.oci.image.config.v1+json',
+			digest: img.configDigest as Descriptor['digest'],
+			size: img.config.length
+		};
 		await s.manifest(img.digest);
 		await s.manifest(img.digest);
 		await s.blob(d);

@@ -47,7 +47,11 @@ async function get(p: string, headers: Record<string, string> = {}): Promise<Ans
 }
 
 /** A GET from a given loopback source address (127.0.0.0/8 is all ours), status and error code only. */
-function getFrom(localAddress: string, p: string, headers: Record<string, string> = {}): Promise<{ status: number; code?: string; retryAfter?: string }> {
+function getFrom(
+	localAddress: string,
+	p: string,
+	headers: Record<string, string> = {}
+): Promise<{ status: number; code?: string; retryAfter?: string }> {
 	return new Promise((resolve, reject) => {
 		const req = http.get(`${app.url}${p}`, { localAddress, headers, agent: false }, (res) => {
 			const chunks: Buffer[] = [];
@@ -175,7 +179,9 @@ describe('finding 3: many clients from many addresses', () => {
 		expect(busy.length).toBeGreaterThan(0);
 		expect(busy.every((a) => a.code === 'SERVER_BUSY' && a.retryAfter !== undefined)).toBe(true);
 		expect(memory(app.pid).peak).toBeLessThan(PEAK_BOUND);
-		console.log(`[hardening] 48 chains from 16 addresses: ${ok} answered, ${busy.length} SERVER_BUSY; peak ${Math.round(memory(app.pid).peak / MiB)} MiB, rest before ${Math.round(rest / MiB)} MiB`);
+		console.log(
+			`[hardening] 48 chains from 16 addresses: ${ok} answered, ${busy.length} SERVER_BUSY; peak ${Math.round(memory(app.pid).peak / MiB)} MiB, rest before ${Math.round(rest / MiB)} MiB`
+		);
 		// The server is still alive and answers.
 		expect((await get(`/api/chain?${q({ ref })}`, PROXY)).status).toBe(200);
 		// Back down: within 64 MiB of where it rested, once the work is over (waits up to 20 s for the

@@ -21,7 +21,10 @@ afterAll(async () => {
 
 /** The API calls the app itself answered (its `[request]` log lines), for one endpoint. */
 function appSaw(endpoint: string): number {
-	return app.output().split('\n').filter((l) => l.startsWith(`[request] ${endpoint} `)).length;
+	return app
+		.output()
+		.split('\n')
+		.filter((l) => l.startsWith(`[request] ${endpoint} `)).length;
 }
 
 /** /api/chain requires the browser client's header (the app refuses calls without it). */

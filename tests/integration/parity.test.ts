@@ -87,32 +87,35 @@ describe('parity with skopeo inspect', () => {
 		expect(`sha256:${createHash('sha256').update(body).digest('hex')}`).toBe((f as { configDigest: string }).configDigest);
 	});
 
-	it.each(['schema1-skopeo', 'schema1-signed'] as const)('%s: raw=1 is the document as received, named by its payload digest', async (key) => {
-		const f = fixtures[key];
-		const raw = await fetch(`${appUrl}/api/inspect?${new URLSearchParams({ ref: f.ref, raw: '1' })}`);
-		expect(raw.status).toBe(200);
-		expect(raw.headers.get('content-type')).toContain('application/vnd.docker.distribution.manifest.v1+prettyjws');
-		expect(raw.headers.get('docker-content-digest')).toBe(f.digest);
-		// The registry re-signs on every GET, so the bytes cannot be compared with another GET: they are
-		// the signed document (signatures included) whose JWS payload is the digest.
-		const bytes = new Uint8Array(await raw.arrayBuffer());
-		expect(schema1PayloadDigest(bytes)).toBe(f.digest);
-		expect(JSON.parse(Buffer.from(bytes).toString('utf8'))).toHaveProperty('signatures');
-		// skopeo --raw prints the document too (re-signed by the registry for its GET): same payload.
-		const theirs = await skopeoInspectBytes(f.ref, { raw: true });
-		expect(schema1PayloadDigest(theirs)).toBe(f.digest);
-		const unsigned = (b: Uint8Array) => ({ ...(JSON.parse(Buffer.from(b).toString('utf8')) as object), signatures: null });
-		expect(unsigned(bytes)).toEqual(unsigned(theirs));
-		const ours = await api(`${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
-		expect(ours.status).toBe(200);
-		expect(ours.body).toMatchObject({ Digest: f.digest, Tag: f.manifestTag, Schema1: true, Layers: f.layerDigests });
-		expect(ours.body.Signatures).toEqual(f.keyIds.map((k) => expect.objectContaining({ KeyID: k, Status: 'valid' })));
-		// No config blob: skopeo --config --raw prints nothing, regscope says why.
-		expect((await skopeoInspectBytes(f.ref, { config: true, raw: true })).length).toBe(0);
-		const config = await fetch(`${appUrl}/api/inspect?${new URLSearchParams({ ref: f.ref, config: '1' })}`);
-		expect(config.status).toBe(400);
-		expect(((await config.json()) as { error: { message: string } }).error.message).toContain('no config blob');
-	});
+	it.each(['schema1-skopeo', 'schema1-signed'] as const)(
+		'%s: raw=1 is the document as received, named by its payload digest',
+		async (key) => {
+			const f = fixtures[key];
+			const raw = await fetch(`${appUrl}/api/inspect?${new URLSearchParams({ ref: f.ref, raw: '1' })}`);
+			expect(raw.status).toBe(200);
+			expect(raw.headers.get('content-type')).toContain('application/vnd.docker.distribution.manifest.v1+prettyjws');
+			expect(raw.headers.get('docker-content-digest')).toBe(f.digest);
+			// The registry re-signs on every GET, so the bytes cannot be compared with another GET: they are
+			// the signed document (signatures included) whose JWS payload is the digest.
+			const bytes = new Uint8Array(await raw.arrayBuffer());
+			expect(schema1PayloadDigest(bytes)).toBe(f.digest);
+			expect(JSON.parse(Buffer.from(bytes).toString('utf8'))).toHaveProperty('signatures');
+			// skopeo --raw prints the document too (re-signed by the registry for its GET): same payload.
+			const theirs = await skopeoInspectBytes(f.ref, { raw: true });
+			expect(schema1PayloadDigest(theirs)).toBe(f.digest);
+			const unsigned = (b: Uint8Array) => ({ ...(JSON.parse(Buffer.from(b).toString('utf8')) as object), signatures: null });
+			expect(unsigned(bytes)).toEqual(unsigned(theirs));
+			const ours = await api(`${f.ref.replace(/:[^:/]+$/, '')}@${f.digest}`);
+			expect(ours.status).toBe(200);
+			expect(ours.body).toMatchObject({ Digest: f.digest, Tag: f.manifestTag, Schema1: true, Layers: f.layerDigests });
+			expect(ours.body.Signatures).toEqual(f.keyIds.map((k) => expect.objectContaining({ KeyID: k, Status: 'valid' })));
+			// No config blob: skopeo --config --raw prints nothing, regscope says why.
+			expect((await skopeoInspectBytes(f.ref, { config: true, raw: true })).length).toBe(0);
+			const config = await fetch(`${appUrl}/api/inspect?${new URLSearchParams({ ref: f.ref, config: '1' })}`);
+			expect(config.status).toBe(400);
+			expect(((await config.json()) as { error: { message: string } }).error.message).toContain('no config blob');
+		}
+	);
 
 	it('picks the platform skopeo picks for the buildx index by default (attestations skipped)', async () => {
 		const f = fixtures['buildx-attestations'];

@@ -81,7 +81,8 @@ export async function startApp(env: Record<string, string> = {}, options: AppOpt
 	let stopping = false;
 	// A server that dies under a test fails every test after it with "connection refused": say why, once.
 	void service.exited.then(({ code, signal }) => {
-		if (!stopping) console.error(`[app] ${url} exited unexpectedly (code ${code}, signal ${signal}). Its last output:\n${service.output()}`);
+		if (!stopping)
+			console.error(`[app] ${url} exited unexpectedly (code ${code}, signal ${signal}). Its last output:\n${service.output()}`);
 	});
 	return {
 		url,

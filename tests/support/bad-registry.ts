@@ -229,7 +229,14 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 	const image = buildGoodImage();
 	const layerImage = buildLayerImage();
 	const wrongDiffId = withWrongDiffId(layerImage);
-	const state: BadRegistryState = { tokenRequests: 0, cdnAuthorization: [], requests: [], otherAuthorization: [], hits: {}, slowLayerAborted: 0 };
+	const state: BadRegistryState = {
+		tokenRequests: 0,
+		cdnAuthorization: [],
+		requests: [],
+		otherAuthorization: [],
+		hits: {},
+		slowLayerAborted: 0
+	};
 	const slow = buildSlowLayerImage();
 	const TOKEN = 'bad-registry-token-1';
 	const OTHER_TOKEN = 'other-registry-token-2';
@@ -292,10 +299,8 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 		};
 		const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
 			send(status, enc(body), { 'content-type': 'application/json', ...headers });
-		const ociError = (status: number, code: string, message: string) =>
-			json(status, { errors: [{ code, message, detail: null }] });
-		const sendManifest = (bytes: Uint8Array) =>
-			send(200, bytes, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256(bytes) });
+		const ociError = (status: number, code: string, message: string) => json(status, { errors: [{ code, message, detail: null }] });
+		const sendManifest = (bytes: Uint8Array) => send(200, bytes, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256(bytes) });
 
 		const hit = (state.hits[`${req.method} ${path}`] = (state.hits[`${req.method} ${path}`] ?? 0) + 1);
 		if (path === '/v2/' || path === '/v2') return json(200, {});
@@ -312,18 +317,26 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 		const [, repo, kind, target] = m as unknown as [string, string, string, string];
 
 		if (repo === 'realm/private') {
-			return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
-				'www-authenticate': `Bearer realm="https://${canaryHost}/token",service="evil"`
-			});
+			return json(
+				401,
+				{ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+				{
+					'www-authenticate': `Bearer realm="https://${canaryHost}/token",service="evil"`
+				}
+			);
 		}
 		if (repo === 'limited/img') {
 			res.setHeader('ratelimit-limit', '100;w=21600');
 			res.setHeader('ratelimit-remaining', '76;w=21600');
 		}
 		if ((repo === 'auth/img' || repo === 'layer/cdn') && req.headers.authorization !== `Bearer ${TOKEN}`) {
-			return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, {
-				'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="bad-registry",scope="repository:${repo}:pull"`
-			});
+			return json(
+				401,
+				{ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+				{
+					'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="bad-registry",scope="repository:${repo}:pull"`
+				}
+			);
 		}
 
 		if (kind === 'tags' && target === 'list') {
@@ -333,9 +346,13 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 					return json(200, { name: repo, tags: ['a', 'b'] }, { link: `</v2/paged/img/tags/list?n=2&last=b>; rel="next"` });
 				}
 				if (last === 'b') {
-					return json(200, { name: repo, tags: ['c', 'd'] }, {
-						link: `<http://127.0.0.1:${port}/v2/paged/img/tags/list?n=2&last=d>; rel="next"`
-					});
+					return json(
+						200,
+						{ name: repo, tags: ['c', 'd'] },
+						{
+							link: `<http://127.0.0.1:${port}/v2/paged/img/tags/list?n=2&last=d>; rel="next"`
+						}
+					);
 				}
 				return json(200, { name: repo, tags: ['e', null, 'sha256:abc'] });
 			}

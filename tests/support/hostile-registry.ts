@@ -70,7 +70,15 @@ function buildChain(store: Map<string, Stored>, repo: string, levels: number, pa
 		return digest;
 	};
 	put(config, OCI_CONFIG);
-	const manifest = padded({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.byteLength }, layers: [] }, pad);
+	const manifest = padded(
+		{
+			schemaVersion: 2,
+			mediaType: OCI_MANIFEST,
+			config: { mediaType: OCI_CONFIG, digest: sha256(config), size: config.byteLength },
+			layers: []
+		},
+		pad
+	);
 	let below = { digest: put(manifest, OCI_MANIFEST), size: manifest.byteLength, type: OCI_MANIFEST };
 	for (let i = 0; i < levels; i++) {
 		const index = padded(
@@ -130,7 +138,11 @@ export async function startHostileRegistry(options: HostileOptions = {}): Promis
 		const [, repo, kind, target] = m as unknown as [string, string, string, string];
 		if (repo.startsWith('op/')) {
 			if (!expected || req.headers.authorization !== expected) {
-				return json(401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': 'Basic realm="hostile"' });
+				return json(
+					401,
+					{ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+					{ 'www-authenticate': 'Basic realm="hostile"' }
+				);
 			}
 			if (repo === 'op/echo') {
 				const message = `manifest unknown (request carried Authorization: ${req.headers.authorization}; user ${options.basic!.username} password ${options.basic!.password})`;

@@ -56,20 +56,13 @@ export function spawnService(command: string, args: string[], options: SpawnOpti
  * Polls `url` until it answers HTTP 200. Fails early if the service exits, and after `timeoutMs`
  * with an error containing the service's output.
  */
-export async function waitForHttp200(
-	url: string,
-	service: Service,
-	what: string,
-	timeoutMs = 30_000
-): Promise<void> {
+export async function waitForHttp200(url: string, service: Service, what: string, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let last = 'no answer yet';
 	while (Date.now() < deadline) {
 		if (service.hasExited()) {
 			const { code, signal } = await service.exited;
-			throw new Error(
-				`${what} exited before answering ${url} (code ${code}, signal ${signal}). Output:\n${service.output()}`
-			);
+			throw new Error(`${what} exited before answering ${url} (code ${code}, signal ${signal}). Output:\n${service.output()}`);
 		}
 		try {
 			const response = await fetch(url, { signal: AbortSignal.timeout(2000), redirect: 'manual' });
@@ -82,7 +75,5 @@ export async function waitForHttp200(
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	await service.kill(1000);
-	throw new Error(
-		`${what} did not answer 200 on ${url} within ${timeoutMs} ms (last: ${last}). Output:\n${service.output()}`
-	);
+	throw new Error(`${what} did not answer 200 on ${url} within ${timeoutMs} ms (last: ${last}). Output:\n${service.output()}`);
 }

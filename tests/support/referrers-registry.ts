@@ -63,7 +63,11 @@ export async function startReferrersRegistry(upstreamUrl: string, indexes: Refer
 		const override = manifest ? indexes.tags[`${manifest[1]}:${manifest[2]}`] : undefined;
 		if (override) {
 			const digest = `sha256:${createHash('sha256').update(override.bytes).digest('hex')}`;
-			res.writeHead(200, { 'content-type': override.mediaType, 'docker-content-digest': digest, 'content-length': String(override.bytes.length) });
+			res.writeHead(200, {
+				'content-type': override.mediaType,
+				'docker-content-digest': digest,
+				'content-length': String(override.bytes.length)
+			});
 			return res.end(req.method === 'HEAD' ? undefined : Buffer.from(override.bytes));
 		}
 		relay(req, res, upstreamUrl).catch(() => res.writeHead(502).end());

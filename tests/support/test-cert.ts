@@ -17,8 +17,7 @@ export interface FulcioCertOptions {
 	extra?: Record<number, string>;
 }
 
-const hexBytes = (s: string) =>
-	Array.from(Buffer.from(s, 'utf8'), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
+const hexBytes = (s: string) => Array.from(Buffer.from(s, 'utf8'), (b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':');
 
 /** A PEM certificate for `privateKey`, signed by itself. */
 export function fulcioStyleCertificate(privateKey: KeyObject, opts: FulcioCertOptions): string {
@@ -35,7 +34,20 @@ export function fulcioStyleCertificate(privateKey: KeyObject, opts: FulcioCertOp
 		];
 		return execFileSync(
 			'openssl',
-			['req', '-x509', '-new', '-key', keyFile, '-subj', '/O=sigstore.dev', '-days', '1', '-set_serial', '4660', ...ext.flatMap((e) => ['-addext', e])],
+			[
+				'req',
+				'-x509',
+				'-new',
+				'-key',
+				keyFile,
+				'-subj',
+				'/O=sigstore.dev',
+				'-days',
+				'1',
+				'-set_serial',
+				'4660',
+				...ext.flatMap((e) => ['-addext', e])
+			],
 			{ encoding: 'utf8' }
 		);
 	} finally {

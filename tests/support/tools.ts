@@ -30,17 +30,12 @@ export function findTool(binary: string): string | null {
 
 function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
 	return new Promise((resolve, reject) => {
-		execFile(
-			file,
-			args,
-			{ env: env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 },
-			(error, stdout, stderr) => {
-				if (error) {
-					const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
-					reject(new Error(`\`${file} ${args.join(' ')}\` failed: ${error.message}\n${tail}`));
-				} else resolve(stdout);
-			}
-		);
+		execFile(file, args, { env: env ?? process.env, maxBuffer: 64 * 1024 * 1024, timeout: 15 * 60_000 }, (error, stdout, stderr) => {
+			if (error) {
+				const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-40).join('\n');
+				reject(new Error(`\`${file} ${args.join(' ')}\` failed: ${error.message}\n${tail}`));
+			} else resolve(stdout);
+		});
 	});
 }
 

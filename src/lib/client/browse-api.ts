@@ -8,7 +8,13 @@ import { authHeadersFor } from './credentials.svelte';
 
 type Fetch = typeof fetch;
 
-async function getJson(url: string, what: string, host: string, signal?: AbortSignal, fetchFn: Fetch = fetch): Promise<Record<string, unknown>> {
+async function getJson(
+	url: string,
+	what: string,
+	host: string,
+	signal?: AbortSignal,
+	fetchFn: Fetch = fetch
+): Promise<Record<string, unknown>> {
 	let res: Response;
 	try {
 		res = await fetchFn(url, { headers: authHeadersFor(host), cache: 'no-store', signal });
@@ -39,7 +45,11 @@ export async function fetchCatalog(registry: string, last: string | null, signal
 	const q = new URLSearchParams({ registry, n: '100' });
 	if (last) q.set('last', last);
 	const body = await getJson(`/api/catalog?${q}`, 'repository catalog', registry, signal);
-	return { repositories: strings(body.Repositories), next: typeof body.Next === 'string' ? body.Next : null, warnings: strings(body.Warnings) };
+	return {
+		repositories: strings(body.Repositories),
+		next: typeof body.Next === 'string' ? body.Next : null,
+		warnings: strings(body.Warnings)
+	};
 }
 
 export interface TagsAnswer {
@@ -54,14 +64,19 @@ export async function fetchTagNames(repository: string, signal?: AbortSignal): P
 }
 
 /** tag → digest, or an error message for tags that could not be resolved. */
-export async function resolveTags(repository: string, tags: string[], signal?: AbortSignal): Promise<Map<string, { digest: string } | { error: string }>> {
+export async function resolveTags(
+	repository: string,
+	tags: string[],
+	signal?: AbortSignal
+): Promise<Map<string, { digest: string } | { error: string }>> {
 	const q = new URLSearchParams({ ref: repository, resolve: '1', tags: tags.join(',') });
 	const body = await getJson(`/api/tags?${q}`, 'tag digests', repository.split('/')[0] ?? '', signal);
 	const out = new Map<string, { digest: string } | { error: string }>();
 	for (const g of Array.isArray(body.Groups) ? (body.Groups as unknown[]) : []) {
 		if (typeof g !== 'object' || g === null) continue;
 		const { Digest, Tags, Error } = g as Record<string, unknown>;
-		const message = typeof (Error as { message?: unknown } | undefined)?.message === 'string' ? (Error as { message: string }).message : 'not resolved';
+		const message =
+			typeof (Error as { message?: unknown } | undefined)?.message === 'string' ? (Error as { message: string }).message : 'not resolved';
 		for (const t of strings(Tags)) out.set(t, typeof Digest === 'string' ? { digest: Digest } : { error: message });
 	}
 	return out;

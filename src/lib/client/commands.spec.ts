@@ -48,6 +48,8 @@ describe('commandsFor', () => {
 		const ref = parseReference('ghcr.io/o/app:1');
 		const cmds = commandsFor(ref, D, { platform: 'linux/amd64', origin: 'http://localhost:3000' });
 		expect(inspectApiPath(ref, D, 'linux/amd64')).toBe(`/api/inspect?ref=ghcr.io/o/app@${D}&platform=linux/amd64`);
-		expect(byLabel(cmds, 'this view as JSON (curl)')).toBe(`curl 'http://localhost:3000/api/inspect?ref=ghcr.io/o/app@${D}&platform=linux/amd64'`);
+		expect(byLabel(cmds, 'this view as JSON (curl)')).toBe(
+			`curl 'http://localhost:3000/api/inspect?ref=ghcr.io/o/app@${D}&platform=linux/amd64'`
+		);
 	});
 });

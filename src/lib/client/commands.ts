@@ -50,10 +50,13 @@ export function commandsFor(ref: Reference, digest: Digest, o: CommandOptions = 
 	const oras = insecure ? ' --plain-http' : '';
 	const skopeo = { label: 'skopeo inspect', command: `skopeo inspect${skopeoFlags} docker://${full}` };
 	const manifest = { label: 'crane manifest', command: `crane manifest${crane}${p} ${full}` };
-	const json: Command[] = o.origin ? [{ label: 'this view as JSON (curl)', command: `curl ${sh(o.origin + inspectApiPath(ref, digest, platform))}` }] : [];
+	const json: Command[] = o.origin
+		? [{ label: 'this view as JSON (curl)', command: `curl ${sh(o.origin + inspectApiPath(ref, digest, platform))}` }]
+		: [];
 	if (o.schema1) return [skopeo, { label: 'crane manifest', command: `crane manifest${crane} ${full}` }, ...json];
 	const docker: Command = { label: 'docker pull', command: `docker pull${p} ${sh(familiarName(pinned))}` };
-	if (insecure) docker.note = `Docker reaches it over http only when the daemon lists ${ref.registry} in "insecure-registries" (daemon.json).`;
+	if (insecure)
+		docker.note = `Docker reaches it over http only when the daemon lists ${ref.registry} in "insecure-registries" (daemon.json).`;
 	return [
 		docker,
 		skopeo,

@@ -47,7 +47,10 @@ export function exactTime(iso: string | undefined): string {
 	if (!iso) return '';
 	const t = Date.parse(iso);
 	if (Number.isNaN(t)) return iso;
-	return new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
+	return new Date(t)
+		.toISOString()
+		.replace('T', ' ')
+		.replace(/\.\d+Z$|Z$/, ' UTC');
 }
 
 /** Docker's build noise removed: `/bin/sh -c #(nop) ` prefixes, `|2 A=b C=d /bin/sh -c` arg lists. */

@@ -144,9 +144,7 @@ export class InspectionView {
 			},
 			(e: unknown) => {
 				if (signal.aborted) return;
-				this.error = isRegscopeError(e)
-					? e
-					: new RegscopeError('INTERNAL_ERROR', e instanceof Error ? e.message : String(e));
+				this.error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', e instanceof Error ? e.message : String(e));
 				this.phase = 'error';
 			}
 		);

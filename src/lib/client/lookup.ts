@@ -21,7 +21,8 @@ export function cleanInput(input: string): string {
 
 export function lookup(input: string): Lookup {
 	const cleaned = cleanInput(input);
-	if (!cleaned) return { ok: false, message: 'Type an image reference, for example alpine:3.20, or a registry such as registry.corp:5000.' };
+	if (!cleaned)
+		return { ok: false, message: 'Type an image reference, for example alpine:3.20, or a registry such as registry.corp:5000.' };
 	try {
 		const c = classifyInput(cleaned);
 		if (c.kind === 'registry') return { ok: true, href: refPath(registryPath(c.registry)) };
@@ -37,7 +38,10 @@ export function lookup(input: string): Lookup {
 export function repositoryLookup(registry: string, input: string): Lookup {
 	const name = input.trim().replace(/^\/+|\/+$/g, '');
 	if (!isRepositoryName(name)) {
-		return { ok: false, message: 'A repository name is lowercase letters and digits, with "/", ".", "_" or "-" between them, for example library/alpine.' };
+		return {
+			ok: false,
+			message: 'A repository name is lowercase letters and digits, with "/", ".", "_" or "-" between them, for example library/alpine.'
+		};
 	}
 	return { ok: true, href: refPath(`${registry}/${name}`) };
 }

@@ -30,8 +30,7 @@ const TEXT: Record<ErrorCode, Explained> = {
 	},
 	BLOCKED_ADDRESS: {
 		title: 'This registry address is blocked',
-		advice:
-			'regscope does not reach loopback or private addresses unless its operator allows them (REGSCOPE_PRIVATE_REGISTRIES).'
+		advice: 'regscope does not reach loopback or private addresses unless its operator allows them (REGSCOPE_PRIVATE_REGISTRIES).'
 	},
 	NOT_FOUND: {
 		title: 'Not found',
@@ -113,11 +112,13 @@ const TEXT: Record<ErrorCode, Explained> = {
 	},
 	DEADLINE_EXCEEDED: {
 		title: 'regscope gave up: this took too long',
-		advice: 'The server stopped the work when its time limit passed. Reload to try again; if it keeps happening the image may be unusually large or the registry slow.'
+		advice:
+			'The server stopped the work when its time limit passed. Reload to try again; if it keeps happening the image may be unusually large or the registry slow.'
 	},
 	CALL_TOO_LARGE: {
 		title: 'This image is too large for one request',
-		advice: 'The objects of this image add up to more than this regscope server holds for one request. Try a single platform, or use skopeo or crane directly.'
+		advice:
+			'The objects of this image add up to more than this regscope server holds for one request. Try a single platform, or use skopeo or crane directly.'
 	}
 };
 
@@ -133,7 +134,11 @@ export interface ErrorLike {
 
 /** The server's network failure texts (what it could not do), in the words the page uses. */
 const NETWORK: [RegExp, string, string][] = [
-	[/host not found \(DNS\)|DNS lookup failed/, 'the name does not resolve', 'Check the registry name for a typo; the regscope server could not find it in DNS.'],
+	[
+		/host not found \(DNS\)|DNS lookup failed/,
+		'the name does not resolve',
+		'Check the registry name for a typo; the regscope server could not find it in DNS.'
+	],
 	[/connection refused/, 'connection refused', 'Nothing answered on that port. Check the port, or whether the registry is running.'],
 	[/connection reset|connection closed/, 'the connection was closed', 'The registry hung up before answering. Reload in a moment.'],
 	[/host unreachable|network unreachable/, 'no route to it', 'The regscope server has no network path to this registry.']

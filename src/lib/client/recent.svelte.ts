@@ -16,9 +16,7 @@ function load(): RecentLookup[] {
 	try {
 		const raw = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
 		if (!Array.isArray(raw)) return [];
-		return raw
-			.filter((e): e is RecentLookup => typeof e?.reference === 'string' && typeof e?.at === 'number')
-			.slice(0, MAX);
+		return raw.filter((e): e is RecentLookup => typeof e?.reference === 'string' && typeof e?.at === 'number').slice(0, MAX);
 	} catch {
 		return [];
 	}

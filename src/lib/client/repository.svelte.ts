@@ -105,7 +105,10 @@ export class RepositoryView {
 	async loadDetails(digests: string[]): Promise<void> {
 		const todo = digests.filter((d) => !this.details.has(d));
 		if (todo.length === 0) return;
-		this.details = withEntries(this.details, todo.map((d) => [d, 'loading'] as const));
+		this.details = withEntries(
+			this.details,
+			todo.map((d) => [d, 'loading'] as const)
+		);
 		let next = 0;
 		const signal = this.#controller.signal;
 		const worker = async () => {

@@ -79,12 +79,7 @@ export function proxySource(repo: string, fetchFn: Fetch = fetch, opts: SourceOp
 			return untrusted(res);
 		},
 		async blob(d: Descriptor): Promise<UntrustedObject> {
-			const res = await call(
-				fetchFn,
-				`/api/registry/blob?${q({ digest: d.digest, size: String(d.size) })}`,
-				`blob ${d.digest}`,
-				opts
-			);
+			const res = await call(fetchFn, `/api/registry/blob?${q({ digest: d.digest, size: String(d.size) })}`, `blob ${d.digest}`, opts);
 			return untrusted(res);
 		}
 	};

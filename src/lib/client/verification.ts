@@ -31,9 +31,7 @@ function describe(kind: CheckedObject['kind'], label: string, v: Verification): 
 	const notes: string[] = [];
 	if (v.headerAgrees === true && v.basis !== 'header') notes.push("matches the registry's Docker-Content-Digest");
 	else if (v.headerAgrees === false)
-		notes.push(
-			`the registry's Docker-Content-Digest (${v.headerDigest}) disagrees; the digest computed from the bytes is the one shown`
-		);
+		notes.push(`the registry's Docker-Content-Digest (${v.headerDigest}) disagrees; the digest computed from the bytes is the one shown`);
 	else if (v.basis === 'unpinned') notes.push('the registry sent no comparable Docker-Content-Digest');
 	return { kind, label, verification: v, basis: BASIS[v.basis], notes, headerConflict: v.headerAgrees === false };
 }

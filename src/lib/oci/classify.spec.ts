@@ -4,14 +4,23 @@ import { classifyInput, isRegistryName, registryPath } from './classify';
 const digest = `sha256:${'a'.repeat(64)}`;
 
 describe('classifyInput', () => {
-	it.each(['localhost', 'localhost:5000', 'registry.corp', 'registry.corp:5000', '127.0.0.1', '127.0.0.1:5000', '[::1]:5000', 'docker.io', 'ghcr.io', 'docker://ghcr.io', ' quay.io '])(
-		'%s is a registry',
-		(input) => {
-			const c = classifyInput(input);
-			expect(c.kind).toBe('registry');
-			if (c.kind === 'registry') expect(c.registry).toBe(input.trim().replace('docker://', ''));
-		}
-	);
+	it.each([
+		'localhost',
+		'localhost:5000',
+		'registry.corp',
+		'registry.corp:5000',
+		'127.0.0.1',
+		'127.0.0.1:5000',
+		'[::1]:5000',
+		'docker.io',
+		'ghcr.io',
+		'docker://ghcr.io',
+		' quay.io '
+	])('%s is a registry', (input) => {
+		const c = classifyInput(input);
+		expect(c.kind).toBe('registry');
+		if (c.kind === 'registry') expect(c.registry).toBe(input.trim().replace('docker://', ''));
+	});
 
 	it.each([
 		['alpine', 'docker.io', 'library/alpine'],
@@ -48,7 +57,10 @@ describe('classifyInput', () => {
 		[` ${digest} `, 'sha256']
 	])('a bare digest %s gets a hint', (input, algorithm) => {
 		expect(() => classifyInput(input)).toThrow(
-			expect.objectContaining({ code: 'INVALID_REFERENCE', message: expect.stringContaining(`a digest needs a repository: write name@${algorithm}:…`) })
+			expect.objectContaining({
+				code: 'INVALID_REFERENCE',
+				message: expect.stringContaining(`a digest needs a repository: write name@${algorithm}:…`)
+			})
 		);
 	});
 

@@ -8,17 +8,13 @@ import type { Reference } from './model';
 import { parseReference, withoutTarget } from './reference';
 
 export type Classified =
-	| { kind: 'registry'; registry: string }
-	| { kind: 'repository'; ref: Reference }
-	| { kind: 'image'; ref: Reference };
+	{ kind: 'registry'; registry: string } | { kind: 'repository'; ref: Reference } | { kind: 'image'; ref: Reference };
 
 const DIGEST_ONLY = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const HOST_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
 const PORT = '(?::[0-9]{1,5})?';
 // Dotted names and IPv4 addresses, `localhost`, or a bracketed IPv6 address, each with an optional port.
-const REGISTRY = new RegExp(
-	`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})+${PORT}|localhost${PORT}|\\[[a-fA-F0-9:]+\\]${PORT})$`
-);
+const REGISTRY = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})+${PORT}|localhost${PORT}|\\[[a-fA-F0-9:]+\\]${PORT})$`);
 
 /**
  * Whether a bare name (no `/`) must be a registry. Docker Hub repository names have no dots and

@@ -62,14 +62,27 @@ describe('parseConfig', () => {
 	});
 
 	it('treats null optional fields as absent', async () => {
-		const config = await parse({ ...base, created: null, config: null, history: null, 'os.features': null, rootfs: { type: 'layers', diff_ids: null } });
+		const config = await parse({
+			...base,
+			created: null,
+			config: null,
+			history: null,
+			'os.features': null,
+			rootfs: { type: 'layers', diff_ids: null }
+		});
 		expect(config).toEqual({ architecture: 'arm64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] });
 	});
 
 	it.each([
 		[{}, { architecture: '', os: '', rootfs: { type: '', diff_ids: [] }, missing: ['architecture', 'os', 'rootfs'] }],
-		[{ ...base, rootfs: undefined }, { architecture: 'arm64', os: 'linux', rootfs: { type: '', diff_ids: [] }, missing: ['rootfs'] }],
-		[{ ...base, architecture: null }, { architecture: '', os: 'linux', rootfs: base.rootfs, missing: ['architecture'] }]
+		[
+			{ ...base, rootfs: undefined },
+			{ architecture: 'arm64', os: 'linux', rootfs: { type: '', diff_ids: [] }, missing: ['rootfs'] }
+		],
+		[
+			{ ...base, architecture: null },
+			{ architecture: '', os: 'linux', rootfs: base.rootfs, missing: ['architecture'] }
+		]
 	])('reads a config lacking required fields as skopeo does, naming them (%#)', async (value, expected) => {
 		expect(await parse(value)).toEqual({ config: {}, history: [], ...expected });
 	});
@@ -96,6 +109,8 @@ describe('parseConfig', () => {
 	it('says when the blob is not JSON', async () => {
 		const bytes = new TextEncoder().encode('<html>nope</html>');
 		const verified = await verifyBytes(bytes, await computeDigest(bytes));
-		expect(() => parseConfig(verified)).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining('HTML') }));
+		expect(() => parseConfig(verified)).toThrow(
+			expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringContaining('HTML') })
+		);
 	});
 });

@@ -93,9 +93,7 @@ export function parseConfig(bytes: Verified<Uint8Array>): ImageConfig {
 			type: r.optionalString(rootfs.type, 'rootfs.type') ?? '',
 			diff_ids: diffIds.map((d, i) => r.digest(d, fieldPath('rootfs.diff_ids', i)))
 		},
-		history: (r.optionalArray(o.history, 'history') ?? []).map((h, i) =>
-			parseHistoryEntry(h, fieldPath('history', i))
-		)
+		history: (r.optionalArray(o.history, 'history') ?? []).map((h, i) => parseHistoryEntry(h, fieldPath('history', i)))
 	};
 	return assign(config, {
 		created: r.optionalString(o.created, 'created'),

@@ -41,13 +41,9 @@ describe('parseDigest', () => {
 
 describe('computeDigest', () => {
 	it('computes sha256 of the exact bytes (known vectors)', async () => {
-		expect(await computeDigest(bytes(''))).toBe(
-			'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-		);
+		expect(await computeDigest(bytes(''))).toBe('sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
 		// The OCI empty descriptor's blob `{}`.
-		expect(await computeDigest(bytes('{}'))).toBe(
-			'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'
-		);
+		expect(await computeDigest(bytes('{}'))).toBe('sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
 	});
 
 	it('computes sha512', async () => {

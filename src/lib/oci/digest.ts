@@ -30,11 +30,7 @@ function excerpt(s: string): string {
  * digest of an algorithm we cannot compute is always UNSUPPORTED_DIGEST: accepting it would mean
  * showing content we cannot verify.
  */
-export function parseDigest(
-	s: string,
-	where = 'digest',
-	code: ErrorCode = 'INVALID_REQUEST'
-): Digest {
+export function parseDigest(s: string, where = 'digest', code: ErrorCode = 'INVALID_REQUEST'): Digest {
 	const match = DIGEST_GRAMMAR.exec(s);
 	if (!match) {
 		throw new RegscopeError(
@@ -97,10 +93,7 @@ async function webCryptoHex(api: SubtleCrypto, bytes: Uint8Array, algorithm: Dig
 }
 
 /** Hashes the exact bytes given, never a re-serialization: a digest names bytes, and re-encoding JSON changes them. */
-export async function computeDigest(
-	bytes: Uint8Array,
-	algorithm: DigestAlgorithm = 'sha256'
-): Promise<Digest> {
+export async function computeDigest(bytes: Uint8Array, algorithm: DigestAlgorithm = 'sha256'): Promise<Digest> {
 	const api = subtle();
 	const hex = api ? await webCryptoHex(api, bytes, algorithm) : await wasmHex(bytes, algorithm);
 	return `${algorithm}:${hex}` as Digest;

@@ -62,9 +62,7 @@ export class RegscopeError extends Error {
 	}
 
 	toJSON(): ErrorBody {
-		return this.details
-			? { code: this.code, message: this.message, details: this.details }
-			: { code: this.code, message: this.message };
+		return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
 	}
 }
 

@@ -5,7 +5,11 @@ import { parseManifest } from './manifest';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-function rejection(text: string, what = 'manifest', code: 'INVALID_MANIFEST' | 'INVALID_CONFIG' | 'UPSTREAM_ERROR' = 'INVALID_MANIFEST'): RegscopeError {
+function rejection(
+	text: string,
+	what = 'manifest',
+	code: 'INVALID_MANIFEST' | 'INVALID_CONFIG' | 'UPSTREAM_ERROR' = 'INVALID_MANIFEST'
+): RegscopeError {
 	try {
 		decodeJson(bytes(text), what, code);
 	} catch (e) {
@@ -53,7 +57,9 @@ describe('decodeJson: duplicate keys', () => {
 
 	it('is reached through parseManifest', async () => {
 		const m = '{"schemaVersion":2,"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}';
-		await expect(async () => parseManifest(bytes(m) as never, 'application/vnd.oci.image.manifest.v1+json')).rejects.toThrow(/duplicate key "schemaVersion"/);
+		await expect(async () => parseManifest(bytes(m) as never, 'application/vnd.oci.image.manifest.v1+json')).rejects.toThrow(
+			/duplicate key "schemaVersion"/
+		);
 	});
 
 	it('allows equal keys in different objects, and key-like strings in values and arrays', () => {

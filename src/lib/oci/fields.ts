@@ -28,10 +28,7 @@ export function decodeJson(bytes: Uint8Array, what: string, code: ErrorCode): un
 	try {
 		value = JSON.parse(text);
 	} catch (e) {
-		throw new RegscopeError(
-			code,
-			`the ${what} is not valid JSON (${e instanceof Error ? e.message : String(e)})`
-		);
+		throw new RegscopeError(code, `the ${what} is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
 	}
 	const dup = findDuplicateKey(text);
 	if (dup) {

@@ -49,7 +49,10 @@ describe('buildTimeline', () => {
 	});
 
 	it('lists history and layers separately when there are more layers than steps', () => {
-		const t = buildTimeline(manifest(layer('1'), layer('2'), layer('3')), config([step('ADD'), meta('ENV'), step('RUN')], [D('a'), D('b'), D('c')]));
+		const t = buildTimeline(
+			manifest(layer('1'), layer('2'), layer('3')),
+			config([step('ADD'), meta('ENV'), step('RUN')], [D('a'), D('b'), D('c')])
+		);
 		expect(t.aligned).toBe(false);
 		expect(t.problem).toContain('2 history entries that create layers');
 		expect(t.problem).toContain('3 layers');
@@ -86,7 +89,13 @@ describe('buildTimeline', () => {
 
 	it('lists just the layers for an artifact (no config)', () => {
 		const t = buildTimeline(manifest(layer('1'), layer('2')), null);
-		expect(t).toEqual({ aligned: true, rows: [{ layer: layer('1'), layerIndex: 0 }, { layer: layer('2'), layerIndex: 1 }] });
+		expect(t).toEqual({
+			aligned: true,
+			rows: [
+				{ layer: layer('1'), layerIndex: 0 },
+				{ layer: layer('2'), layerIndex: 1 }
+			]
+		});
 	});
 
 	it('accepts an image with no layers and only metadata steps', () => {
@@ -96,7 +105,11 @@ describe('buildTimeline', () => {
 });
 
 describe('empty layers and total size', () => {
-	const gz = (c: string, size: number): Descriptor => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${c.repeat(64)}` as Digest, size });
+	const gz = (c: string, size: number): Descriptor => ({
+		mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+		digest: `sha256:${c.repeat(64)}` as Digest,
+		size
+	});
 
 	it('a row is an empty layer when its step says so, or its blob is the gzip of an empty tar', () => {
 		expect(isEmptyLayer({ history: { empty_layer: true } })).toBe(true);
@@ -106,7 +119,13 @@ describe('empty layers and total size', () => {
 	});
 
 	it('sums the compressed layer sizes; schema1 has none', () => {
-		const manifest: ImageManifest = { kind: 'image', mediaType: OCI_MANIFEST, schemaVersion: 2, config: gz('c', 10), layers: [gz('a', 100), gz('b', 23)] };
+		const manifest: ImageManifest = {
+			kind: 'image',
+			mediaType: OCI_MANIFEST,
+			schemaVersion: 2,
+			config: gz('c', 10),
+			layers: [gz('a', 100), gz('b', 23)]
+		};
 		expect(totalLayerSize(manifest)).toBe(123);
 		expect(totalLayerSize({ ...manifest, layers: [] })).toBe(0);
 		const schema1 = { kind: 'schema1', layers: [] } as unknown as Schema1Manifest;

@@ -80,7 +80,14 @@ const layer = (c: string, size: number, mediaType = OCI_LAYER_GZIP): Descriptor 
 async function pushImage(
 	registry: TestRegistry,
 	platform: Platform,
-	options: { tag?: string; docker?: boolean; layers?: Descriptor[]; history?: unknown[]; header?: string | null; contentType?: string | null } = {}
+	options: {
+		tag?: string;
+		docker?: boolean;
+		layers?: Descriptor[];
+		history?: unknown[];
+		header?: string | null;
+		contentType?: string | null;
+	} = {}
 ) {
 	const layers = options.layers ?? [layer('1', 1000), layer('2', 234)];
 	const configType = options.docker ? DOCKER_CONFIG : OCI_CONFIG;
@@ -197,7 +204,10 @@ describe('inspect a single-platform image', () => {
 
 	it('warns about unaligned history and foreign layers, never fetching their URLs', async () => {
 		const registry = new TestRegistry();
-		const foreign = { ...layer('4', 4000, 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip'), urls: ['https://mcr.example/layer'] };
+		const foreign = {
+			...layer('4', 4000, 'application/vnd.docker.image.rootfs.foreign.diff.tar.gzip'),
+			urls: ['https://mcr.example/layer']
+		};
 		await pushImage(
 			registry,
 			{ os: 'windows', architecture: 'amd64' },
@@ -248,13 +258,17 @@ describe('inspect an index', () => {
 		const { amd64, arm64, index } = await pushBuildx(registry);
 		const seen: string[] = [];
 		const onProgress = (p: InspectProgress) =>
-			seen.push(`${p.top.verification.digest} ${p.platforms.length} ${p.chosen?.label ?? '-'} ${p.image?.verification.digest ?? '-'} after ${registry.requests.length}`);
+			seen.push(
+				`${p.top.verification.digest} ${p.platforms.length} ${p.chosen?.label ?? '-'} ${p.image?.verification.digest ?? '-'} after ${registry.requests.length}`
+			);
 		await inspect(registry, parseReference('localhost:5000/app:multi'), { onProgress });
 		expect(seen).toEqual([`${index.digest} 4 - - after 1`, `${index.digest} 4 linux/amd64 ${amd64.digest} after 2`]);
 
 		seen.length = 0;
 		registry.tamper(arm64.digest);
-		await expect(inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress })).rejects.toMatchObject({
+		await expect(
+			inspect(registry, parseReference('localhost:5000/app:multi'), { platform: 'linux/arm64', onProgress })
+		).rejects.toMatchObject({
 			code: 'DIGEST_MISMATCH'
 		});
 		expect(seen).toEqual([`${index.digest} 4 - - after 4`]);
@@ -282,16 +296,28 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const { index } = await pushBuildx(registry);
 		registry.tamper(index.digest);
-		await expect(inspect(registry, parseReference(`localhost:5000/app@${index.digest}`))).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+		await expect(inspect(registry, parseReference(`localhost:5000/app@${index.digest}`))).rejects.toMatchObject({
+			code: 'DIGEST_MISMATCH'
+		});
 	});
 
 	it('errors like skopeo when the index has no linux/amd64 and no platform was asked for', async () => {
 		const registry = new TestRegistry();
 		const arm = await pushImage(registry, { os: 'linux', architecture: 'arm64', variant: 'v8' });
-		await registry.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: arm.mediaType, digest: arm.digest, size: arm.size, platform: arm.platform }] }, OCI_INDEX, { tag: 'arm' });
+		await registry.put(
+			{
+				schemaVersion: 2,
+				mediaType: OCI_INDEX,
+				manifests: [{ mediaType: arm.mediaType, digest: arm.digest, size: arm.size, platform: arm.platform }]
+			},
+			OCI_INDEX,
+			{ tag: 'arm' }
+		);
 		await expect(inspect(registry, parseReference('localhost:5000/app:arm'))).rejects.toMatchObject({
 			code: 'NO_MATCHING_PLATFORM',
-			message: expect.stringContaining('no linux/amd64 image in this index, and regscope never substitutes another architecture or variant; it has: linux/arm64/v8')
+			message: expect.stringContaining(
+				'no linux/amd64 image in this index, and regscope never substitutes another architecture or variant; it has: linux/arm64/v8'
+			)
 		});
 		expect(registry.requests).toEqual(['manifest arm']);
 	});
@@ -308,7 +334,11 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const image = await pushImage(registry, { os: 'linux', architecture: 'amd64' }, { docker: true });
 		await registry.put(
-			{ schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, manifests: [{ mediaType: DOCKER_MANIFEST, digest: image.digest, size: image.size, platform: image.platform }] },
+			{
+				schemaVersion: 2,
+				mediaType: DOCKER_MANIFEST_LIST,
+				manifests: [{ mediaType: DOCKER_MANIFEST, digest: image.digest, size: image.size, platform: image.platform }]
+			},
 			DOCKER_MANIFEST_LIST,
 			{ tag: 'list' }
 		);
@@ -324,7 +354,11 @@ describe('inspect an index', () => {
 		let child: { mediaType: string; digest: string; size: number } = image;
 		for (let level = 1; level <= 5; level++) {
 			const index = await registry.put(
-				{ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: child.mediaType, digest: child.digest, size: child.size, platform }] },
+				{
+					schemaVersion: 2,
+					mediaType: OCI_INDEX,
+					manifests: [{ mediaType: child.mediaType, digest: child.digest, size: child.size, platform }]
+				},
 				OCI_INDEX,
 				{ tag: `level${level}` }
 			);
@@ -362,7 +396,11 @@ describe('inspect an index', () => {
 			DOCKER_SCHEMA1
 		);
 		await registry.put(
-			{ schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, manifests: [{ mediaType: DOCKER_SCHEMA1, ...schema1, platform: { os: 'linux', architecture: 'amd64' } }] },
+			{
+				schemaVersion: 2,
+				mediaType: DOCKER_MANIFEST_LIST,
+				manifests: [{ mediaType: DOCKER_SCHEMA1, ...schema1, platform: { os: 'linux', architecture: 'amd64' } }]
+			},
 			DOCKER_MANIFEST_LIST,
 			{ tag: 'old' }
 		);
@@ -374,7 +412,11 @@ describe('inspect an index', () => {
 		expect(result.config).toBeNull();
 		expect(result.totalLayerSize).toBeNull();
 
-		const broken = await registry.put({ schemaVersion: 1, name: 'app', tag: 'x', fsLayers: [], history: [], signatures: [] }, DOCKER_SCHEMA1_SIGNED, { tag: 'broken' });
+		const broken = await registry.put(
+			{ schemaVersion: 1, name: 'app', tag: 'x', fsLayers: [], history: [], signatures: [] },
+			DOCKER_SCHEMA1_SIGNED,
+			{ tag: 'broken' }
+		);
 		expect(broken.size).toBeGreaterThan(0);
 		await expect(inspect(registry, parseReference('localhost:5000/app:broken'))).rejects.toMatchObject({
 			code: 'INVALID_MANIFEST',
@@ -386,7 +428,11 @@ describe('inspect an index', () => {
 		const registry = new TestRegistry();
 		const image = await pushImage(registry, { os: 'linux', architecture: 'amd64' });
 		await registry.put(
-			{ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: DOCKER_MANIFEST, digest: image.digest, size: image.size, platform: image.platform }] },
+			{
+				schemaVersion: 2,
+				mediaType: OCI_INDEX,
+				manifests: [{ mediaType: DOCKER_MANIFEST, digest: image.digest, size: image.size, platform: image.platform }]
+			},
 			OCI_INDEX,
 			{ tag: 'x' }
 		);
@@ -401,7 +447,11 @@ describe('inspect an index without platforms', () => {
 		const sbom = { mediaType: OCI_MANIFEST, digest: image.digest, size: image.size, artifactType: 'application/spdx+json' };
 		const inner = await registry.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom] }, OCI_INDEX);
 		const index = await registry.put(
-			{ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom, { mediaType: OCI_INDEX, ...inner, annotations: { 'org.opencontainers.image.ref.name': 'inner' } }] },
+			{
+				schemaVersion: 2,
+				mediaType: OCI_INDEX,
+				manifests: [sbom, { mediaType: OCI_INDEX, ...inner, annotations: { 'org.opencontainers.image.ref.name': 'inner' } }]
+			},
 			OCI_INDEX,
 			{ tag: 'refs' }
 		);
@@ -453,7 +503,11 @@ describe('inspect a config that bends the spec', () => {
 	])('reads %j with a warning naming what is missing', async (body, warning) => {
 		const registry = new TestRegistry();
 		const config = await registry.put(body, 'application/octet-stream');
-		await registry.put({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, ...config }, layers: [] }, OCI_MANIFEST, { tag: 'bent' });
+		await registry.put(
+			{ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, ...config }, layers: [] },
+			OCI_MANIFEST,
+			{ tag: 'bent' }
+		);
 		const result = await inspect(registry, parseReference('localhost:5000/app:bent'));
 		expect(result.warnings).toEqual([expect.stringContaining(warning)]);
 		expect(result.config?.config.rootfs).toEqual({ type: '', diff_ids: [] });
@@ -465,7 +519,12 @@ describe('inspect an artifact', () => {
 		const registry = new TestRegistry();
 		const helm = 'application/vnd.cncf.helm.config.v1+json';
 		await registry.put(
-			{ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: helm, digest: D('9'), size: 120 }, layers: [layer('8', 3000, 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')] },
+			{
+				schemaVersion: 2,
+				mediaType: OCI_MANIFEST,
+				config: { mediaType: helm, digest: D('9'), size: 120 },
+				layers: [layer('8', 3000, 'application/vnd.cncf.helm.chart.content.v1.tar+gzip')]
+			},
 			OCI_MANIFEST,
 			{ tag: 'chart' }
 		);
@@ -473,7 +532,10 @@ describe('inspect an artifact', () => {
 		expect(result.config).toBeNull();
 		expect(registry.requests).toEqual(['manifest chart']);
 		expect(result.warnings).toEqual([`artifact: config type ${helm} is not an image config, so it was not parsed.`]);
-		expect(result.timeline).toEqual({ aligned: true, rows: [{ layer: layer('8', 3000, 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'), layerIndex: 0 }] });
+		expect(result.timeline).toEqual({
+			aligned: true,
+			rows: [{ layer: layer('8', 3000, 'application/vnd.cncf.helm.chart.content.v1.tar+gzip'), layerIndex: 0 }]
+		});
 		expect(result.totalLayerSize).toBe(3000);
 	});
 });

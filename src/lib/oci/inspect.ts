@@ -64,24 +64,32 @@ function headerWarnings(what: string, verified: VerifiedManifest): string[] {
 			basis === 'unpinned'
 				? 'regscope shows the digest it computed; pin the reference to that digest to be sure of what you inspect.'
 				: 'the content matched the expected digest, so the header is wrong, not the content.';
-		return [`The registry's Docker-Content-Digest for the ${what} (${headerDigest}) does not match the bytes it sent (${digest}); ${trust}`];
+		return [
+			`The registry's Docker-Content-Digest for the ${what} (${headerDigest}) does not match the bytes it sent (${digest}); ${trust}`
+		];
 	}
 	if (headerAgrees === null) {
-		return [`The registry's Docker-Content-Digest for the ${what} (${headerDigest}) uses an algorithm regscope cannot compute, so it was not compared.`];
+		return [
+			`The registry's Docker-Content-Digest for the ${what} (${headerDigest}) uses an algorithm regscope cannot compute, so it was not compared.`
+		];
 	}
 	return [];
 }
 
 function sniffWarnings(what: string, verified: VerifiedManifest): string[] {
 	return verified.sniffed
-		? [`The registry did not send a manifest Content-Type for the ${what}; regscope recognised it from its content as ${describeMediaType(verified.mediaType)}.`]
+		? [
+				`The registry did not send a manifest Content-Type for the ${what}; regscope recognised it from its content as ${describeMediaType(verified.mediaType)}.`
+			]
 		: [];
 }
 
 function foreignLayerWarnings(manifest: ImageManifest): string[] {
 	return manifest.layers.flatMap((layer, i) =>
 		layer.urls && layer.urls.length > 0
-			? [`Layer ${i + 1} (${shortDigest(layer.digest)}) is a foreign layer served from ${layer.urls.join(', ')}; the URLs are shown but never fetched.`]
+			? [
+					`Layer ${i + 1} (${shortDigest(layer.digest)}) is a foreign layer served from ${layer.urls.join(', ')}; the URLs are shown but never fetched.`
+				]
 			: []
 	);
 }
@@ -105,11 +113,7 @@ function schema1Warnings(manifest: Schema1Manifest): string[] {
 	return out;
 }
 
-async function fetchChild(
-	source: RegistrySource,
-	entry: PlatformEntry,
-	warnings: string[]
-): Promise<VerifiedManifest> {
+async function fetchChild(source: RegistrySource, entry: PlatformEntry, warnings: string[]): Promise<VerifiedManifest> {
 	const { descriptor, label } = entry;
 	const what = `${label} manifest`;
 	const child = await verifyManifest(await source.manifest(descriptor.digest), {
@@ -126,11 +130,7 @@ async function fetchChild(
 	return child;
 }
 
-async function fetchConfig(
-	source: RegistrySource,
-	manifest: ImageManifest,
-	warnings: string[]
-): Promise<VerifiedConfig | null> {
+async function fetchConfig(source: RegistrySource, manifest: ImageManifest, warnings: string[]): Promise<VerifiedConfig | null> {
 	const descriptor = manifest.config;
 	if (!isImageConfigType(descriptor.mediaType)) {
 		warnings.push(`artifact: config type ${descriptor.mediaType} is not an image config, so it was not parsed.`);
@@ -161,14 +161,9 @@ export async function inspect(source: RegistrySource, ref: Reference, options: I
  * none was asked for) the index itself. Throws RegscopeError (DIGEST_MISMATCH, NO_MATCHING_PLATFORM,
  * INVALID_MANIFEST, UNSUPPORTED_MEDIA_TYPE…) rather than returning anything unverified.
  */
-export async function inspectAny(
-	source: RegistrySource,
-	ref: Reference,
-	options: InspectOptions = {}
-): Promise<AnyInspection> {
+export async function inspectAny(source: RegistrySource, ref: Reference, options: InspectOptions = {}): Promise<AnyInspection> {
 	// Parse the platform before any request, so a typo costs no registry round trip.
-	const wanted: Platform | undefined =
-		options.platform === undefined ? undefined : parsePlatform(options.platform);
+	const wanted: Platform | undefined = options.platform === undefined ? undefined : parsePlatform(options.platform);
 	const warnings: string[] = [];
 
 	const top = await verifyManifest(
@@ -196,7 +191,16 @@ export async function inspectAny(
 		if (depth === 0 && wanted === undefined && !hasPlatforms(entries)) {
 			// Nothing to choose from: the index itself is what there is to see, each entry by its digest.
 			options.onProgress?.({ top, index: level, platforms: entries });
-			return { format: 'index', reference: ref, index: level, platforms: entries, config: null, timeline: { rows: [], aligned: true }, totalLayerSize: null, warnings };
+			return {
+				format: 'index',
+				reference: ref,
+				index: level,
+				platforms: entries,
+				config: null,
+				timeline: { rows: [], aligned: true },
+				totalLayerSize: null,
+				warnings
+			};
 		}
 		const entry = choosePlatform(entries, wanted);
 		if (index === undefined) {
@@ -213,7 +217,14 @@ export async function inspectAny(
 	}
 	// What either kind of answer holds: the reference, the way through the indexes (only the parts there
 	// were) and the warnings, which the steps below still add to.
-	const common = { reference: ref, platforms, warnings, ...(index ? { index } : {}), ...(chosen ? { chosen } : {}), ...(nested.length > 0 ? { nested } : {}) };
+	const common = {
+		reference: ref,
+		platforms,
+		warnings,
+		...(index ? { index } : {}),
+		...(chosen ? { chosen } : {}),
+		...(nested.length > 0 ? { nested } : {})
+	};
 	if (isKind(current, 'schema1')) {
 		const manifest = current;
 		const { schema1Timeline } = await import('./schema1');

@@ -2,17 +2,13 @@ import { X509Certificate, createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateSigner, signSchema1, type Signer } from '../../../tests/fixtures/schema1';
-import {
-	certificateSpki,
-	keyIdOf,
-	spkiAlgorithm,
-	verifySignatures,
-	type JwsSignatureBlock
-} from './jws';
+import { certificateSpki, keyIdOf, spkiAlgorithm, verifySignatures, type JwsSignatureBlock } from './jws';
 import { schema1Envelope } from './schema1';
 
 const enc = new TextEncoder();
-const skopeoSigned = new Uint8Array(readFileSync(new URL('../../../tests/fixtures/manifests/schema1-skopeo-registry.json', import.meta.url)));
+const skopeoSigned = new Uint8Array(
+	readFileSync(new URL('../../../tests/fixtures/manifests/schema1-skopeo-registry.json', import.meta.url))
+);
 
 function envelopeOf(bytes: Uint8Array) {
 	const e = schema1Envelope(bytes);
@@ -98,11 +94,19 @@ describe('verifySignatures', () => {
 			['alg that the curve cannot sign', { ...block, header: { ...header, alg: 'ES384' } }, /can only sign ES256/],
 			['RSA alg on an EC key', { ...block, header: { ...header, alg: 'RS256' } }, /can only sign ES256/],
 			['no key', { ...block, header: { alg: 'ES256' } }, /neither jwk nor x5c/],
-			['wrong kid', { ...block, header: { ...header, jwk: { ...header.jwk, kid: 'AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA' } } }, /kid .* is not the ID of its key/],
+			[
+				'wrong kid',
+				{ ...block, header: { ...header, jwk: { ...header.jwk, kid: 'AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA:AAAA' } } },
+				/kid .* is not the ID of its key/
+			],
 			['unknown curve', { ...block, header: { ...header, jwk: { ...header.jwk, crv: 'P-192' } } }, /curve P-192/],
 			['short signature', { ...block, signature: block.signature!.toString().slice(0, 40) }, /64 bytes/],
 			['not base64url', { ...block, signature: '***' }, /not base64url/],
-			['point off the curve', { ...block, header: { ...header, jwk: { ...header.jwk, x: header.jwk.y!, kid: undefined as never } } }, /not usable/],
+			[
+				'point off the curve',
+				{ ...block, header: { ...header, jwk: { ...header.jwk, x: header.jwk.y!, kid: undefined as never } } },
+				/not usable/
+			],
 			['no header at all', { ...block, header: 'nope' }, /no header/],
 			['unknown key type', { ...block, header: { ...header, jwk: { kty: 'OKP', crv: 'Ed25519', x: 'AA' } } }, /key type "OKP"/]
 		];

@@ -78,7 +78,7 @@ function readTlv(der: Uint8Array, at: number, limit: number): Tlv {
 
 function children(der: Uint8Array, parent: Tlv): Tlv[] {
 	const out: Tlv[] = [];
-	for (let at = parent.body; at < parent.end; ) {
+	for (let at = parent.body; at < parent.end;) {
 		const tlv = readTlv(der, at, parent.end);
 		out.push(tlv);
 		at = tlv.end;
@@ -265,11 +265,7 @@ class SigningInput {
 	}
 }
 
-async function checkOne(
-	block: JwsSignatureBlock,
-	signingInput: SigningInput,
-	subtle: SubtleCrypto | null
-): Promise<Schema1Signature> {
+async function checkOne(block: JwsSignatureBlock, signingInput: SigningInput, subtle: SubtleCrypto | null): Promise<Schema1Signature> {
 	const header = isObject(block.header) ? block.header : {};
 	const alg = typeof header.alg === 'string' ? header.alg : '';
 	const result: Schema1Signature = { alg, keySource: 'none', status: 'invalid' };

@@ -58,7 +58,10 @@ describe('parseManifest: image manifests', () => {
 		[image({ config: undefined }), 'manifest field config is missing'],
 		[image({ layers: undefined }), 'manifest field layers is missing'],
 		[image({ layers: {} }), 'manifest field layers must be an array'],
-		[image({ layers: [layer('1'), layer('2'), { ...layer('3'), size: -1 }] }), 'manifest field layers[2].size must be a non-negative integer'],
+		[
+			image({ layers: [layer('1'), layer('2'), { ...layer('3'), size: -1 }] }),
+			'manifest field layers[2].size must be a non-negative integer'
+		],
 		[image({ layers: [{ ...layer('1'), size: 1.5 }] }), 'manifest field layers[0].size must be a non-negative integer'],
 		[image({ layers: [{ ...layer('1'), size: '10' }] }), 'manifest field layers[0].size must be a non-negative integer'],
 		[image({ layers: [{ ...layer('1'), mediaType: 5 }] }), 'manifest field layers[0].mediaType must be a string'],
@@ -101,7 +104,9 @@ describe('parseManifest: indexes', () => {
 	});
 
 	it('names bad platform fields', async () => {
-		await expect(parse({ schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, manifests: [entry('1', { os: 'linux' })] })).rejects.toMatchObject({
+		await expect(
+			parse({ schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, manifests: [entry('1', { os: 'linux' })] })
+		).rejects.toMatchObject({
 			code: 'INVALID_MANIFEST',
 			message: 'manifest field manifests[0].platform.architecture is missing'
 		});

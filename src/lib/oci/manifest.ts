@@ -73,17 +73,11 @@ async function checkEmbeddedData(embedded: Located[]): Promise<void> {
 	for (const { path, descriptor } of embedded) {
 		const bytes = decodeBase64(descriptor.data ?? '', path);
 		if (bytes.length !== descriptor.size) {
-			manifestFields.fail(
-				fieldPath(path, 'data'),
-				`holds ${bytes.length} bytes but the descriptor says size ${descriptor.size}`
-			);
+			manifestFields.fail(fieldPath(path, 'data'), `holds ${bytes.length} bytes but the descriptor says size ${descriptor.size}`);
 		}
 		const actual = await computeDigest(bytes, algorithmOf(descriptor.digest));
 		if (actual !== descriptor.digest) {
-			manifestFields.fail(
-				fieldPath(path, 'data'),
-				`hashes to ${actual}, not to the descriptor's digest ${descriptor.digest}`
-			);
+			manifestFields.fail(fieldPath(path, 'data'), `hashes to ${actual}, not to the descriptor's digest ${descriptor.digest}`);
 		}
 	}
 }
@@ -165,8 +159,7 @@ export async function parseManifest(
 		return { manifest: readSchema1(bytes, mediaType, options.signed ?? false), mediaType, sniffed };
 	}
 	const embedded: Located[] = [];
-	const manifest =
-		kind === 'index' ? parseIndex(o, mediaType, embedded) : parseImage(o, mediaType, embedded);
+	const manifest = kind === 'index' ? parseIndex(o, mediaType, embedded) : parseImage(o, mediaType, embedded);
 	await checkEmbeddedData(embedded);
 	return { manifest, mediaType, sniffed };
 }

@@ -46,9 +46,7 @@ describe('classifyManifest with a manifest Content-Type', () => {
 		expect(() => classifyManifest(OCI_MANIFEST, dockerImage)).toThrow(
 			expect.objectContaining({ code: 'INVALID_MANIFEST', message: expect.stringContaining('must agree') })
 		);
-		expect(() => classifyManifest(OCI_INDEX, dockerList)).toThrow(
-			expect.objectContaining({ code: 'INVALID_MANIFEST' })
-		);
+		expect(() => classifyManifest(OCI_INDEX, dockerList)).toThrow(expect.objectContaining({ code: 'INVALID_MANIFEST' }));
 	});
 
 	it.each([
@@ -63,7 +61,11 @@ describe('classifyManifest with a manifest Content-Type', () => {
 	});
 
 	it.each([DOCKER_SCHEMA1, DOCKER_SCHEMA1_SIGNED])('classifies %s as schema1', (ct) => {
-		expect(classifyManifest(ct, { schemaVersion: 1, fsLayers: [], history: [] })).toEqual({ mediaType: ct, kind: 'schema1', sniffed: false });
+		expect(classifyManifest(ct, { schemaVersion: 1, fsLayers: [], history: [] })).toEqual({
+			mediaType: ct,
+			kind: 'schema1',
+			sniffed: false
+		});
 	});
 
 	it.each([['config'], ['layers'], ['manifests']])('rejects an ambiguous schema1 body with %s', (field) => {
@@ -79,7 +81,12 @@ describe('classifyManifest by sniffing', () => {
 		['application/json', ociImage, OCI_MANIFEST, 'image'],
 		['text/plain', { schemaVersion: 2, config: { mediaType: DOCKER_CONFIG }, layers: [] }, DOCKER_MANIFEST, 'image'],
 		['application/octet-stream', dockerImage, DOCKER_MANIFEST, 'image'],
-		['binary/octet-stream', { schemaVersion: 2, config: { mediaType: 'application/vnd.cncf.helm.config.v1+json' }, layers: [] }, OCI_MANIFEST, 'image'],
+		[
+			'binary/octet-stream',
+			{ schemaVersion: 2, config: { mediaType: 'application/vnd.cncf.helm.config.v1+json' }, layers: [] },
+			OCI_MANIFEST,
+			'image'
+		],
 		['', ociIndex, OCI_INDEX, 'index'],
 		[null, { schemaVersion: 2, manifests: [] }, OCI_INDEX, 'index'],
 		[null, { schemaVersion: 2, manifests: [{ mediaType: DOCKER_MANIFEST }] }, DOCKER_MANIFEST_LIST, 'index'],
@@ -103,9 +110,7 @@ describe('classifyManifest by sniffing', () => {
 		[{ schemaVersion: 2 }],
 		[{ mediaType: 'application/vnd.oci.artifact.manifest.v1+json', blobs: [] }]
 	])('refuses an unknown document %j', (body) => {
-		expect(() => classifyManifest('application/json', body)).toThrow(
-			expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' })
-		);
+		expect(() => classifyManifest('application/json', body)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }));
 	});
 
 	it('rejects ambiguous sniffed bodies too', () => {
@@ -115,9 +120,7 @@ describe('classifyManifest by sniffing', () => {
 	});
 
 	it.each([[null], [[1, 2]], ['a string'], [42]])('rejects a non-object body %j', (body) => {
-		expect(() => classifyManifest(OCI_MANIFEST, body)).toThrow(
-			expect.objectContaining({ code: 'INVALID_MANIFEST' })
-		);
+		expect(() => classifyManifest(OCI_MANIFEST, body)).toThrow(expect.objectContaining({ code: 'INVALID_MANIFEST' }));
 	});
 });
 

@@ -22,21 +22,15 @@ export const DOCKER_LAYER_FOREIGN_GZIP = 'application/vnd.docker.image.rootfs.fo
 export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
 export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
 export const OCI_LAYER_ZSTD = 'application/vnd.oci.image.layer.v1.tar+zstd';
-export const OCI_LAYER_NONDISTRIBUTABLE_GZIP =
-	'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip';
+export const OCI_LAYER_NONDISTRIBUTABLE_GZIP = 'application/vnd.oci.image.layer.nondistributable.v1.tar+gzip';
 
 /**
  * Every manifest type, preferred first. It must be complete: a registry that does not see a type
  * it holds may convert the manifest (to schema1, with another digest) or answer 404.
  */
-export const MANIFEST_ACCEPT = [
-	OCI_INDEX,
-	OCI_MANIFEST,
-	DOCKER_MANIFEST_LIST,
-	DOCKER_MANIFEST,
-	DOCKER_SCHEMA1_SIGNED,
-	DOCKER_SCHEMA1
-].join(', ');
+export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_MANIFEST_LIST, DOCKER_MANIFEST, DOCKER_SCHEMA1_SIGNED, DOCKER_SCHEMA1].join(
+	', '
+);
 
 export type ManifestKind = 'image' | 'index' | 'schema1';
 
@@ -84,9 +78,7 @@ function sniff(body: Record<string, unknown>): string | undefined {
 	if (Array.isArray(body.manifests)) {
 		const first: unknown = body.manifests[0];
 		const childType = isObject(first) ? first.mediaType : undefined;
-		return typeof childType === 'string' && childType.startsWith('application/vnd.docker.')
-			? DOCKER_MANIFEST_LIST
-			: OCI_INDEX;
+		return typeof childType === 'string' && childType.startsWith('application/vnd.docker.') ? DOCKER_MANIFEST_LIST : OCI_INDEX;
 	}
 	if (isObject(body.config)) {
 		return body.config.mediaType === DOCKER_CONFIG ? DOCKER_MANIFEST : OCI_MANIFEST;
@@ -124,11 +116,7 @@ function rejectAmbiguous(body: Record<string, unknown>, kind: ManifestKind, medi
  */
 export function classifyManifest(contentType: string | null, untrusted: unknown): Classification {
 	if (!isObject(untrusted)) {
-		throw new RegscopeError(
-			'INVALID_MANIFEST',
-			'the manifest is not a JSON object; the registry sent something else',
-			{ contentType }
-		);
+		throw new RegscopeError('INVALID_MANIFEST', 'the manifest is not a JSON object; the registry sent something else', { contentType });
 	}
 	const header = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 	const headerKind = manifestKind(header);
@@ -158,10 +146,7 @@ export function classifyManifest(contentType: string | null, untrusted: unknown)
 	}
 	const kind = manifestKind(mediaType);
 	if (kind === undefined) {
-		throw unsupported(
-			`the manifest has media type ${mediaType}, which is not an image manifest or index regscope can read`,
-			mediaType
-		);
+		throw unsupported(`the manifest has media type ${mediaType}, which is not an image manifest or index regscope can read`, mediaType);
 	}
 	rejectAmbiguous(untrusted, kind, mediaType);
 	return { mediaType, kind, sniffed };
@@ -193,9 +178,7 @@ export function layerCompression(mediaType: string): 'gzip' | 'zstd' | 'none' | 
 export function describeMediaType(mediaType: string): string {
 	const known = Object.hasOwn(DESCRIPTIONS, mediaType) ? DESCRIPTIONS[mediaType] : undefined;
 	if (known !== undefined) return known;
-	const layer = /^application\/vnd\.(oci|docker)\.image\.(?:layer|rootfs)\.(nondistributable\.|foreign\.)?/.exec(
-		mediaType
-	);
+	const layer = /^application\/vnd\.(oci|docker)\.image\.(?:layer|rootfs)\.(nondistributable\.|foreign\.)?/.exec(mediaType);
 	if (!layer) return mediaType;
 	const family = layer[1] === 'oci' ? 'OCI' : 'Docker';
 	const kind = layer[2] ? 'foreign layer' : 'layer';

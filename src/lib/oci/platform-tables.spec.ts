@@ -22,9 +22,24 @@ const P = (os: string, architecture: string, extra: Partial<Platform> = {}): Pla
 
 /** [input, parsed, formatted, platforms it must match] */
 const PARSE: [string, Platform, string, Platform[]][] = [
-	['linux/arm64', P('linux', 'arm64'), 'linux/arm64', [P('linux', 'aarch64'), P('linux', 'aarch64', { variant: 'v8' }), P('linux', 'arm64', { variant: 'v8' })]],
-	['linux/arm64/v8', P('linux', 'arm64', { variant: 'v8' }), 'linux/arm64/v8', [P('linux', 'aarch64'), P('linux', 'aarch64', { variant: 'v8' }), P('linux', 'arm64')]],
-	['linux/arm', P('linux', 'arm'), 'linux/arm', [P('linux', 'arm', { variant: 'v7' }), P('linux', 'armhf'), P('linux', 'arm', { variant: '7' })]],
+	[
+		'linux/arm64',
+		P('linux', 'arm64'),
+		'linux/arm64',
+		[P('linux', 'aarch64'), P('linux', 'aarch64', { variant: 'v8' }), P('linux', 'arm64', { variant: 'v8' })]
+	],
+	[
+		'linux/arm64/v8',
+		P('linux', 'arm64', { variant: 'v8' }),
+		'linux/arm64/v8',
+		[P('linux', 'aarch64'), P('linux', 'aarch64', { variant: 'v8' }), P('linux', 'arm64')]
+	],
+	[
+		'linux/arm',
+		P('linux', 'arm'),
+		'linux/arm',
+		[P('linux', 'arm', { variant: 'v7' }), P('linux', 'armhf'), P('linux', 'arm', { variant: '7' })]
+	],
 	['linux/arm/v6', P('linux', 'arm', { variant: 'v6' }), 'linux/arm/v6', [P('linux', 'armel')]],
 	['linux/arm/v7', P('linux', 'arm', { variant: 'v7' }), 'linux/arm/v7', [P('linux', 'arm'), P('linux', 'armhf')]],
 	['Linux/x86_64', P('linux', 'amd64'), 'linux/amd64', []],
@@ -58,7 +73,10 @@ const PARSE: [string, Platform, string, Platform[]][] = [
 /** TestFormatAllEncoding: [platform, formatted]; each must also parse back to itself. */
 const ENCODING: [Platform, string][] = [
 	[P('windows', 'amd64', { 'os.version': '10.0.17763+build.42' }), 'windows(10.0.17763%2Bbuild.42)/amd64'],
-	[P('windows', 'amd64', { 'os.version': '10.0.17763+build.42', 'os.features': ['win32k'] }), 'windows(10.0.17763%2Bbuild.42+win32k)/amd64'],
+	[
+		P('windows', 'amd64', { 'os.version': '10.0.17763+build.42', 'os.features': ['win32k'] }),
+		'windows(10.0.17763%2Bbuild.42+win32k)/amd64'
+	],
 	[P('windows', 'amd64', { 'os.version': '50%done' }), 'windows(50%25done)/amd64'],
 	[P('windows', 'amd64', { 'os.version': '1.0(beta)' }), 'windows(1.0%28beta%29)/amd64'],
 	[P('windows', 'amd64', { 'os.version': 'a/b' }), 'windows(a%2Fb)/amd64'],
@@ -69,16 +87,50 @@ const ENCODING: [Platform, string][] = [
 ];
 
 /** TestParseSelectorInvalid, plus the one-part forms regscope refuses (see the top of the file). */
-const INVALID = ['', '/linux/arm', 'linux/arm/', 'linux /arm', 'linux/&arm', 'linux/arm/foo/bar', 'linux', 'arm64', 'windows(10.0.17763)', '*', 'linux/*'];
+const INVALID = [
+	'',
+	'/linux/arm',
+	'linux/arm/',
+	'linux /arm',
+	'linux/&arm',
+	'linux/arm/foo/bar',
+	'linux',
+	'arm64',
+	'windows(10.0.17763)',
+	'*',
+	'linux/*'
+];
 
 /** TestOnlyStrict: wanted → [matches, does not match]. */
 const STRICT: [string, string[], string[]][] = [
 	['linux/amd64', ['linux/amd64'], ['linux/386', 'linux/arm/v7', 'linux/arm64', 'windows/amd64', 'windows/arm']],
 	['linux/386', ['linux/386'], ['linux/amd64', 'linux/arm/v7', 'linux/arm64', 'windows/amd64', 'windows/arm']],
 	['windows/amd64', ['windows/amd64', 'windows(10.0.17763)/amd64'], ['linux/amd64', 'linux/arm/v7', 'linux/arm64', 'windows/arm']],
-	['windows(10.0.17763)/amd64', ['windows/amd64', 'windows(10.0.17763)/amd64', 'windows(10.0.17763.5576)/amd64'], ['linux/amd64', 'linux/arm/v7', 'linux/arm64', 'windows/arm', 'windows(10.0.20348)/amd64']],
-	['linux/arm/v8', ['linux/arm/v8'], ['linux/arm', 'linux/arm/v5', 'linux/arm/v6', 'linux/arm/v7', 'linux/amd64', 'linux/arm/v4', 'linux/arm64', 'windows/amd64', 'windows/arm']],
-	['linux/arm/v7', ['linux/arm', 'linux/arm/v7'], ['linux/arm/v5', 'linux/arm/v6', 'linux/amd64', 'linux/arm/v4', 'linux/arm/v8', 'linux/arm64', 'windows/amd64', 'windows/arm']]
+	[
+		'windows(10.0.17763)/amd64',
+		['windows/amd64', 'windows(10.0.17763)/amd64', 'windows(10.0.17763.5576)/amd64'],
+		['linux/amd64', 'linux/arm/v7', 'linux/arm64', 'windows/arm', 'windows(10.0.20348)/amd64']
+	],
+	[
+		'linux/arm/v8',
+		['linux/arm/v8'],
+		[
+			'linux/arm',
+			'linux/arm/v5',
+			'linux/arm/v6',
+			'linux/arm/v7',
+			'linux/amd64',
+			'linux/arm/v4',
+			'linux/arm64',
+			'windows/amd64',
+			'windows/arm'
+		]
+	],
+	[
+		'linux/arm/v7',
+		['linux/arm', 'linux/arm/v7'],
+		['linux/arm/v5', 'linux/arm/v6', 'linux/amd64', 'linux/arm/v4', 'linux/arm/v8', 'linux/arm64', 'windows/amd64', 'windows/arm']
+	]
 ];
 
 /** TestCompareOSFeatures: wanted, the index's entries, the entry chosen (the first of containerd's order that matches). */
@@ -130,7 +182,8 @@ describe('containerd/platforms tables', () => {
 	it.each(STRICT)('%s matches exactly what OnlyStrict matches', (wanted, yes, no) => {
 		const w = parsePlatform(wanted);
 		for (const label of yes) expect(choosePlatform(platformEntries(indexOf([label])), w).label).toBe(label);
-		for (const label of no) expect(() => choosePlatform(platformEntries(indexOf([label])), w)).toThrow(expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' }));
+		for (const label of no)
+			expect(() => choosePlatform(platformEntries(indexOf([label])), w)).toThrow(expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' }));
 	});
 
 	it.each(FEATURES)('%s chooses from %j as containerd orders them', (wanted, labels, chosen) => {
@@ -138,6 +191,8 @@ describe('containerd/platforms tables', () => {
 	});
 
 	it('normalizes as containerd does, keeping os.version', () => {
-		expect(normalizePlatform(P('Windows', 'x86_64', { 'os.version': '10.0.17763.5576' }))).toEqual(P('windows', 'amd64', { 'os.version': '10.0.17763.5576' }));
+		expect(normalizePlatform(P('Windows', 'x86_64', { 'os.version': '10.0.17763.5576' }))).toEqual(
+			P('windows', 'amd64', { 'os.version': '10.0.17763.5576' })
+		);
 	});
 });

@@ -53,14 +53,11 @@ describe('parsePlatform', () => {
 		expect(parsePlatform(input)).toEqual(expected);
 	});
 
-	it.each(['', 'linux', 'linux/', '/amd64', 'linux/amd64/v8/extra', 'linux amd64', 'linux/amd64:10.0'])(
-		'rejects %j',
-		(input) => {
-			expect(() => parsePlatform(input)).toThrow(
-				expect.objectContaining({ code: 'INVALID_PLATFORM', message: expect.stringContaining('os/architecture') })
-			);
-		}
-	);
+	it.each(['', 'linux', 'linux/', '/amd64', 'linux/amd64/v8/extra', 'linux amd64', 'linux/amd64:10.0'])('rejects %j', (input) => {
+		expect(() => parsePlatform(input)).toThrow(
+			expect.objectContaining({ code: 'INVALID_PLATFORM', message: expect.stringContaining('os/architecture') })
+		);
+	});
 });
 
 function entry(c: string, platform?: Platform, extra: Partial<Descriptor> = {}): Descriptor {
@@ -147,9 +144,7 @@ describe('choosePlatform', () => {
 	});
 
 	it('never chooses an attestation, even when asked for unknown/unknown', () => {
-		expect(() => choosePlatform(buildx, p('unknown', 'unknown'))).toThrow(
-			expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' })
-		);
+		expect(() => choosePlatform(buildx, p('unknown', 'unknown'))).toThrow(expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' }));
 	});
 
 	it('lists what the index has when nothing matches', () => {
@@ -183,9 +178,7 @@ describe('choosePlatform', () => {
 
 	it('is strict about variants (arm/v7 does not take arm/v6)', () => {
 		const v6 = platformEntries(index(entry('1', p('linux', 'arm', 'v6'))));
-		expect(() => choosePlatform(v6, p('linux', 'arm', 'v7'))).toThrow(
-			expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' })
-		);
+		expect(() => choosePlatform(v6, p('linux', 'arm', 'v7'))).toThrow(expect.objectContaining({ code: 'NO_MATCHING_PLATFORM' }));
 	});
 });
 

@@ -75,7 +75,7 @@ export function normalizePlatform(p: Platform): Platform {
 	let normalized = variant;
 	if (architecture === 'amd64' && variant === 'v1') normalized = '';
 	else if (architecture === 'arm64' && (variant === 'v8' || variant === 'v8.0')) normalized = '';
-	else if (architecture === 'arm64' && (variant === 'v9.0')) normalized = 'v9';
+	else if (architecture === 'arm64' && variant === 'v9.0') normalized = 'v9';
 	else if (architecture === 'arm' && variant === '') normalized = 'v7';
 	if (normalized) out.variant = normalized;
 	else delete out.variant;
@@ -126,7 +126,8 @@ function decodeOption(input: string, v: string): string {
  * rest from the host it runs on, and regscope has no host to speak of.
  */
 export function parsePlatform(untrusted: string): Platform {
-	if (untrusted.length > MAX_PLATFORM_LENGTH) throw invalidPlatform(untrusted.slice(0, 40) + '…', `longer than ${MAX_PLATFORM_LENGTH} characters`);
+	if (untrusted.length > MAX_PLATFORM_LENGTH)
+		throw invalidPlatform(untrusted.slice(0, 40) + '…', `longer than ${MAX_PLATFORM_LENGTH} characters`);
 	// A `+` typed unescaped into a query string (`?platform=linux(+gpu)/amd64`) arrives as a space.
 	const input = untrusted.trim().replace(/ /g, '+');
 	const parts = input.split('/');
@@ -140,7 +141,10 @@ export function parsePlatform(untrusted: string): Platform {
 	if (variant !== undefined) p.variant = variant;
 	const version = decodeOption(input, os[2] ?? '');
 	if (version) p['os.version'] = version;
-	const features = (os[3] ?? '').split('+').filter((f) => f !== '').map((f) => decodeOption(input, f));
+	const features = (os[3] ?? '')
+		.split('+')
+		.filter((f) => f !== '')
+		.map((f) => decodeOption(input, f));
 	if (features.length > 0) p['os.features'] = features;
 	return canonical(p);
 }
@@ -206,9 +210,7 @@ export function platformEntries(index: IndexManifest): PlatformEntry[] {
 	const entries = index.manifests.map((descriptor) => {
 		const { platform, annotations } = descriptor;
 		const attestation =
-			platform?.os === 'unknown' &&
-			platform.architecture === 'unknown' &&
-			annotations?.[ATTESTATION_TYPE_KEY] === ATTESTATION_MANIFEST;
+			platform?.os === 'unknown' && platform.architecture === 'unknown' && annotations?.[ATTESTATION_TYPE_KEY] === ATTESTATION_MANIFEST;
 		const base = platform ? formatPlatform(canonical(platform)) : unplatformedLabel(descriptor);
 		const n = (seen.get(base) ?? 0) + 1;
 		seen.set(base, n);

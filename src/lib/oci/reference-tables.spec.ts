@@ -109,7 +109,13 @@ const REPOSITORY_INFO: [string, string, string, string, string][] = [
 	['privatebase', 'example.com/privatebase', 'example.com/privatebase', '', 'example.com'],
 	['private/moonbase', 'example.com:8000/private/moonbase', 'example.com:8000/private/moonbase', '', 'example.com:8000'],
 	['privatebasee', 'example.com:8000/privatebasee', 'example.com:8000/privatebasee', '', 'example.com:8000'],
-	['library/ubuntu-12.04-base', 'ubuntu-12.04-base', 'docker.io/library/ubuntu-12.04-base', 'index.docker.io/library/ubuntu-12.04-base', 'docker.io'],
+	[
+		'library/ubuntu-12.04-base',
+		'ubuntu-12.04-base',
+		'docker.io/library/ubuntu-12.04-base',
+		'index.docker.io/library/ubuntu-12.04-base',
+		'docker.io'
+	],
 	['library/foo', 'foo', 'docker.io/library/foo', 'docker.io/foo', 'docker.io'],
 	['library/foo/bar', 'library/foo/bar', 'docker.io/library/foo/bar', '', 'docker.io'],
 	['store/foo/bar', 'store/foo/bar', 'docker.io/store/foo/bar', '', 'docker.io'],

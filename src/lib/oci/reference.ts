@@ -39,10 +39,7 @@ export function isValidTag(tag: string): boolean {
 function splitDomain(name: string): { registry: string; path: string } {
 	const slash = name.indexOf('/');
 	const first = name.slice(0, slash);
-	if (
-		slash < 0 ||
-		(first !== 'localhost' && !/[.:]/.test(first) && first.toLowerCase() === first)
-	) {
+	if (slash < 0 || (first !== 'localhost' && !/[.:]/.test(first) && first.toLowerCase() === first)) {
 		return { registry: DOCKER_HUB, path: name };
 	}
 	return {
@@ -54,11 +51,7 @@ function splitDomain(name: string): { registry: string; path: string } {
 function parseReferenceDigest(s: string, input: string): Digest {
 	const match = REFERENCE_DIGEST.exec(s);
 	if (!match) {
-		throw invalid(
-			'digest',
-			input,
-			`digest "${s}" is not valid: write it as sha256: followed by 64 lowercase hex characters`
-		);
+		throw invalid('digest', input, `digest "${s}" is not valid: write it as sha256: followed by 64 lowercase hex characters`);
 	}
 	const algorithm = match[1] ?? '';
 	const hex = match[2] ?? '';
@@ -88,18 +81,10 @@ export function parseReference(untrustedInput: string): Reference {
 	const input = untrustedInput.trim();
 	let rest = input.startsWith('docker://') ? input.slice('docker://'.length) : input;
 	if (rest === '') {
-		throw invalid(
-			'reference',
-			input,
-			'the image reference is empty: enter one such as alpine:3.20 or ghcr.io/owner/image@sha256:…'
-		);
+		throw invalid('reference', input, 'the image reference is empty: enter one such as alpine:3.20 or ghcr.io/owner/image@sha256:…');
 	}
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) {
-		throw invalid(
-			'reference',
-			input,
-			`"${input}" is a URL, not an image reference: drop the scheme and write registry/repository:tag`
-		);
+		throw invalid('reference', input, `"${input}" is a URL, not an image reference: drop the scheme and write registry/repository:tag`);
 	}
 	if (/^[a-f0-9]{64}$/.test(rest)) {
 		throw invalid(
@@ -122,11 +107,7 @@ export function parseReference(untrustedInput: string): Reference {
 		tag = rest.slice(colon + 1);
 		rest = rest.slice(0, colon);
 		if (!isValidTag(tag)) {
-			throw invalid(
-				'tag',
-				input,
-				`tag "${tag}" is not valid: use 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"`
-			);
+			throw invalid('tag', input, `tag "${tag}" is not valid: use 1 to 128 letters, digits, "_", "." or "-", not starting with "." or "-"`);
 		}
 	}
 
@@ -140,18 +121,10 @@ export function parseReference(untrustedInput: string): Reference {
 	}
 	const path = registry === DOCKER_HUB && !rawPath.includes('/') ? `library/${rawPath}` : rawPath;
 	if (path === '' || path === 'library/') {
-		throw invalid(
-			'repository',
-			input,
-			`"${input}" has no repository name: write it as [registry/]repository[:tag]`
-		);
+		throw invalid('repository', input, `"${input}" has no repository name: write it as [registry/]repository[:tag]`);
 	}
 	if (path.toLowerCase() !== path) {
-		throw invalid(
-			'repository',
-			input,
-			`repository name must be lowercase: write "${path.toLowerCase()}" instead of "${path}"`
-		);
+		throw invalid('repository', input, `repository name must be lowercase: write "${path.toLowerCase()}" instead of "${path}"`);
 	}
 	if (!PATH.test(path)) {
 		throw invalid(
@@ -161,11 +134,7 @@ export function parseReference(untrustedInput: string): Reference {
 		);
 	}
 	if (path.length > MAX_PATH_LENGTH) {
-		throw invalid(
-			'repository',
-			input,
-			`repository name is ${path.length} characters long; the limit is ${MAX_PATH_LENGTH}`
-		);
+		throw invalid('repository', input, `repository name is ${path.length} characters long; the limit is ${MAX_PATH_LENGTH}`);
 	}
 
 	return freeze({

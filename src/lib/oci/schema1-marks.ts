@@ -7,8 +7,7 @@ import type { Digest } from './model';
 import { isObject } from './text';
 
 /** The gzip of an empty tar: what Docker wrote for metadata-only steps before `throwaway` existed. */
-export const GZIPPED_EMPTY_LAYER =
-	'sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4' as Digest;
+export const GZIPPED_EMPTY_LAYER = 'sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4' as Digest;
 
 /**
  * The document when the bytes are a signed schema1 manifest by containers/image's test (a JSON object

@@ -75,16 +75,48 @@ describe('schema1 validation: each problem has its own error', () => {
 		['fsLayers and history differ in length', manifest(chain(), [D('1'), D('2')]), /2 fsLayers but 3 history entries/],
 		['no layers at all', manifest([], []), /fsLayers and history are empty/],
 		['fsLayers missing', { ...manifest(chain()), fsLayers: undefined }, /fsLayers is missing/],
-		['a v1Compatibility that is not JSON', manifest([chain()[0]!, '{"id": ', chain()[2]!]), /history\[1\]\.v1Compatibility is not valid JSON/],
-		['a v1Compatibility that is not an object', manifest([chain()[0]!, '[1]', chain()[2]!]), /history\[1\]\.v1Compatibility must be a JSON object/],
-		['an id that is not 64 hex characters', manifest([entry('c', { parent: ID('b') }), { id: 'B'.repeat(64), parent: ID('a') }, entry('a')]), /history\[1\]\.v1Compatibility has id "B{64}"; every v1 id must be 64 lowercase hex/],
+		[
+			'a v1Compatibility that is not JSON',
+			manifest([chain()[0]!, '{"id": ', chain()[2]!]),
+			/history\[1\]\.v1Compatibility is not valid JSON/
+		],
+		[
+			'a v1Compatibility that is not an object',
+			manifest([chain()[0]!, '[1]', chain()[2]!]),
+			/history\[1\]\.v1Compatibility must be a JSON object/
+		],
+		[
+			'an id that is not 64 hex characters',
+			manifest([entry('c', { parent: ID('b') }), { id: 'B'.repeat(64), parent: ID('a') }, entry('a')]),
+			/history\[1\]\.v1Compatibility has id "B{64}"; every v1 id must be 64 lowercase hex/
+		],
 		['an entry without id', manifest([{ parent: ID('a') }, entry('a')]), /history\[0\]\.v1Compatibility has no id/],
-		['a base layer with a parent', manifest([entry('b', { parent: ID('a') }), entry('a', { parent: ID('0') })]), /base entry \(history\[1\]\.v1Compatibility\) has parent 0{64}/],
-		['an id repeated non-consecutively', manifest([entry('a', { parent: ID('b') }), entry('b', { parent: ID('a') }), entry('a')]), /v1 id a{64} appears again at history\[2\] after other ids/],
-		['a parent that is not the next entry', manifest([entry('c', { parent: ID('x') }), entry('b', { parent: ID('a') }), entry('a')]), /history\[0\]\.v1Compatibility has parent x{64}, but the next entry's id is b{64}/],
-		['a missing parent in the middle', manifest([entry('c', { parent: ID('b') }), entry('b'), entry('a')]), /history\[1\]\.v1Compatibility has parent \(none\), but the next entry's id is a{64}/],
+		[
+			'a base layer with a parent',
+			manifest([entry('b', { parent: ID('a') }), entry('a', { parent: ID('0') })]),
+			/base entry \(history\[1\]\.v1Compatibility\) has parent 0{64}/
+		],
+		[
+			'an id repeated non-consecutively',
+			manifest([entry('a', { parent: ID('b') }), entry('b', { parent: ID('a') }), entry('a')]),
+			/v1 id a{64} appears again at history\[2\] after other ids/
+		],
+		[
+			'a parent that is not the next entry',
+			manifest([entry('c', { parent: ID('x') }), entry('b', { parent: ID('a') }), entry('a')]),
+			/history\[0\]\.v1Compatibility has parent x{64}, but the next entry's id is b{64}/
+		],
+		[
+			'a missing parent in the middle',
+			manifest([entry('c', { parent: ID('b') }), entry('b'), entry('a')]),
+			/history\[1\]\.v1Compatibility has parent \(none\), but the next entry's id is a{64}/
+		],
 		['a bad blobSum', manifest(chain(), [D('1'), 'sha256:xyz' as Digest, D('3')]), /fsLayers\[1\]\.blobSum/],
-		['a mistyped field', manifest([entry('c', { parent: ID('b'), throwaway: 'yes' }), entry('b', { parent: ID('a') }), entry('a')]), /history\[0\]\.v1Compatibility\.throwaway must be true or false/],
+		[
+			'a mistyped field',
+			manifest([entry('c', { parent: ID('b'), throwaway: 'yes' }), entry('b', { parent: ID('a') }), entry('a')]),
+			/history\[0\]\.v1Compatibility\.throwaway must be true or false/
+		],
 		['an ambiguous body', { ...manifest(chain()), layers: [] }, /ambiguous.*layers/]
 	];
 	it.each(cases)('%s', async (_name, doc, message) => {
@@ -93,7 +125,11 @@ describe('schema1 validation: each problem has its own error', () => {
 
 	it('drops the newer of two consecutive entries with the same id, with its layer (as skopeo)', async () => {
 		const doc = manifest(
-			[entry('b', { parent: ID('a'), config: { Labels: { which: 'newer' } } }), entry('b', { parent: ID('a'), config: { Labels: { which: 'older' } } }), entry('a')],
+			[
+				entry('b', { parent: ID('a'), config: { Labels: { which: 'newer' } } }),
+				entry('b', { parent: ID('a'), config: { Labels: { which: 'older' } } }),
+				entry('a')
+			],
 			[D('9'), D('8'), D('1')]
 		);
 		const result = await verifyManifest(untrusted(enc.encode(JSON.stringify(doc)), DOCKER_SCHEMA1), { basis: 'unpinned' });
@@ -119,10 +155,28 @@ describe('the signed payload (JWS envelope)', () => {
 	it.each([
 		['an empty signatures array', (d: { signatures: unknown[] }) => (d.signatures = []), /signatures is empty/],
 		['signatures that are not an array', (d: { signatures: unknown }) => (d.signatures = {}), /signatures must be an array/],
-		['a protected header that is not base64url JSON', (d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = 'not*base64'), /protected is not a base64url-encoded JSON object/],
-		['a protected header without formatLength', (d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = protectedHeader({ formatTail: 'Cn0' })), /has no formatLength/],
-		['a formatTail that is not base64url', (d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = protectedHeader({ formatLength: 10, formatTail: '%%' })), /formatTail is not base64url/],
-		['a formatLength past the end', (d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = protectedHeader({ formatLength: 10 ** 6, formatTail: 'Cn0' })), /formatLength 1000000 is longer than the/]
+		[
+			'a protected header that is not base64url JSON',
+			(d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = 'not*base64'),
+			/protected is not a base64url-encoded JSON object/
+		],
+		[
+			'a protected header without formatLength',
+			(d: { signatures: Array<Record<string, unknown>> }) => (d.signatures[0]!.protected = protectedHeader({ formatTail: 'Cn0' })),
+			/has no formatLength/
+		],
+		[
+			'a formatTail that is not base64url',
+			(d: { signatures: Array<Record<string, unknown>> }) =>
+				(d.signatures[0]!.protected = protectedHeader({ formatLength: 10, formatTail: '%%' })),
+			/formatTail is not base64url/
+		],
+		[
+			'a formatLength past the end',
+			(d: { signatures: Array<Record<string, unknown>> }) =>
+				(d.signatures[0]!.protected = protectedHeader({ formatLength: 10 ** 6, formatTail: 'Cn0' })),
+			/formatLength 1000000 is longer than the/
+		]
 	])('refuses %s', async (_name, change, message) => {
 		await expect(broken(change as never)).rejects.toMatchObject({ code: 'INVALID_MANIFEST', message: expect.stringMatching(message) });
 	});
@@ -176,7 +230,10 @@ describe('signed schema1 manifests', () => {
 		const built = buildSchema1Signed('fixtures/schema1-signed', '1.0');
 		const signed = await signSchema1(built.content, [s]);
 		expect(sha256(signed.bytes)).not.toBe(signed.digest);
-		const result = await verifyManifest(untrusted(signed.bytes, DOCKER_SCHEMA1_SIGNED, signed.digest), { basis: 'pinned', digest: signed.digest as Digest });
+		const result = await verifyManifest(untrusted(signed.bytes, DOCKER_SCHEMA1_SIGNED, signed.digest), {
+			basis: 'pinned',
+			digest: signed.digest as Digest
+		});
 		expect(result.verification).toMatchObject({ basis: 'pinned', digest: signed.digest, headerAgrees: true, size: signed.bytes.length });
 		expect(Buffer.from(result.bytes).equals(Buffer.from(signed.bytes))).toBe(true);
 		expect(Buffer.from(result.payload!).equals(Buffer.from(built.content))).toBe(true);
@@ -184,7 +241,15 @@ describe('signed schema1 manifests', () => {
 		const m = schema1(result);
 		expect(m.signed).toBe(true);
 		expect(m.signatures).toEqual([
-			{ alg, keySource: 'jwk', keyType: alg === 'ES256' ? 'EC P-256' : 'RSA 2048', keyId: s.keyId, declaredKeyId: s.keyId, time: '2024-03-01T12:00:00Z', status: 'valid' }
+			{
+				alg,
+				keySource: 'jwk',
+				keyType: alg === 'ES256' ? 'EC P-256' : 'RSA 2048',
+				keyId: s.keyId,
+				declaredKeyId: s.keyId,
+				time: '2024-03-01T12:00:00Z',
+				status: 'valid'
+			}
 		]);
 	});
 
@@ -201,7 +266,9 @@ describe('signed schema1 manifests', () => {
 		expect(schema1(unpinned).signatures[0]).toMatchObject({ status: 'invalid', reason: expect.stringContaining('does not match') });
 		expect(schema1(unpinned).image.config.Labels?.['org.example.which']).toBe('kept-older-duplicatX');
 
-		await expect(verifyManifest(untrusted(altered, DOCKER_SCHEMA1_SIGNED), { basis: 'pinned', digest: signed.digest as Digest })).rejects.toMatchObject({
+		await expect(
+			verifyManifest(untrusted(altered, DOCKER_SCHEMA1_SIGNED), { basis: 'pinned', digest: signed.digest as Digest })
+		).rejects.toMatchObject({
 			code: 'DIGEST_MISMATCH',
 			message: expect.stringContaining('JWS payload')
 		});
@@ -226,14 +293,16 @@ describe('signed schema1 manifests', () => {
 		});
 		// Hashing the bytes received (with their signatures) would not be the manifest digest either.
 		const bytesDigest = sha256(signed.bytes) as Digest;
-		await expect(verifyManifest(untrusted(signed.bytes, DOCKER_SCHEMA1_SIGNED), { basis: 'pinned', digest: bytesDigest })).rejects.toMatchObject({
+		await expect(
+			verifyManifest(untrusted(signed.bytes, DOCKER_SCHEMA1_SIGNED), { basis: 'pinned', digest: bytesDigest })
+		).rejects.toMatchObject({
 			code: 'DIGEST_MISMATCH'
 		});
 	});
 
 	it('unsigned schema1 is hashed as received', async () => {
 		const bytes = enc.encode(JSON.stringify(manifest(chain()), null, 3));
-		const result = await verifyManifest(untrusted(bytes, DOCKER_SCHEMA1), { basis: 'pinned', digest: (await computeDigest(bytes)) });
+		const result = await verifyManifest(untrusted(bytes, DOCKER_SCHEMA1), { basis: 'pinned', digest: await computeDigest(bytes) });
 		expect(result.payload).toBeUndefined();
 		expect(schema1(result)).toMatchObject({ signed: false, signatures: [], tag: 'v1', name: 'library/old' });
 	});
@@ -250,13 +319,24 @@ describe('manifests written by skopeo (containers/image, libtrust)', () => {
 	it('rebuilds the payload of one skopeo signed itself, and its signature verifies', async () => {
 		const envelope = schema1Envelope(skopeoDir)!;
 		expect(dec.decode(envelope.formatTail)).toBe('}');
-		expect(Buffer.from(envelope.payload.subarray(0, envelope.formatLength)).equals(Buffer.from(skopeoDir.subarray(0, envelope.formatLength)))).toBe(true);
+		expect(
+			Buffer.from(envelope.payload.subarray(0, envelope.formatLength)).equals(Buffer.from(skopeoDir.subarray(0, envelope.formatLength)))
+		).toBe(true);
 		expect(envelope.payload.length).toBe(envelope.formatLength + 1);
 		expect(dec.decode(envelope.payload).endsWith('"schemaVersion":1}')).toBe(true);
-		const result = await verifyManifest(untrusted(skopeoDir, DOCKER_SCHEMA1_SIGNED), { basis: 'pinned', digest: sha256(envelope.payload) as Digest });
+		const result = await verifyManifest(untrusted(skopeoDir, DOCKER_SCHEMA1_SIGNED), {
+			basis: 'pinned',
+			digest: sha256(envelope.payload) as Digest
+		});
 		const m = schema1(result);
 		expect(m).toMatchObject({ name: '', tag: '', signed: true });
-		expect(m.signatures).toEqual([expect.objectContaining({ status: 'valid', keyId: 'AUBY:DIBU:WXCR:3EJS:YNNG:WSUL:ZJQE:ME5D:UXN3:VCJ6:FQJE:GDOY', declaredKeyId: 'AUBY:DIBU:WXCR:3EJS:YNNG:WSUL:ZJQE:ME5D:UXN3:VCJ6:FQJE:GDOY' })]);
+		expect(m.signatures).toEqual([
+			expect.objectContaining({
+				status: 'valid',
+				keyId: 'AUBY:DIBU:WXCR:3EJS:YNNG:WSUL:ZJQE:ME5D:UXN3:VCJ6:FQJE:GDOY',
+				declaredKeyId: 'AUBY:DIBU:WXCR:3EJS:YNNG:WSUL:ZJQE:ME5D:UXN3:VCJ6:FQJE:GDOY'
+			})
+		]);
 		// Same image as the registry copy: same layers and config, other name/tag, so another digest.
 		const registryCopy = schema1(await verifyManifest(untrusted(skopeoSigned, DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' }));
 		expect(m.layers).toEqual(registryCopy.layers);
@@ -268,9 +348,15 @@ describe('manifests written by skopeo (containers/image, libtrust)', () => {
 		expect(envelope.formatLength).toBe(3885);
 		expect(dec.decode(envelope.formatTail)).toBe('}');
 		expect(sha256(envelope.payload)).toBe(SKOPEO_DIGEST);
-		const result = await verifyManifest(untrusted(skopeoSigned, DOCKER_SCHEMA1_SIGNED, SKOPEO_DIGEST), { basis: 'pinned', digest: SKOPEO_DIGEST });
+		const result = await verifyManifest(untrusted(skopeoSigned, DOCKER_SCHEMA1_SIGNED, SKOPEO_DIGEST), {
+			basis: 'pinned',
+			digest: SKOPEO_DIGEST
+		});
 		expect(result.verification.headerAgrees).toBe(true);
-		expect(schema1(result).signatures[0]).toMatchObject({ status: 'valid', keyId: '4CMV:5IIH:RQOA:ECEH:PLO6:3P5U:5I7E:UNAL:BMGN:D7BO:WUBG:2OB4' });
+		expect(schema1(result).signatures[0]).toMatchObject({
+			status: 'valid',
+			keyId: '4CMV:5IIH:RQOA:ECEH:PLO6:3P5U:5I7E:UNAL:BMGN:D7BO:WUBG:2OB4'
+		});
 	});
 
 	it('converts to what skopeo printed for it', async () => {
@@ -285,12 +371,35 @@ describe('manifests written by skopeo (containers/image, libtrust)', () => {
 		expect(inspection.format).toBe('schema1');
 		expect(inspection.warnings).toEqual([]);
 		const out = toSkopeoInspect(inspection, ['latest']) as unknown as Record<string, unknown>;
-		for (const field of ['Name', 'Tag', 'Digest', 'RepoTags', 'Created', 'DockerVersion', 'Labels', 'Architecture', 'Os', 'Layers', 'Env']) {
+		for (const field of [
+			'Name',
+			'Tag',
+			'Digest',
+			'RepoTags',
+			'Created',
+			'DockerVersion',
+			'Labels',
+			'Architecture',
+			'Os',
+			'Layers',
+			'Env'
+		]) {
 			expect(out[field], field).toEqual(skopeoPrinted[field]);
 		}
 		expect(out.LayersData).toHaveLength(7);
-		expect((out.LayersData as unknown[])[0]).toEqual({ MIMEType: '', Digest: (skopeoPrinted.Layers as string[])[0], Size: -1, Annotations: null });
-		expect(out).toMatchObject({ ConfigDigest: '', LayersSize: null, Schema1: true, MediaType: DOCKER_SCHEMA1_SIGNED, HistoryAligned: true });
+		expect((out.LayersData as unknown[])[0]).toEqual({
+			MIMEType: '',
+			Digest: (skopeoPrinted.Layers as string[])[0],
+			Size: -1,
+			Annotations: null
+		});
+		expect(out).toMatchObject({
+			ConfigDigest: '',
+			LayersSize: null,
+			Schema1: true,
+			MediaType: DOCKER_SCHEMA1_SIGNED,
+			HistoryAligned: true
+		});
 		expect(out.Signatures).toEqual([expect.objectContaining({ Algorithm: 'ES256', Status: 'valid', KeySource: 'jwk' })]);
 	});
 
@@ -298,10 +407,26 @@ describe('manifests written by skopeo (containers/image, libtrust)', () => {
 		const result = await verifyManifest(untrusted(skopeoSigned, DOCKER_SCHEMA1_SIGNED), { basis: 'unpinned' });
 		const m = schema1(result);
 		expect(m.image.history.map((h) => h.empty_layer === true)).toEqual([false, true, false, true, false, true, true]);
-		expect(m.image.history[2]).toEqual({ created: '2024-03-01T12:30:00Z', created_by: '/bin/sh -c #(nop) COPY dir:4567ef in /app ', comment: 'app files' });
+		expect(m.image.history[2]).toEqual({
+			created: '2024-03-01T12:30:00Z',
+			created_by: '/bin/sh -c #(nop) COPY dir:4567ef in /app ',
+			comment: 'app files'
+		});
 		expect(m.image.history[4]).toMatchObject({ author: 'Fixture Builder' });
-		expect(m.image).toMatchObject({ architecture: 'amd64', os: 'linux', docker_version: '24.0.7', created: '2024-03-01T12:34:56.789012345Z', rootfs: { type: 'layers', diff_ids: [] } });
-		expect(m.image.config).toMatchObject({ User: 'app', WorkingDir: '/app', Entrypoint: ['/app/main.sh'], Cmd: ['--serve', '--port=8080'], StopSignal: 'SIGTERM' });
+		expect(m.image).toMatchObject({
+			architecture: 'amd64',
+			os: 'linux',
+			docker_version: '24.0.7',
+			created: '2024-03-01T12:34:56.789012345Z',
+			rootfs: { type: 'layers', diff_ids: [] }
+		});
+		expect(m.image.config).toMatchObject({
+			User: 'app',
+			WorkingDir: '/app',
+			Entrypoint: ['/app/main.sh'],
+			Cmd: ['--serve', '--port=8080'],
+			StopSignal: 'SIGTERM'
+		});
 		expect(m.layers.map((l) => l.empty)).toEqual([false, true, false, true, false, true, true]);
 		expect(m.layers[6]).toMatchObject({ digest: GZIPPED_EMPTY_LAYER, v1Parent: m.layers[5]!.v1Id });
 	});
@@ -323,14 +448,25 @@ describe('conversion into the common model', () => {
 			{ created: '2017-05-01T10:00:00Z', created_by: '/bin/sh -c #(nop) ADD file:0123 in / ', author: 'base builder' },
 			{ created: '2017-05-01T10:00:01Z', created_by: '/bin/sh -c #(nop)  ENV S1=yes', empty_layer: true },
 			{ created: '2017-05-01T10:00:02Z', created_by: '/bin/sh -c #(nop) COPY dir:abc in /app ', comment: 'app files' },
-			{ created: built.created, created_by: '/bin/sh -c #(nop)  CMD ["/bin/hello"]', author: 'Schema1 Fixture <s1@example.com>', empty_layer: true }
+			{
+				created: built.created,
+				created_by: '/bin/sh -c #(nop)  CMD ["/bin/hello"]',
+				author: 'Schema1 Fixture <s1@example.com>',
+				empty_layer: true
+			}
 		]);
-		expect(inspection.image).toMatchObject({ created: built.created, author: 'Schema1 Fixture <s1@example.com>', docker_version: '1.13.1' });
+		expect(inspection.image).toMatchObject({
+			created: built.created,
+			author: 'Schema1 Fixture <s1@example.com>',
+			docker_version: '1.13.1'
+		});
 		expect(inspection.timeline.aligned).toBe(true);
 		expect(inspection.timeline.rows.map((r) => [r.layer?.digest, r.layer?.size, r.history?.empty_layer === true, r.diffId])).toEqual(
 			built.layerDigests.map((d, i) => [d, -1, i === 1 || i === 3, undefined])
 		);
-		expect(inspection.warnings).toEqual([expect.stringMatching(/^1 history entry repeats the v1 id .* dropped together with its layer, as skopeo does\.$/)]);
+		expect(inspection.warnings).toEqual([
+			expect.stringMatching(/^1 history entry repeats the v1 id .* dropped together with its layer, as skopeo does\.$/)
+		]);
 		const out = toSkopeoInspect(inspection, null);
 		expect(out.Tag).toBe('1.0');
 		expect(out.Layers).toEqual(built.layerDigests);
@@ -338,7 +474,7 @@ describe('conversion into the common model', () => {
 		expect(out.History.map((h) => h.Size)).toEqual([null, null, null, null]);
 	});
 
-	it('an entry without created gives skopeo\'s Go zero time, and no Tag when the manifest has none', async () => {
+	it("an entry without created gives skopeo's Go zero time, and no Tag when the manifest has none", async () => {
 		const bytes = enc.encode(JSON.stringify(manifest(chain(), undefined, { tag: '' })));
 		const source: RegistrySource = {
 			manifest: async () => untrusted(bytes, DOCKER_SCHEMA1, null),

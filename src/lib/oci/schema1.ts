@@ -98,12 +98,17 @@ export function schema1Envelope(bytes: Uint8Array): Schema1Envelope | null {
 		if (!tail) throw invalid(`${at}.protected formatTail is not base64url`);
 		if (i === 0) {
 			if (length > bytes.length) {
-				throw invalid(`formatLength ${length} is longer than the ${bytes.length} bytes received`, { formatLength: length, size: bytes.length });
+				throw invalid(`formatLength ${length} is longer than the ${bytes.length} bytes received`, {
+					formatLength: length,
+					size: bytes.length
+				});
 			}
 			formatLength = length;
 			formatTail = tail;
 		} else if (length !== formatLength) {
-			throw invalid(`the signatures disagree on formatLength (${formatLength} in signatures[0], ${length} in ${at}), so there is no single payload`);
+			throw invalid(
+				`the signatures disagree on formatLength (${formatLength} in signatures[0], ${length} in ${at}), so there is no single payload`
+			);
 		} else if (!sameBytes(tail, formatTail)) {
 			throw invalid(`the signatures disagree on formatTail (signatures[0] and ${at}), so there is no single payload`);
 		}

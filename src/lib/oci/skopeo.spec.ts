@@ -35,7 +35,12 @@ const layers: Descriptor[] = [
 async function fixture(config: Record<string, unknown>) {
 	const objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
 	const cfg = await put(objects, config, 'application/octet-stream');
-	const image = await put(objects, { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, ...cfg }, layers }, OCI_MANIFEST, 'single');
+	const image = await put(
+		objects,
+		{ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, ...cfg }, layers },
+		OCI_MANIFEST,
+		'single'
+	);
 	const index = await put(
 		objects,
 		{
@@ -43,7 +48,13 @@ async function fixture(config: Record<string, unknown>) {
 			mediaType: OCI_INDEX,
 			manifests: [
 				{ mediaType: OCI_MANIFEST, ...image, platform: { os: 'linux', architecture: 'amd64' } },
-				{ mediaType: OCI_MANIFEST, digest: D('7'), size: 9, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': image.digest } }
+				{
+					mediaType: OCI_MANIFEST,
+					digest: D('7'),
+					size: 9,
+					platform: { os: 'unknown', architecture: 'unknown' },
+					annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': image.digest }
+				}
 			]
 		},
 		OCI_INDEX,
@@ -92,7 +103,15 @@ describe('toSkopeoInspect', () => {
 				{ Platform: 'unknown/unknown', Digest: D('7'), MediaType: OCI_MANIFEST, Size: 9, Attestation: true }
 			],
 			Manifests: [
-				{ Digest: image.digest, MediaType: OCI_MANIFEST, Size: image.size, ArtifactType: null, Annotations: null, Label: 'linux/amd64', Selectable: true },
+				{
+					Digest: image.digest,
+					MediaType: OCI_MANIFEST,
+					Size: image.size,
+					ArtifactType: null,
+					Annotations: null,
+					Label: 'linux/amd64',
+					Selectable: true
+				},
 				{
 					Digest: D('7'),
 					MediaType: OCI_MANIFEST,
@@ -113,7 +132,17 @@ describe('toSkopeoInspect', () => {
 			Warnings: []
 		});
 		expect(Object.keys(out).slice(0, 11)).toEqual([
-			'Name', 'Digest', 'RepoTags', 'Created', 'DockerVersion', 'Labels', 'Architecture', 'Os', 'Layers', 'LayersData', 'Env'
+			'Name',
+			'Digest',
+			'RepoTags',
+			'Created',
+			'DockerVersion',
+			'Labels',
+			'Architecture',
+			'Os',
+			'Layers',
+			'LayersData',
+			'Env'
 		]);
 	});
 
@@ -130,19 +159,55 @@ describe('toSkopeoInspect', () => {
 
 	it('answers an index without platforms with its own digest and entries', async () => {
 		const objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
-		const sbom = { mediaType: OCI_MANIFEST, digest: D('5'), size: 5, artifactType: 'application/spdx+json', annotations: { 'org.opencontainers.image.ref.name': 'sbom' } };
-		const index = await put(objects, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom, { mediaType: OCI_INDEX, digest: D('6'), size: 6 }] }, OCI_INDEX, 'refs');
+		const sbom = {
+			mediaType: OCI_MANIFEST,
+			digest: D('5'),
+			size: 5,
+			artifactType: 'application/spdx+json',
+			annotations: { 'org.opencontainers.image.ref.name': 'sbom' }
+		};
+		const index = await put(
+			objects,
+			{ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [sbom, { mediaType: OCI_INDEX, digest: D('6'), size: 6 }] },
+			OCI_INDEX,
+			'refs'
+		);
 		const out = toSkopeoInspect(await inspectAny(source(objects), parseReference('localhost:5000/team/app:refs')), ['refs']);
-		expect(out).toMatchObject({ Digest: index.digest, MediaType: OCI_INDEX, ManifestDigest: '', ConfigDigest: '', Layers: [], LayersData: [], Created: null, Architecture: '', Os: '', LayersSize: null, History: [] });
+		expect(out).toMatchObject({
+			Digest: index.digest,
+			MediaType: OCI_INDEX,
+			ManifestDigest: '',
+			ConfigDigest: '',
+			Layers: [],
+			LayersData: [],
+			Created: null,
+			Architecture: '',
+			Os: '',
+			LayersSize: null,
+			History: []
+		});
 		expect(out.Manifests).toEqual([
-			{ Digest: D('5'), MediaType: OCI_MANIFEST, Size: 5, ArtifactType: 'application/spdx+json', Annotations: sbom.annotations, Label: 'sbom', Selectable: false },
+			{
+				Digest: D('5'),
+				MediaType: OCI_MANIFEST,
+				Size: 5,
+				ArtifactType: 'application/spdx+json',
+				Annotations: sbom.annotations,
+				Label: 'sbom',
+				Selectable: false
+			},
 			{ Digest: D('6'), MediaType: OCI_INDEX, Size: 6, ArtifactType: null, Annotations: null, Label: 'OCI image index', Selectable: false }
 		]);
 		expect(out.Platforms.map((p) => p.Platform)).toEqual([null, null]);
 	});
 
 	it('uses null and "" exactly where skopeo does when the config lacks values', async () => {
-		const { registry } = await fixture({ architecture: 'arm64', os: 'linux', variant: 'v8', rootfs: { type: 'layers', diff_ids: [D('a'), D('b')] } });
+		const { registry } = await fixture({
+			architecture: 'arm64',
+			os: 'linux',
+			variant: 'v8',
+			rootfs: { type: 'layers', diff_ids: [D('a'), D('b')] }
+		});
 		const out = toSkopeoInspect(await inspect(registry, parseReference('localhost:5000/team/app:single')), []);
 		expect(out).toMatchObject({ Created: null, DockerVersion: '', Labels: null, Env: null, Variant: 'v8', HistoryAligned: false });
 		expect(out.Warnings).toEqual([expect.stringContaining('no history')]);
@@ -150,7 +215,22 @@ describe('toSkopeoInspect', () => {
 
 	it('fills what exists for an artifact', async () => {
 		const objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
-		await put(objects, { schemaVersion: 2, mediaType: OCI_MANIFEST, artifactType: 'application/x', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers }, OCI_MANIFEST, 'sig');
+		await put(
+			objects,
+			{
+				schemaVersion: 2,
+				mediaType: OCI_MANIFEST,
+				artifactType: 'application/x',
+				config: {
+					mediaType: 'application/vnd.oci.empty.v1+json',
+					digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+					size: 2
+				},
+				layers
+			},
+			OCI_MANIFEST,
+			'sig'
+		);
 		const out = toSkopeoInspect(await inspect(source(objects), parseReference('localhost:5000/team/app:sig')), null);
 		expect(out).toMatchObject({
 			Architecture: '',

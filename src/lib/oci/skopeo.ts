@@ -123,8 +123,7 @@ export function toSkopeoInspect(inspection: AnyInspection, tags: string[] | null
 	const { index, timeline } = inspection;
 	const manifest = inspection.format === 'index' ? null : inspection.manifest;
 	const schema1 = inspection.format === 'schema1' ? inspection.manifest.manifest : null;
-	const image: ImageConfig | undefined =
-		inspection.format === 'schema1' ? inspection.image : (inspection.config?.config ?? undefined);
+	const image: ImageConfig | undefined = inspection.format === 'schema1' ? inspection.image : (inspection.config?.config ?? undefined);
 	const top = inspection.format === 'index' ? inspection.index : (index ?? inspection.manifest);
 	const out: SkopeoInspect = {
 		Name: repositoryName(inspection.reference),
@@ -164,7 +163,13 @@ export function toSkopeoInspect(inspection: AnyInspection, tags: string[] | null
 		})),
 		...(index ? { Manifests: inspection.platforms.map(manifestEntry) } : {}),
 		...(inspection.nested
-			? { NestedIndexes: inspection.nested.map((n) => ({ Digest: n.index.verification.digest, MediaType: n.index.mediaType, Chosen: n.chosen.label })) }
+			? {
+					NestedIndexes: inspection.nested.map((n) => ({
+						Digest: n.index.verification.digest,
+						MediaType: n.index.mediaType,
+						Chosen: n.chosen.label
+					}))
+				}
 			: {}),
 		History: timeline.rows.map((row) => ({
 			Created: row.history?.created ?? null,

@@ -3,16 +3,34 @@ import { isTagSort, naturalCompare, parseVersion, sortTags } from './tag-order';
 
 describe('sortTags version', () => {
 	it.each([
-		[['1.2.3', 'latest', '1.10.0', '1.9.9'], ['latest', '1.10.0', '1.9.9', '1.2.3']],
-		[['v1.0.0', 'v2.0.0', 'v1.5.0'], ['v2.0.0', 'v1.5.0', 'v1.0.0']],
+		[
+			['1.2.3', 'latest', '1.10.0', '1.9.9'],
+			['latest', '1.10.0', '1.9.9', '1.2.3']
+		],
+		[
+			['v1.0.0', 'v2.0.0', 'v1.5.0'],
+			['v2.0.0', 'v1.5.0', 'v1.0.0']
+		],
 		// Floating tags stand just before what they float over.
-		[['1.2.3', '1', '1.2', '1.2.2', '2'], ['2', '1', '1.2', '1.2.3', '1.2.2']],
+		[
+			['1.2.3', '1', '1.2', '1.2.2', '2'],
+			['2', '1', '1.2', '1.2.3', '1.2.2']
+		],
 		// A release before its pre-releases, the newer pre-release first.
-		[['1.0.0-rc.1', '1.0.0', '1.0.0-rc.2', '0.9.0'], ['1.0.0', '1.0.0-rc.2', '1.0.0-rc.1', '0.9.0']],
+		[
+			['1.0.0-rc.1', '1.0.0', '1.0.0-rc.2', '0.9.0'],
+			['1.0.0', '1.0.0-rc.2', '1.0.0-rc.1', '0.9.0']
+		],
 		// Plain before variants of the same version.
-		[['1.25-alpine', '1.25', '1.26-alpine'], ['1.26-alpine', '1.25', '1.25-alpine']],
+		[
+			['1.25-alpine', '1.25', '1.26-alpine'],
+			['1.26-alpine', '1.25', '1.25-alpine']
+		],
 		// Versions first, then the rest in natural order.
-		[['edge', 't10', 'latest', '3.20', 't2', 'main'], ['latest', '3.20', 'edge', 'main', 't2', 't10']]
+		[
+			['edge', 't10', 'latest', '3.20', 't2', 'main'],
+			['latest', '3.20', 'edge', 'main', 't2', 't10']
+		]
 	])('%j', (tags, want) => {
 		expect(sortTags(tags, 'version')).toEqual(want);
 	});
@@ -27,7 +45,9 @@ describe('sortTags version', () => {
 
 describe('sortTags name', () => {
 	it('is natural order, latest not special', () => {
-		expect(sortTags(['t10', 'latest', 't2', '1.10', '1.9', 'T1'], 'name')).toEqual(['1.9', '1.10', 'latest', 't2', 't10', 'T1'].sort(naturalCompare));
+		expect(sortTags(['t10', 'latest', 't2', '1.10', '1.9', 'T1'], 'name')).toEqual(
+			['1.9', '1.10', 'latest', 't2', 't10', 'T1'].sort(naturalCompare)
+		);
 		expect(sortTags(['t10', 't2', 't1'], 'name')).toEqual(['t1', 't2', 't10']);
 	});
 });

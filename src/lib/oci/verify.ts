@@ -13,24 +13,13 @@ import { RegscopeError } from './errors';
 import { parseManifest } from './manifest';
 import { isImageConfigType } from './media-types';
 import { signedSchema1Document } from './schema1-marks';
-import type {
-	Descriptor,
-	Digest,
-	Manifest,
-	UntrustedObject,
-	Verification,
-	Verified,
-	VerifiedConfig,
-	VerifiedManifest
-} from './model';
+import type { Descriptor, Digest, Manifest, UntrustedObject, Verification, Verified, VerifiedConfig, VerifiedManifest } from './model';
 
 /**
  * What the caller knows a manifest's digest should be. Without a digest (`unpinned`) the result's
  * basis is `header` when the registry's Docker-Content-Digest agrees, else `unpinned`.
  */
-export type Expectation =
-	| { basis: 'pinned' | 'parent'; digest: Digest; size?: number }
-	| { basis: 'unpinned' };
+export type Expectation = { basis: 'pinned' | 'parent'; digest: Digest; size?: number } | { basis: 'unpinned' };
 
 interface Checked {
 	bytes: Verified<Uint8Array>;
@@ -51,11 +40,7 @@ function checkSize(what: string, bytes: Uint8Array, size: number, expected: Dige
  * Compares the registry's header with our own digest of the same bytes. null when absent or of
  * an algorithm we cannot compute; a malformed header counts as disagreeing.
  */
-async function compareHeader(
-	header: string | null,
-	bytes: Uint8Array,
-	computed: Digest
-): Promise<boolean | null> {
+async function compareHeader(header: string | null, bytes: Uint8Array, computed: Digest): Promise<boolean | null> {
 	if (header === null) return null;
 	let claimed: Digest;
 	try {
@@ -73,12 +58,7 @@ async function compareHeader(
  * manifest's JWS payload. The size check is always on the bytes received; the result is the
  * digested bytes, now verified.
  */
-async function check(
-	what: string,
-	obj: UntrustedObject,
-	expect: Expectation,
-	digested: Uint8Array = obj.bytes
-): Promise<Checked> {
+async function check(what: string, obj: UntrustedObject, expect: Expectation, digested: Uint8Array = obj.bytes): Promise<Checked> {
 	const bytes = digested;
 	let algorithm: DigestAlgorithm = 'sha256';
 	if (expect.basis !== 'unpinned') {
@@ -117,10 +97,7 @@ async function check(
  * hashed and checked like any manifest, and only the verified payload is parsed. Its signatures are
  * then checked over that payload; an invalid one is reported, never thrown.
  */
-export async function verifyManifest(
-	obj: UntrustedObject,
-	expect: Expectation
-): Promise<VerifiedManifest> {
+export async function verifyManifest(obj: UntrustedObject, expect: Expectation): Promise<VerifiedManifest> {
 	// The envelope code is loaded only for a signed schema1 document; anything else is hashed whole.
 	const envelope = signedSchema1Document(obj.bytes) ? (await import('./schema1')).schema1Envelope(obj.bytes) : null;
 	const { bytes, verification } = await check('manifest', obj, expect, envelope?.payload);
@@ -148,10 +125,7 @@ export function isKind<K extends Manifest['kind']>(
 }
 
 /** Checks a config blob against the manifest's config descriptor, then parses it. */
-export async function verifyConfig(
-	obj: UntrustedObject,
-	descriptor: Descriptor
-): Promise<VerifiedConfig> {
+export async function verifyConfig(obj: UntrustedObject, descriptor: Descriptor): Promise<VerifiedConfig> {
 	if (!isImageConfigType(descriptor.mediaType)) {
 		throw new RegscopeError(
 			'UNSUPPORTED_MEDIA_TYPE',
@@ -169,11 +143,7 @@ export async function verifyConfig(
  * Checks raw bytes (a blob to display as-is) against a digest and optional size. The result is
  * only the bytes: parsing them is the job of the functions above.
  */
-export async function verifyBytes(
-	bytes: Uint8Array,
-	digest: Digest,
-	size?: number
-): Promise<Verified<Uint8Array>> {
+export async function verifyBytes(bytes: Uint8Array, digest: Digest, size?: number): Promise<Verified<Uint8Array>> {
 	const untrusted = { bytes, contentType: null, dockerContentDigest: null };
 	return (await check('blob', untrusted, { basis: 'parent', digest, size })).bytes;
 }

@@ -16,9 +16,7 @@ export interface UpstreamLogLine {
 
 export function logUpstream(l: UpstreamLogLine): void {
 	if (process.env.REGSCOPE_LOG_UPSTREAM === '0') return;
-	console.log(
-		`[upstream] ${l.host} ${l.method} ${l.template} ${l.status || '-'} ${l.bytes}B ${l.ms}ms`
-	);
+	console.log(`[upstream] ${l.host} ${l.method} ${l.template} ${l.status || '-'} ${l.bytes}B ${l.ms}ms`);
 }
 
 /** Logs an unexpected exception with a short request context (no query string). */

@@ -224,9 +224,7 @@ export function hostListed(list: readonly HostEntry[], hostname: string, port: n
 /** The entry matching `host`:`port` (a port-specific entry wins over a bare-host one). */
 export function listEntry(list: readonly HostEntry[], hostname: string, port: number): HostEntry | undefined {
 	const h = normalizeHost(hostname);
-	return (
-		list.find((e) => e.host === h && e.port === port) ?? list.find((e) => e.host === h && e.port === undefined)
-	);
+	return list.find((e) => e.host === h && e.port === port) ?? list.find((e) => e.host === h && e.port === undefined);
 }
 
 /** The effective port of a URL (explicit, else the scheme default). */

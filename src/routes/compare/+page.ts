@@ -9,8 +9,7 @@ import { parsePlatform } from '$lib/oci/platform';
 import type { Reference } from '$lib/oci/model';
 
 export type CompareSide =
-	| { ok: true; input: string; ref: Reference; canonical: string; platform?: string }
-	| { ok: false; input: string; error: ErrorBody };
+	{ ok: true; input: string; ref: Reference; canonical: string; platform?: string } | { ok: false; input: string; error: ErrorBody };
 
 export interface CompareData {
 	a: CompareSide | null;

@@ -4,7 +4,15 @@
  * share is fetched and checked a single time — then both final filesystems built and compared. Any layer
  * that does not verify stops the comparison: nothing from it is shown.
  */
-import { compareFiles, planFiles, sideEntries, type FileComparison, type FilesPlan, type FilesSide, type VerifiedLayer } from '$lib/oci/compare';
+import {
+	compareFiles,
+	planFiles,
+	sideEntries,
+	type FileComparison,
+	type FilesPlan,
+	type FilesSide,
+	type VerifiedLayer
+} from '$lib/oci/compare';
 import { LayerRun } from '../layers/run.svelte';
 
 export type FilesStatus = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -47,7 +55,13 @@ export class FilesCompare {
 				this.doneBytes += job.descriptor.size;
 				continue;
 			}
-			const run = new LayerRun({ repo: job.repo, layer: job.descriptor, diffId: job.diffId, hashFiles: true, ...(job.authorization ? { authorization: job.authorization } : {}) });
+			const run = new LayerRun({
+				repo: job.repo,
+				layer: job.descriptor,
+				diffId: job.diffId,
+				hashFiles: true,
+				...(job.authorization ? { authorization: job.authorization } : {})
+			});
 			this.run = run;
 			await run.done;
 			if (attempt !== this.#attempt) return;

@@ -3,7 +3,8 @@
 export const TEXT_LIMIT = 256 * 1024;
 export const HEX_LIMIT = 4096;
 
-export type Shown = { kind: 'text'; text: string; encoding: 'utf-8' | 'latin-1'; cut: boolean } | { kind: 'hex'; lines: string[]; cut: boolean };
+export type Shown =
+	{ kind: 'text'; text: string; encoding: 'utf-8' | 'latin-1'; cut: boolean } | { kind: 'hex'; lines: string[]; cut: boolean };
 
 function looksBinary(b: Uint8Array): boolean {
 	const n = Math.min(b.length, 8192);

@@ -44,7 +44,10 @@ async function run(req: CheckRequest): Promise<void> {
 		res = await fetch(req.url, { headers: req.headers, signal: abort.signal });
 	} catch {
 		if (abort.signal.aborted) throw new RegscopeError('INVALID_REQUEST', 'cancelled');
-		throw new RegscopeError('UPSTREAM_ERROR', 'the transfer failed before any byte arrived: the server refused to send a layer whose bytes do not match its digest, or the connection failed');
+		throw new RegscopeError(
+			'UPSTREAM_ERROR',
+			'the transfer failed before any byte arrived: the server refused to send a layer whose bytes do not match its digest, or the connection failed'
+		);
 	}
 	if (!res.ok || !res.body) {
 		let body: unknown = null;
@@ -102,7 +105,10 @@ async function run(req: CheckRequest): Promise<void> {
 		}
 		content = { path: req.path, bytes, truncated: found.size > keptBytes, size: found.size };
 	}
-	post({ type: 'done', check, listing: listing.listing(), content, ...(fileDigests ? { digests: fileDigests.finish() } : {}) }, content ? [content.bytes.buffer] : []);
+	post(
+		{ type: 'done', check, listing: listing.listing(), content, ...(fileDigests ? { digests: fileDigests.finish() } : {}) },
+		content ? [content.bytes.buffer] : []
+	);
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {

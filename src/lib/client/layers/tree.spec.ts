@@ -3,10 +3,24 @@ import type { LayerFile } from '$lib/oci/layer';
 import { ancestors, buildTree, flatList, modeString, visibleRows } from './tree';
 import { hexDump, showBytes } from './content';
 
-const f = (path: string, size = 0, type: LayerFile['type'] = 'file', mode = 0o644): LayerFile => ({ path, size, type, mode, uid: 0, gid: 0, mtime: 0 });
+const f = (path: string, size = 0, type: LayerFile['type'] = 'file', mode = 0o644): LayerFile => ({
+	path,
+	size,
+	type,
+	mode,
+	uid: 0,
+	gid: 0,
+	mtime: 0
+});
 
 describe('file browser views', () => {
-	const files = [f('etc', 0, 'dir', 0o755), f('etc/a', 10), f('usr/lib/x.so', 1000), f('usr/bin/sh', 50), f('etc/link', 0, 'symlink', 0o777)];
+	const files = [
+		f('etc', 0, 'dir', 0o755),
+		f('etc/a', 10),
+		f('usr/lib/x.so', 1000),
+		f('usr/bin/sh', 50),
+		f('etc/link', 0, 'symlink', 0o777)
+	];
 
 	it('builds a tree with directory sizes, implied directories and directories first', () => {
 		const t = buildTree(files);
@@ -16,7 +30,12 @@ describe('file browser views', () => {
 		const usr = t.children[1]!;
 		expect(usr.file).toBeUndefined();
 		expect(usr.size).toBe(1050);
-		expect(visibleRows(t, new Set(['usr'])).map((r) => [r.node.path, r.depth])).toEqual([['etc', 0], ['usr', 0], ['usr/bin', 1], ['usr/lib', 1]]);
+		expect(visibleRows(t, new Set(['usr'])).map((r) => [r.node.path, r.depth])).toEqual([
+			['etc', 0],
+			['usr', 0],
+			['usr/bin', 1],
+			['usr/lib', 1]
+		]);
 		expect(ancestors('usr/lib/x.so')).toEqual(['usr', 'usr/lib']);
 	});
 

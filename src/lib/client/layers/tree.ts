@@ -77,12 +77,17 @@ export function modeString(f: LayerFile): string {
 	const t = { file: '-', dir: 'd', symlink: 'l', hardlink: 'h', char: 'c', block: 'b', fifo: 'p' }[f.type];
 	const m = f.mode;
 	const bit = (mask: number, c: string) => (m & mask ? c : '-');
-	const x = (exec: number, special: number, on: string, off: string) =>
-		m & special ? (m & exec ? on : off) : bit(exec, 'x');
+	const x = (exec: number, special: number, on: string, off: string) => (m & special ? (m & exec ? on : off) : bit(exec, 'x'));
 	return (
 		t +
-		bit(0o400, 'r') + bit(0o200, 'w') + x(0o100, 0o4000, 's', 'S') +
-		bit(0o40, 'r') + bit(0o20, 'w') + x(0o10, 0o2000, 's', 'S') +
-		bit(0o4, 'r') + bit(0o2, 'w') + x(0o1, 0o1000, 't', 'T')
+		bit(0o400, 'r') +
+		bit(0o200, 'w') +
+		x(0o100, 0o4000, 's', 'S') +
+		bit(0o40, 'r') +
+		bit(0o20, 'w') +
+		x(0o10, 0o2000, 's', 'S') +
+		bit(0o4, 'r') +
+		bit(0o2, 'w') +
+		x(0o1, 0o1000, 't', 'T')
 	);
 }

@@ -13,7 +13,15 @@ import type { Descriptor } from '$lib/oci/model';
 
 export type Decoded =
 	| { type: 'simple-signing' }
-	| { type: 'statement'; envelope?: Envelope; bundle?: Bundle; statement: Statement; coversSubject: boolean; provenance: Provenance | null; sbom: Sbom | null }
+	| {
+			type: 'statement';
+			envelope?: Envelope;
+			bundle?: Bundle;
+			statement: Statement;
+			coversSubject: boolean;
+			provenance: Provenance | null;
+			sbom: Sbom | null;
+	  }
 	| { type: 'envelope'; envelope: Envelope; bundle?: Bundle }
 	| { type: 'sbom'; sbom: Sbom }
 	| { type: 'notation'; notation: NotationSignature }
@@ -55,7 +63,9 @@ export function decodeDocument(layer: Descriptor, bytes: Verified<Uint8Array>, s
 			return { type: 'sbom', sbom: parseSbom(bytes) };
 		case 'notation':
 			// COSE envelopes are not decoded here: only the JWS form.
-			return layer.mediaType.startsWith('application/jose+json') ? { type: 'notation', notation: parseNotationJws(bytes) } : { type: 'opaque' };
+			return layer.mediaType.startsWith('application/jose+json')
+				? { type: 'notation', notation: parseNotationJws(bytes) }
+				: { type: 'opaque' };
 		default:
 			return { type: 'opaque' };
 	}

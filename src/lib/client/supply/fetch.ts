@@ -18,7 +18,12 @@ async function failure(res: Response, what: string): Promise<RegscopeError> {
 	return errorFromBody(body, `${what}: the server answered HTTP ${res.status}`);
 }
 
-export async function fetchReferrers(reference: string, platform: string | undefined, authorization?: string, signal?: AbortSignal): Promise<ReferrersReport> {
+export async function fetchReferrers(
+	reference: string,
+	platform: string | undefined,
+	authorization?: string,
+	signal?: AbortSignal
+): Promise<ReferrersReport> {
 	const q = new URLSearchParams({ ref: reference });
 	if (platform) q.set('platform', platform);
 	let res: Response;
@@ -54,7 +59,10 @@ export async function fetchDocument(
 	authorization?: string
 ): Promise<Verified<Uint8Array>> {
 	if (layer.size > DOCUMENT_MAX_BYTES) {
-		throw new RegscopeError('BLOB_TOO_LARGE', `this document is ${layer.size} bytes; the page reads documents up to ${DOCUMENT_MAX_BYTES} bytes`);
+		throw new RegscopeError(
+			'BLOB_TOO_LARGE',
+			`this document is ${layer.size} bytes; the page reads documents up to ${DOCUMENT_MAX_BYTES} bytes`
+		);
 	}
 	const q = new URLSearchParams({ ref: repo, digest: layer.digest, size: String(layer.size) });
 	const res = await fetch(`/api/registry/document?${q}`, { headers: headers(authorization), cache: 'no-store', signal });
@@ -67,7 +75,10 @@ export async function fetchDocument(
 		if (done) break;
 		if (received + value.length > layer.size) {
 			await reader.cancel();
-			throw new RegscopeError('SIZE_MISMATCH', `document ${layer.digest} is longer than its descriptor's ${layer.size} bytes; it was not used`);
+			throw new RegscopeError(
+				'SIZE_MISMATCH',
+				`document ${layer.digest} is longer than its descriptor's ${layer.size} bytes; it was not used`
+			);
 		}
 		out.set(value, received);
 		received += value.length;

@@ -65,7 +65,9 @@ export const KIND_ORDER: Kind[] = ['signature', 'attestation', 'sbom', 'other'];
 function isSbomDoc(layer: Descriptor): boolean {
 	const kind = documentKind(layer);
 	const predicate = layerPredicate(layer) ?? '';
-	return kind === 'spdx' || kind === 'cyclonedx' || predicate.startsWith('https://spdx.dev') || predicate.startsWith('https://cyclonedx.org');
+	return (
+		kind === 'spdx' || kind === 'cyclonedx' || predicate.startsWith('https://spdx.dev') || predicate.startsWith('https://cyclonedx.org')
+	);
 }
 
 const messageOf = (e: unknown) => (isRegscopeError(e) ? e.message : e instanceof Error ? e.message : String(e));
@@ -101,7 +103,8 @@ export class SupplyView {
 		for (const p of opts.platforms ?? []) this.#platforms[p.digest] = p.label;
 		const isIndex = opts.image !== undefined && opts.image !== subject;
 		this.subjects = [{ digest: subject, label: isIndex ? 'index' : 'image', report: null, error: null }];
-		if (isIndex) this.subjects.push({ digest: opts.image!, label: this.#platforms[opts.image!] ?? 'platform image', report: null, error: null });
+		if (isIndex)
+			this.subjects.push({ digest: opts.image!, label: this.#platforms[opts.image!] ?? 'platform image', report: null, error: null });
 	}
 
 	get subject(): Digest {
@@ -127,7 +130,10 @@ export class SupplyView {
 		try {
 			const report = await fetchReferrers(formatReference(withDigest(this.#ref, s.digest)), undefined, this.#auth);
 			if (report.Subject !== s.digest) {
-				throw new RegscopeError('UPSTREAM_ERROR', `the server looked up referrers of ${report.Subject}, not of ${s.digest}, the image this page verified`);
+				throw new RegscopeError(
+					'UPSTREAM_ERROR',
+					`the server looked up referrers of ${report.Subject}, not of ${s.digest}, the image this page verified`
+				);
 			}
 			s.report = report;
 		} catch (e) {
@@ -213,9 +219,18 @@ export class SupplyView {
 		if (!doc?.bytes || !doc.decoded) return;
 		try {
 			if (doc.decoded.type === 'notation') doc.check = await checkNotation(doc.decoded.notation, this.#describes(i));
-			else if (doc.decoded.type === 'simple-signing') doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
-			else if (doc.decoded.type === 'statement' && doc.decoded.bundle && doc.decoded.statement.predicateType === COSIGN_SIGN_PREDICATE && !doc.decoded.coversSubject) {
-				doc.check = { verdict: 'different-image', message: `signs a different image: ${this.#describes(i)} is not among the statement's subjects` };
+			else if (doc.decoded.type === 'simple-signing')
+				doc.check = await checkCosignSignature(doc.bytes, doc.layer, this.#describes(i), this.#key);
+			else if (
+				doc.decoded.type === 'statement' &&
+				doc.decoded.bundle &&
+				doc.decoded.statement.predicateType === COSIGN_SIGN_PREDICATE &&
+				!doc.decoded.coversSubject
+			) {
+				doc.check = {
+					verdict: 'different-image',
+					message: `signs a different image: ${this.#describes(i)} is not among the statement's subjects`
+				};
 			} else if ((doc.decoded.type === 'statement' || doc.decoded.type === 'envelope') && doc.decoded.envelope) {
 				doc.check = await checkEnvelope(doc.decoded.envelope, doc.layer, this.#key, doc.decoded.bundle?.certificate);
 			}

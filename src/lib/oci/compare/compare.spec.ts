@@ -39,7 +39,14 @@ function store() {
 
 const layer = (c: string, size: number) => ({ mediaType: OCI_LAYER_GZIP, digest: D(c), size });
 
-async function image(s: ReturnType<typeof store>, tag: string, layers: ReturnType<typeof layer>[], diffIds: Digest[], env: string[], arch = 'amd64') {
+async function image(
+	s: ReturnType<typeof store>,
+	tag: string,
+	layers: ReturnType<typeof layer>[],
+	diffIds: Digest[],
+	env: string[],
+	arch = 'amd64'
+) {
 	const config = await s.put({
 		architecture: arch,
 		os: 'linux',
@@ -73,7 +80,14 @@ describe('compareInspections', () => {
 		const c = compareInspections(a, b);
 		expect(c.identical).toEqual({ digest: false, manifest: false, config: true, layers: false, layerContent: true });
 		const json = toCompareJson(a, b, c);
-		expect(json.Layers.Shared[1]).toMatchObject({ DigestA: D('2'), DigestB: D('9'), DiffID: D('b'), MatchedBy: 'diff_id', SizeA: 20, SizeB: 23 });
+		expect(json.Layers.Shared[1]).toMatchObject({
+			DigestA: D('2'),
+			DigestB: D('9'),
+			DiffID: D('b'),
+			MatchedBy: 'diff_id',
+			SizeA: 20,
+			SizeB: 23
+		});
 		expect(json.Layers.SizeDelta).toBe(3);
 		expect(json.A.Reference).toBe('registry.example/app:x');
 	});
@@ -83,7 +97,11 @@ describe('compareInspections', () => {
 		const amd = await image(s, 'amd', [layer('1', 10)], [D('a')], ['A=1']);
 		const arm = await image(s, 'arm', [layer('2', 10)], [D('b')], ['A=1'], 'arm64');
 		const armB = await image(s, 'armB', [layer('3', 10)], [D('c')], ['A=2'], 'arm64');
-		const entry = (m: { digest: string; size: number }, architecture: string) => ({ mediaType: OCI_MANIFEST, ...m, platform: { os: 'linux', architecture } });
+		const entry = (m: { digest: string; size: number }, architecture: string) => ({
+			mediaType: OCI_MANIFEST,
+			...m,
+			platform: { os: 'linux', architecture }
+		});
 		await s.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [entry(amd, 'amd64'), entry(arm, 'arm64')] }, 'ia');
 		await s.put({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [entry(amd, 'amd64'), entry(armB, 'arm64')] }, 'ib');
 		const dflt = compareInspections(await inspected(s, 'ia'), await inspected(s, 'ib'));

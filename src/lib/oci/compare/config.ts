@@ -6,17 +6,7 @@
 import type { ImageConfig } from '../model';
 
 export type ConfigKey =
-	| 'os'
-	| 'architecture'
-	| 'variant'
-	| 'Entrypoint'
-	| 'Cmd'
-	| 'WorkingDir'
-	| 'User'
-	| 'Env'
-	| 'Labels'
-	| 'ExposedPorts'
-	| 'Volumes';
+	'os' | 'architecture' | 'variant' | 'Entrypoint' | 'Cmd' | 'WorkingDir' | 'User' | 'Env' | 'Labels' | 'ExposedPorts' | 'Volumes';
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
 	'os',

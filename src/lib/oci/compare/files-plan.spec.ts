@@ -11,7 +11,16 @@ function image(ref: string, layers: [string, string, number][], extra: { urls?: 
 	return {
 		format: 'image',
 		reference: parseReference(ref),
-		manifest: { manifest: { layers: layers.map(([d, , size], i) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: D(d), size, ...(i === 0 ? extra : {}) })) } },
+		manifest: {
+			manifest: {
+				layers: layers.map(([d, , size], i) => ({
+					mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+					digest: D(d),
+					size,
+					...(i === 0 ? extra : {})
+				}))
+			}
+		},
 		config: { config: { rootfs: { type: 'layers', diff_ids: layers.map(([, id]) => D(id)) } } }
 	} as unknown as ImageInspection;
 }
@@ -20,8 +29,16 @@ const file = (path: string, size: number, mode = 0o644): LayerFile => ({ path, t
 
 describe('planFiles', () => {
 	it('fetches a layer both sides share once, from the side that lists it first', () => {
-		const a = image('registry.test/app:1', [['1', 'a', 100], ['2', 'b', 50], ['3', 'c', 7]]);
-		const b = image('other.test/app:2', [['1', 'a', 100], ['2', 'b', 50], ['4', 'd', 9]]);
+		const a = image('registry.test/app:1', [
+			['1', 'a', 100],
+			['2', 'b', 50],
+			['3', 'c', 7]
+		]);
+		const b = image('other.test/app:2', [
+			['1', 'a', 100],
+			['2', 'b', 50],
+			['4', 'd', 9]
+		]);
 		const p = planFiles({ inspection: a, authorization: 'Basic x' }, { inspection: b });
 		expect(p.unavailable).toBe('');
 		expect(p.jobs.map((j) => j.descriptor.digest)).toEqual([D('1'), D('2'), D('3'), D('4')]);
@@ -50,11 +67,20 @@ describe('planFiles', () => {
 
 describe('sideEntries', () => {
 	it('merges the layers base first, with the content digest of the copy that wins', () => {
-		const a = image('r.test/x:1', [['1', 'a', 10], ['2', 'b', 10]]);
+		const a = image('r.test/x:1', [
+			['1', 'a', 10],
+			['2', 'b', 10]
+		]);
 		const p = planFiles({ inspection: a }, { inspection: a });
 		const verified: Record<string, VerifiedLayer> = {
-			[p.a[0]!.key]: { listing: { files: [file('etc/conf', 3), file('old', 1)], whiteouts: [] }, digests: { 'etc/conf': 'sha256:low', old: 'sha256:o' } },
-			[p.a[1]!.key]: { listing: { files: [file('etc/conf', 3, 0o600)], whiteouts: [{ path: 'old', opaque: false }] }, digests: { 'etc/conf': 'sha256:high' } }
+			[p.a[0]!.key]: {
+				listing: { files: [file('etc/conf', 3), file('old', 1)], whiteouts: [] },
+				digests: { 'etc/conf': 'sha256:low', old: 'sha256:o' }
+			},
+			[p.a[1]!.key]: {
+				listing: { files: [file('etc/conf', 3, 0o600)], whiteouts: [{ path: 'old', opaque: false }] },
+				digests: { 'etc/conf': 'sha256:high' }
+			}
 		};
 		expect(sideEntries(p.a, verified)).toEqual([{ path: 'etc/conf', type: 'file', size: 3, mode: 0o600, digest: 'sha256:high' }]);
 	});

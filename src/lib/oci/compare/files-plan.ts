@@ -53,7 +53,14 @@ function layersOf(side: FilesSide, name: 'a' | 'b'): LayerJob[] | string {
 		const diffId = diffIds[i];
 		if (!diffId) return `layer ${i + 1} has no diff_id in the config, so it cannot be verified`;
 		if ((descriptor.urls?.length ?? 0) > 0) return `layer ${i + 1} is a foreign layer whose bytes regscope never fetches`;
-		jobs.push({ key: `${descriptor.digest} ${diffId}`, side: name, descriptor, diffId, repo, ...(side.authorization ? { authorization: side.authorization } : {}) });
+		jobs.push({
+			key: `${descriptor.digest} ${diffId}`,
+			side: name,
+			descriptor,
+			diffId,
+			repo,
+			...(side.authorization ? { authorization: side.authorization } : {})
+		});
 	}
 	return jobs;
 }

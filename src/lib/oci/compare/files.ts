@@ -147,7 +147,13 @@ export interface FilesJson {
 
 function entryJson(e: FileEntry | undefined): FileEntryJson | null {
 	if (!e) return null;
-	return { Type: e.type, Size: e.size, Mode: e.mode, ...(e.linkname !== undefined ? { Linkname: e.linkname } : {}), ...(e.digest ? { Digest: e.digest } : {}) };
+	return {
+		Type: e.type,
+		Size: e.size,
+		Mode: e.mode,
+		...(e.linkname !== undefined ? { Linkname: e.linkname } : {}),
+		...(e.digest ? { Digest: e.digest } : {})
+	};
 }
 
 /** The `Files` section of `/api/compare?…&files=1`, in the API's PascalCase. */
@@ -158,6 +164,13 @@ export function toFilesJson(c: FileComparison): FilesJson {
 		Changed: c.changed,
 		Unchanged: c.unchanged,
 		SizeDelta: c.sizeDelta,
-		Changes: c.changes.map((x) => ({ Path: x.path, Change: x.change, Reasons: x.reasons, SizeDelta: x.sizeDelta, A: entryJson(x.a), B: entryJson(x.b) }))
+		Changes: c.changes.map((x) => ({
+			Path: x.path,
+			Change: x.change,
+			Reasons: x.reasons,
+			SizeDelta: x.sizeDelta,
+			A: entryJson(x.a),
+			B: entryJson(x.b)
+		}))
 	};
 }

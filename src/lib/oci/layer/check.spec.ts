@@ -55,12 +55,24 @@ describe('checkLayer', () => {
 		it(`verifies a ${kind} layer: digest, diff_id, listing and whiteouts`, async () => {
 			const { result, listing, progress } = await run(v.blob, v.mediaType);
 			expect(result.problems).toEqual([]);
-			expect(result).toMatchObject({ verdict: 'verified', compression: kind, compressedSize: v.blob.length, uncompressedSize: tarBytes.length });
+			expect(result).toMatchObject({
+				verdict: 'verified',
+				compression: kind,
+				compressedSize: v.blob.length,
+				uncompressedSize: tarBytes.length
+			});
 			expect(result.digest).toEqual({ expected: sha(v.blob), actual: sha(v.blob), ok: true });
 			expect(result.diffId.actual).toBe(sha(tarBytes));
 			expect(progress).toBe(v.blob.length);
-			expect(listing.files.map((f) => [f.path, f.size])).toEqual([['etc', 0], ['etc/os-release', 8], ['big.bin', 300_000]]);
-			expect(listing.whiteouts).toEqual([{ path: 'etc/removed', opaque: false }, { path: 'var', opaque: true }]);
+			expect(listing.files.map((f) => [f.path, f.size])).toEqual([
+				['etc', 0],
+				['etc/os-release', 8],
+				['big.bin', 300_000]
+			]);
+			expect(listing.whiteouts).toEqual([
+				{ path: 'etc/removed', opaque: false },
+				{ path: 'var', opaque: true }
+			]);
 		});
 	}
 

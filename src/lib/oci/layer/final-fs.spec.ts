@@ -18,7 +18,13 @@ const L = (files: LayerFile[], whiteouts: LayerListing['whiteouts'] = []): Layer
 describe('finalFilesystem', () => {
 	const layers = [
 		L([d('etc'), f('etc/a', 10), f('etc/b', 20), d('var'), d('var/cache'), f('var/cache/x', 100), f('var/keep', 5), f('big', 1000)]),
-		L([d('etc'), f('etc/a', 15), f('var/new', 1), f('link', 0, 'hardlink', 'etc/b')], [{ path: 'big', opaque: false }, { path: 'var', opaque: true }]),
+		L(
+			[d('etc'), f('etc/a', 15), f('var/new', 1), f('link', 0, 'hardlink', 'etc/b')],
+			[
+				{ path: 'big', opaque: false },
+				{ path: 'var', opaque: true }
+			]
+		),
 		L([f('etc/b', 0, 'symlink', 'a'), f('var/cache', 3)], [{ path: 'etc/b', opaque: false }])
 	];
 	const fs = finalFilesystem(layers);

@@ -153,9 +153,7 @@ export function finalFilesystem(listings: LayerListing[]): FinalFilesystem {
 		sumAll += c.sum;
 		if (c.count >= 2) wasted += c.sum;
 	}
-	const brokenLinks = [...entries]
-		.filter(([, e]) => e.file.type === 'hardlink' && !entries.has(e.file.linkname ?? ''))
-		.map(([p]) => p);
+	const brokenLinks = [...entries].filter(([, e]) => e.file.type === 'hardlink' && !entries.has(e.file.linkname ?? '')).map(([p]) => p);
 	return {
 		entries,
 		layers,

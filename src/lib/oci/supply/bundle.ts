@@ -44,14 +44,24 @@ export function parseBundle(bytes: Uint8Array): Bundle {
 	const vm = r.object(o.verificationMaterial, 'verificationMaterial');
 	const cert = r.optionalObject(vm.certificate, 'verificationMaterial.certificate');
 	const chain = r.optionalObject(vm.x509CertificateChain, 'verificationMaterial.x509CertificateChain');
-	const leaf = cert ?? (chain ? r.object(r.array(chain.certificates, 'verificationMaterial.x509CertificateChain.certificates')[0], 'verificationMaterial.x509CertificateChain.certificates[0]') : undefined);
+	const leaf =
+		cert ??
+		(chain
+			? r.object(
+					r.array(chain.certificates, 'verificationMaterial.x509CertificateChain.certificates')[0],
+					'verificationMaterial.x509CertificateChain.certificates[0]'
+				)
+			: undefined);
 	if (leaf) bundle.certificate = decodeBase64Loose(r.string(leaf.rawBytes, 'verificationMaterial.certificate.rawBytes'), 'certificate');
 	const key = r.optionalObject(vm.publicKey, 'verificationMaterial.publicKey');
 	if (key) bundle.publicKeyHint = r.optionalString(key.hint, 'verificationMaterial.publicKey.hint') ?? '';
 	(r.optionalArray(vm.tlogEntries, 'verificationMaterial.tlogEntries') ?? []).forEach((e, i) => {
 		const path = fieldPath('verificationMaterial.tlogEntries', i);
 		const t = r.object(e, path);
-		bundle.tlogEntries.push({ logIndex: int64(t.logIndex, fieldPath(path, 'logIndex')), integratedTime: int64(t.integratedTime, fieldPath(path, 'integratedTime')) });
+		bundle.tlogEntries.push({
+			logIndex: int64(t.logIndex, fieldPath(path, 'logIndex')),
+			integratedTime: int64(t.integratedTime, fieldPath(path, 'integratedTime'))
+		});
 	});
 	const dsse = r.optionalObject(o.dsseEnvelope, 'dsseEnvelope');
 	if (dsse) {
@@ -60,12 +70,20 @@ export function parseBundle(bytes: Uint8Array): Bundle {
 			payload: decodeBase64Loose(r.string(dsse.payload, 'dsseEnvelope.payload'), 'DSSE payload'),
 			signatures: r.array(dsse.signatures, 'dsseEnvelope.signatures').map((s, i) => {
 				const so = r.object(s, fieldPath('dsseEnvelope.signatures', i));
-				return { keyid: r.optionalString(so.keyid, 'keyid') ?? '', sig: decodeBase64Loose(r.string(so.sig, fieldPath(fieldPath('dsseEnvelope.signatures', i), 'sig')), 'DSSE signature') };
+				return {
+					keyid: r.optionalString(so.keyid, 'keyid') ?? '',
+					sig: decodeBase64Loose(r.string(so.sig, fieldPath(fieldPath('dsseEnvelope.signatures', i), 'sig')), 'DSSE signature')
+				};
 			})
 		};
 	}
 	const message = r.optionalObject(o.messageSignature, 'messageSignature');
-	if (message) bundle.messageDigestAlgorithm = r.optionalString(r.optionalObject(message.messageDigest, 'messageSignature.messageDigest')?.algorithm, 'messageSignature.messageDigest.algorithm') ?? '';
+	if (message)
+		bundle.messageDigestAlgorithm =
+			r.optionalString(
+				r.optionalObject(message.messageDigest, 'messageSignature.messageDigest')?.algorithm,
+				'messageSignature.messageDigest.algorithm'
+			) ?? '';
 	if (!dsse && !message) r.fail('(top level)', 'has neither dsseEnvelope nor messageSignature');
 	return bundle;
 }

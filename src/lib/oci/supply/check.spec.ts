@@ -14,7 +14,10 @@ const OTHER = `sha256:${'cd'.repeat(32)}` as Digest;
 
 function payloadFor(digest: string, key = 'docker-manifest-digest'): Uint8Array {
 	return new TextEncoder().encode(
-		JSON.stringify({ critical: { identity: { 'docker-reference': 'example.com/app' }, image: { [key]: digest }, type: 'cosign container image signature' }, optional: null })
+		JSON.stringify({
+			critical: { identity: { 'docker-reference': 'example.com/app' }, image: { [key]: digest }, type: 'cosign container image signature' },
+			optional: null
+		})
 	);
 }
 
@@ -60,15 +63,25 @@ describe('checkCosignSignature', () => {
 	it("keyless: checks with the certificate's key and says what is not checked", async () => {
 		const payload = payloadFor(IMAGE);
 		const cert = fulcioStyleCertificate(pair.privateKey, { san: 'email:dev@example.com', issuer: 'https://accounts.example.com' });
-		const bundle = JSON.stringify({ SignedEntryTimestamp: 'AA==', Payload: { body: 'e30=', integratedTime: 1700000000, logIndex: 42, logID: 'c0ffee' } });
-		const annotations = { [ANNOTATION_SIGNATURE]: sign('sha256', payload, pair.privateKey).toString('base64'), [ANNOTATION_CERTIFICATE]: cert, [ANNOTATION_BUNDLE]: bundle };
+		const bundle = JSON.stringify({
+			SignedEntryTimestamp: 'AA==',
+			Payload: { body: 'e30=', integratedTime: 1700000000, logIndex: 42, logID: 'c0ffee' }
+		});
+		const annotations = {
+			[ANNOTATION_SIGNATURE]: sign('sha256', payload, pair.privateKey).toString('base64'),
+			[ANNOTATION_CERTIFICATE]: cert,
+			[ANNOTATION_BUNDLE]: bundle
+		};
 		const layer = layerFor(payload, annotations);
 		const check = await checkCosignSignature(await verifyBytes(payload, layer.digest), layer, IMAGE);
 		expect(check.verdict).toBe('verified');
 		expect(check.message).toContain('dev@example.com');
 		expect(check.message).toContain('Rekor inclusion were not checked');
 		expect(check.certificate?.fulcio.issuer).toBe('https://accounts.example.com');
-		const otherSigner = layerFor(payload, { ...annotations, [ANNOTATION_SIGNATURE]: sign('sha256', payload, wrong.privateKey).toString('base64') });
+		const otherSigner = layerFor(payload, {
+			...annotations,
+			[ANNOTATION_SIGNATURE]: sign('sha256', payload, wrong.privateKey).toString('base64')
+		});
 		expect((await checkCosignSignature(await verifyBytes(payload, layer.digest), otherSigner, IMAGE)).verdict).toBe('does-not-verify');
 		expect(parseRekorBundle(bundle)).toEqual({ logIndex: 42, integratedTime: 1700000000, logId: 'c0ffee' });
 	});
@@ -90,16 +103,25 @@ describe('DSSE', () => {
 
 	it('verifies an envelope over PAE, reads its statement and matches subjects by digest', async () => {
 		const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-		const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'anything', digest: { sha256: IMAGE.slice(7) } }], predicateType: 'https://slsa.dev/provenance/v1', predicate: {} };
+		const statement = {
+			_type: 'https://in-toto.io/Statement/v1',
+			subject: [{ name: 'anything', digest: { sha256: IMAGE.slice(7) } }],
+			predicateType: 'https://slsa.dev/provenance/v1',
+			predicate: {}
+		};
 		const body = Buffer.from(JSON.stringify(statement));
 		const type = 'application/vnd.in-toto+json';
 		const sig = sign('sha256', pae(type, body), pair.privateKey);
-		const raw = new TextEncoder().encode(JSON.stringify({ payloadType: type, payload: body.toString('base64url'), signatures: [{ keyid: '', sig: sig.toString('base64') }] }));
+		const raw = new TextEncoder().encode(
+			JSON.stringify({ payloadType: type, payload: body.toString('base64url'), signatures: [{ keyid: '', sig: sig.toString('base64') }] })
+		);
 		const envelope = parseEnvelope(raw);
 		const layer: Descriptor = { mediaType: 'application/vnd.dsse.envelope.v1+json', digest: sha256(raw), size: raw.length };
 		const key = await importPublicKeyPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
 		expect((await checkEnvelope(envelope, layer, key)).verdict).toBe('verified');
-		const other = await importPublicKeyPem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString());
+		const other = await importPublicKeyPem(
+			generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
+		);
 		expect((await checkEnvelope(envelope, layer, other)).verdict).toBe('does-not-verify');
 		const parsed = parseStatement(envelope.payload);
 		expect(statementCovers(parsed, IMAGE)).toBe(true);
@@ -107,22 +129,41 @@ describe('DSSE', () => {
 	});
 
 	it('refuses a statement that is not in-toto', () => {
-		expect(() => parseStatement(new TextEncoder().encode('{"_type":"x","subject":[],"predicateType":"p"}'))).toThrow(/not an in-toto Statement/);
+		expect(() => parseStatement(new TextEncoder().encode('{"_type":"x","subject":[],"predicateType":"p"}'))).toThrow(
+			/not an in-toto Statement/
+		);
 	});
 });
 
 describe('Sigstore bundle (cosign v3)', () => {
 	it('reads a DSSE bundle with a certificate, checks it with that certificate, reads Rekor entries', async () => {
 		const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-		const cert = fulcioStyleCertificate(pair.privateKey, { san: 'URI:https://github.com/o/r/.github/workflows/w.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' });
+		const cert = fulcioStyleCertificate(pair.privateKey, {
+			san: 'URI:https://github.com/o/r/.github/workflows/w.yml@refs/heads/main',
+			issuer: 'https://token.actions.githubusercontent.com'
+		});
 		const der = Buffer.from(cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-		const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: '', digest: { sha256: IMAGE.slice(7) } }], predicateType: COSIGN_SIGN_PREDICATE, predicate: {} }));
+		const statement = Buffer.from(
+			JSON.stringify({
+				_type: 'https://in-toto.io/Statement/v1',
+				subject: [{ name: '', digest: { sha256: IMAGE.slice(7) } }],
+				predicateType: COSIGN_SIGN_PREDICATE,
+				predicate: {}
+			})
+		);
 		const type = 'application/vnd.in-toto+json';
 		const raw = new TextEncoder().encode(
 			JSON.stringify({
 				mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-				verificationMaterial: { certificate: { rawBytes: der.toString('base64') }, tlogEntries: [{ logIndex: '42', integratedTime: 1700000000 }] },
-				dsseEnvelope: { payload: statement.toString('base64'), payloadType: type, signatures: [{ sig: sign('sha256', pae(type, statement), pair.privateKey).toString('base64') }] }
+				verificationMaterial: {
+					certificate: { rawBytes: der.toString('base64') },
+					tlogEntries: [{ logIndex: '42', integratedTime: 1700000000 }]
+				},
+				dsseEnvelope: {
+					payload: statement.toString('base64'),
+					payloadType: type,
+					signatures: [{ sig: sign('sha256', pae(type, statement), pair.privateKey).toString('base64') }]
+				}
 			})
 		);
 		const bundle = parseBundle(raw);

@@ -93,7 +93,12 @@ export async function checkCosignSignature(
  * A DSSE envelope (cosign `.att` layer, a referrer's, or a Sigstore bundle's), with the certificate from
  * the layer's annotation or, for a bundle, its own (`certificateDer`).
  */
-export async function checkEnvelope(envelope: Envelope, layer: Descriptor, key?: PublicKey, certificateDer?: Uint8Array): Promise<SignatureCheck> {
+export async function checkEnvelope(
+	envelope: Envelope,
+	layer: Descriptor,
+	key?: PublicKey,
+	certificateDer?: Uint8Array
+): Promise<SignatureCheck> {
 	let certificate = readCertificate(readSignatureLayer(layer).certificatePem);
 	if (certificateDer) {
 		try {
@@ -114,7 +119,11 @@ export const NOTATION_CAVEAT =
 export async function checkNotation(sig: NotationSignature, subject: string): Promise<SignatureCheck> {
 	const certificate = sig.certificates[0];
 	if (sig.target.digest !== subject) {
-		return { verdict: 'different-image', message: `signs a different image: its payload names ${sig.target.digest}, not ${subject}`, certificate };
+		return {
+			verdict: 'different-image',
+			message: `signs a different image: its payload names ${sig.target.digest}, not ${subject}`,
+			certificate
+		};
 	}
 	let ok: boolean;
 	try {
@@ -123,6 +132,14 @@ export async function checkNotation(sig: NotationSignature, subject: string): Pr
 		return { verdict: 'unchecked', message: (e as Error).message, certificate };
 	}
 	return ok
-		? { verdict: 'verified', message: `verified with the certificate's key (${sig.signer ?? 'no subject'}); ${NOTATION_CAVEAT}`, certificate }
-		: { verdict: 'does-not-verify', message: `does not verify with its certificate's own key (${sig.signer ?? 'no subject'})`, certificate };
+		? {
+				verdict: 'verified',
+				message: `verified with the certificate's key (${sig.signer ?? 'no subject'}); ${NOTATION_CAVEAT}`,
+				certificate
+			}
+		: {
+				verdict: 'does-not-verify',
+				message: `does not verify with its certificate's own key (${sig.signer ?? 'no subject'})`,
+				certificate
+			};
 }

@@ -34,7 +34,7 @@ export function readTlv(der: Uint8Array, at: number, limit = der.length): Tlv {
 
 export function children(der: Uint8Array, parent: Tlv): Tlv[] {
 	const out: Tlv[] = [];
-	for (let at = parent.body; at < parent.end; ) {
+	for (let at = parent.body; at < parent.end;) {
 		const tlv = readTlv(der, at, parent.end);
 		out.push(tlv);
 		at = tlv.end;

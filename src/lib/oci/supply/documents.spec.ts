@@ -15,8 +15,21 @@ describe('parseSbom', () => {
 				name: 'app',
 				creationInfo: { created: '2024-01-01T00:00:00Z', creators: ['Tool: x'] },
 				packages: [
-					{ SPDXID: 'SPDXRef-a', name: 'musl', versionInfo: '1.2.4', licenseConcluded: 'NOASSERTION', licenseDeclared: 'MIT', externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/musl@1.2.4' }] },
-					{ SPDXID: 'SPDXRef-b', name: 'zlib', versionInfo: '1.3', licenseConcluded: 'NONE', externalRefs: [{ referenceCategory: 'SECURITY', referenceType: 'cpe23Type', referenceLocator: 'cpe:2.3' }] }
+					{
+						SPDXID: 'SPDXRef-a',
+						name: 'musl',
+						versionInfo: '1.2.4',
+						licenseConcluded: 'NOASSERTION',
+						licenseDeclared: 'MIT',
+						externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:apk/alpine/musl@1.2.4' }]
+					},
+					{
+						SPDXID: 'SPDXRef-b',
+						name: 'zlib',
+						versionInfo: '1.3',
+						licenseConcluded: 'NONE',
+						externalRefs: [{ referenceCategory: 'SECURITY', referenceType: 'cpe23Type', referenceLocator: 'cpe:2.3' }]
+					}
 				]
 			})
 		);
@@ -37,7 +50,14 @@ describe('parseSbom', () => {
 				specVersion: '1.5',
 				metadata: { component: { name: 'app' } },
 				components: [
-					{ type: 'library', name: 'a', version: '1', purl: 'pkg:npm/a@1', licenses: [{ license: { id: 'MIT' } }, { license: { name: 'Custom' } }], components: [{ name: 'a-sub', version: '2' }] },
+					{
+						type: 'library',
+						name: 'a',
+						version: '1',
+						purl: 'pkg:npm/a@1',
+						licenses: [{ license: { id: 'MIT' } }, { license: { name: 'Custom' } }],
+						components: [{ name: 'a-sub', version: '2' }]
+					},
 					{ type: 'library', name: 'b', version: '3', licenses: [{ expression: 'Apache-2.0 OR MIT' }] }
 				]
 			})
@@ -60,7 +80,10 @@ describe('readProvenance', () => {
 		const p = readProvenance(SLSA_V02, {
 			builder: { id: 'https://github.com/actions' },
 			buildType: 'https://mobyproject.org/buildkit@v1',
-			invocation: { configSource: { uri: 'https://github.com/o/r.git', digest: { sha1: 'abc' }, entryPoint: 'Dockerfile' }, parameters: { args: { A: '1' } } },
+			invocation: {
+				configSource: { uri: 'https://github.com/o/r.git', digest: { sha1: 'abc' }, entryPoint: 'Dockerfile' },
+				parameters: { args: { A: '1' } }
+			},
 			materials: [{ uri: 'pkg:docker/alpine@3.20', digest: { sha256: '00' } }]
 		});
 		expect(p).toEqual({
@@ -78,12 +101,21 @@ describe('readProvenance', () => {
 		const p = readProvenance(SLSA_V1, {
 			buildDefinition: {
 				buildType: 'https://github.com/moby/buildkit/blob/master/docs/attestations/slsa-definitions.md',
-				externalParameters: { configSource: { uri: 'https://github.com/o/r.git#main', digest: { sha1: 'def' }, path: 'Dockerfile' }, request: { args: { B: '2' } } },
+				externalParameters: {
+					configSource: { uri: 'https://github.com/o/r.git#main', digest: { sha1: 'def' }, path: 'Dockerfile' },
+					request: { args: { B: '2' } }
+				},
 				resolvedDependencies: [{ uri: 'pkg:docker/alpine@3.20?platform=linux%2Famd64', digest: { sha256: '11' } }]
 			},
 			runDetails: { builder: { id: 'https://example.com/builder' } }
 		});
-		expect(p).toMatchObject({ version: 'v1', builderId: 'https://example.com/builder', sourceUri: 'https://github.com/o/r.git#main', entryPoint: 'Dockerfile', sourceDigest: { sha1: 'def' } });
+		expect(p).toMatchObject({
+			version: 'v1',
+			builderId: 'https://example.com/builder',
+			sourceUri: 'https://github.com/o/r.git#main',
+			entryPoint: 'Dockerfile',
+			sourceDigest: { sha1: 'def' }
+		});
 		expect(p?.materials).toHaveLength(1);
 		expect(p?.parameters).toHaveProperty('request');
 	});
@@ -104,8 +136,16 @@ describe('classifyReferrer', () => {
 	it.each([
 		['cosign .sig', manifest([['application/vnd.dev.cosign.simplesigning.v1+json']]), 'signature'],
 		['notation', manifest([['application/jose+json']], { artifactType: 'application/vnd.cncf.notary.signature' }), 'signature'],
-		['cosign .att SLSA', manifest([['application/vnd.dsse.envelope.v1+json', { predicateType: 'https://slsa.dev/provenance/v1' }]]), 'attestation'],
-		['cosign .att SPDX only', manifest([['application/vnd.dsse.envelope.v1+json', { predicateType: 'https://spdx.dev/Document' }]]), 'sbom'],
+		[
+			'cosign .att SLSA',
+			manifest([['application/vnd.dsse.envelope.v1+json', { predicateType: 'https://slsa.dev/provenance/v1' }]]),
+			'attestation'
+		],
+		[
+			'cosign .att SPDX only',
+			manifest([['application/vnd.dsse.envelope.v1+json', { predicateType: 'https://spdx.dev/Document' }]]),
+			'sbom'
+		],
 		[
 			'buildx SBOM + provenance',
 			manifest([
@@ -115,8 +155,28 @@ describe('classifyReferrer', () => {
 			'attestation'
 		],
 		['CycloneDX artifact', manifest([['application/vnd.cyclonedx+json']], { artifactType: 'application/vnd.cyclonedx+json' }), 'sbom'],
-		['cosign v3 sign bundle', manifest([['application/vnd.dev.sigstore.bundle.v0.3+json']], { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1' } }), 'signature'],
-		['cosign v3 attest bundle', manifest([['application/vnd.dev.sigstore.bundle.v0.3+json']], { artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json', annotations: { 'dev.sigstore.bundle.content': 'dsse-envelope', 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' } }), 'attestation'],
+		[
+			'cosign v3 sign bundle',
+			manifest([['application/vnd.dev.sigstore.bundle.v0.3+json']], {
+				artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+				annotations: {
+					'dev.sigstore.bundle.content': 'dsse-envelope',
+					'dev.sigstore.bundle.predicateType': 'https://sigstore.dev/cosign/sign/v1'
+				}
+			}),
+			'signature'
+		],
+		[
+			'cosign v3 attest bundle',
+			manifest([['application/vnd.dev.sigstore.bundle.v0.3+json']], {
+				artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+				annotations: {
+					'dev.sigstore.bundle.content': 'dsse-envelope',
+					'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1'
+				}
+			}),
+			'attestation'
+		],
 		['unknown artifact', manifest([['application/octet-stream']], { artifactType: 'application/vnd.example.report' }), 'other']
 	])('%s → %s', (_name, m, kind) => {
 		expect(classifyReferrer(m)).toBe(kind);

@@ -66,7 +66,8 @@ export function parseStatement(bytes: Uint8Array): Statement {
 	const r = statementFields;
 	const o = r.object(decodeJson(bytes, 'in-toto statement', 'INVALID_DOCUMENT'), '(top level)');
 	const type = r.string(o._type, '_type');
-	if (!type.startsWith('https://in-toto.io/Statement/')) r.fail('_type', `is ${JSON.stringify(type.slice(0, 80))}, not an in-toto Statement`);
+	if (!type.startsWith('https://in-toto.io/Statement/'))
+		r.fail('_type', `is ${JSON.stringify(type.slice(0, 80))}, not an in-toto Statement`);
 	return {
 		type,
 		subjects: r.array(o.subject, 'subject').map((s, i) => {

@@ -39,7 +39,9 @@ describe('importPublicKeyPem + verifySignature', () => {
 
 	it('refuses a private key, an unsupported curve and text without PEM', async () => {
 		const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-		await expect(importPublicKeyPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())).rejects.toThrow(/never paste a private key/);
+		await expect(importPublicKeyPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())).rejects.toThrow(
+			/never paste a private key/
+		);
 		const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey;
 		await expect(importPublicKeyPem(pem(k1))).rejects.toThrow(/only P-256 and P-384/);
 		await expect(importPublicKeyPem('hello')).rejects.toThrow(/no PEM block/);

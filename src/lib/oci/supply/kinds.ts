@@ -71,7 +71,11 @@ export function classifyReferrer(manifest: ImageManifest | IndexManifest, annota
 	}
 	if (isSbomType(artifact) || (docs.length > 0 && docs.every((d) => d === 'spdx' || d === 'cyclonedx'))) return 'sbom';
 	const statements = layers.filter((l) => documentKind(l) === 'dsse' || documentKind(l) === 'in-toto');
-	if (statements.length > 0 || artifact === DOCKER_ATTESTATION_MANIFEST || annotations['vnd.docker.reference.type'] === 'attestation-manifest') {
+	if (
+		statements.length > 0 ||
+		artifact === DOCKER_ATTESTATION_MANIFEST ||
+		annotations['vnd.docker.reference.type'] === 'attestation-manifest'
+	) {
 		if (statements.length > 0 && statements.length === layers.length && statements.every((l) => isSbomPredicate(layerPredicate(l)))) {
 			return 'sbom';
 		}

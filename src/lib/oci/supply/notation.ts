@@ -101,7 +101,11 @@ const ALGS: Record<string, { ec?: string; hash: string; salt: number }> = {
 export async function verifyNotationSignature(sig: NotationSignature): Promise<boolean> {
 	const alg = ALGS[sig.alg];
 	const leaf = sig.certificates[0];
-	if (!alg) throw new RegscopeError('INVALID_DOCUMENT', `Notation JWS: the algorithm ${sig.alg} is not one Notation allows (ES256/384/512, PS256/384/512)`);
+	if (!alg)
+		throw new RegscopeError(
+			'INVALID_DOCUMENT',
+			`Notation JWS: the algorithm ${sig.alg} is not one Notation allows (ES256/384/512, PS256/384/512)`
+		);
 	if (!leaf) throw new RegscopeError('INVALID_DOCUMENT', 'Notation JWS: header.x5c holds no signing certificate');
 	const subtle = globalThis.crypto.subtle;
 	const spki = leaf.spki.slice() as Uint8Array<ArrayBuffer>;

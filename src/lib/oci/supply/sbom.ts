@@ -39,11 +39,7 @@ function spdxLicense(p: Obj): string {
 function spdxPurl(p: Obj): string {
 	const ref = arr(p.externalRefs)
 		.map(obj)
-		.find(
-			(r) =>
-				(r.referenceCategory === 'PACKAGE-MANAGER' || r.referenceCategory === 'PACKAGE_MANAGER') &&
-				r.referenceType === 'purl'
-		);
+		.find((r) => (r.referenceCategory === 'PACKAGE-MANAGER' || r.referenceCategory === 'PACKAGE_MANAGER') && r.referenceType === 'purl');
 	return ref ? str(ref.referenceLocator) : '';
 }
 

@@ -72,7 +72,10 @@ export function readProvenance(predicateType: string, predicate: unknown): Prove
 			sourceUri: str(config.uri) ?? str(workflow.repository) ?? str(external.source),
 			sourceDigest: digestMap(config.digest),
 			entryPoint: str(config.path) ?? str(workflow.path),
-			parameters: { ...external, ...(Object.keys(obj(def.internalParameters)).length ? { internalParameters: def.internalParameters } : {}) },
+			parameters: {
+				...external,
+				...(Object.keys(obj(def.internalParameters)).length ? { internalParameters: def.internalParameters } : {})
+			},
 			materials: materials(def.resolvedDependencies)
 		};
 	}

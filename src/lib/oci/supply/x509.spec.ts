@@ -30,7 +30,9 @@ describe('parseCertificate', () => {
 
 	it('reads a URI SAN (GitHub workflow identity)', () => {
 		const uri = 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1';
-		const cert = parseCertificate(decodePem(fulcioStyleCertificate(privateKey, { san: `URI:${uri}`, issuer: 'https://token.actions.githubusercontent.com' }))[0]!.der);
+		const cert = parseCertificate(
+			decodePem(fulcioStyleCertificate(privateKey, { san: `URI:${uri}`, issuer: 'https://token.actions.githubusercontent.com' }))[0]!.der
+		);
 		expect(cert.uris).toEqual([uri]);
 		expect(certificateIdentity(cert)).toBe(uri);
 		expect(cert.fulcio.issuer).toBe('https://token.actions.githubusercontent.com');

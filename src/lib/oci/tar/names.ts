@@ -30,7 +30,7 @@ export function decodeName(bytes: Uint8Array): { text: string; nonUtf8: boolean 
 		return { text: strict.decode(bytes), nonUtf8: false };
 	} catch {
 		let text = '';
-		for (let i = 0; i < bytes.length; ) {
+		for (let i = 0; i < bytes.length;) {
 			const n = sequenceLength(bytes, i);
 			if (n === 0) {
 				text += hex(bytes[i]!);

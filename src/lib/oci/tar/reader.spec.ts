@@ -64,9 +64,26 @@ describe('TarReader', () => {
 		const target = `/opt/${'t'.repeat(200)}`;
 		const { entries, contents } = read(
 			rawTar([
-				{ flag: 'x', name: 'PaxHeaders/x', data: pax([['path', long], ['uid', '70000'], ['uname', 'ünï'], ['mtime', '1700000000.25'], ['SCHILY.xattr.security.capability', 'x']]) },
+				{
+					flag: 'x',
+					name: 'PaxHeaders/x',
+					data: pax([
+						['path', long],
+						['uid', '70000'],
+						['uname', 'ünï'],
+						['mtime', '1700000000.25'],
+						['SCHILY.xattr.security.capability', 'x']
+					])
+				},
 				{ flag: '0', name: 'truncated-name', data: 'hello' },
-				{ flag: 'x', name: 'PaxHeaders/y', data: pax([['linkpath', target], ['path', 'lnk']]) },
+				{
+					flag: 'x',
+					name: 'PaxHeaders/y',
+					data: pax([
+						['linkpath', target],
+						['path', 'lnk']
+					])
+				},
 				{ flag: '2', name: 'ignored', linkname: 'short' }
 			]),
 			3
@@ -101,7 +118,15 @@ describe('TarReader', () => {
 		// A PAX size overrides the header's; only metadata is checked here (the stream would need 9 GiB).
 		const huge = 9 * 1024 ** 3;
 		const r = new TarReader({ onEntry: (e) => expect(e.size).toBe(huge) });
-		r.push(rawTar([{ flag: 'x', name: 'p', data: pax([['size', String(huge)]]) }, { flag: '0', name: 'h' }], false));
+		r.push(
+			rawTar(
+				[
+					{ flag: 'x', name: 'p', data: pax([['size', String(huge)]]) },
+					{ flag: '0', name: 'h' }
+				],
+				false
+			)
+		);
 		expect(() => r.finish()).toThrow(/ended inside the member at offset 0/);
 	});
 
@@ -109,7 +134,16 @@ describe('TarReader', () => {
 		const { entries } = read(
 			rawTar([
 				{ flag: 'S', name: 'sparse', data: 'xyz', magic: 'gnu', patch: [[483, new TextEncoder().encode('00000010000\0')]] },
-				{ flag: 'x', name: 'p', data: pax([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.name', 'pax-sparse'], ['GNU.sparse.realsize', '1048576']]) },
+				{
+					flag: 'x',
+					name: 'p',
+					data: pax([
+						['GNU.sparse.major', '1'],
+						['GNU.sparse.minor', '0'],
+						['GNU.sparse.name', 'pax-sparse'],
+						['GNU.sparse.realsize', '1048576']
+					])
+				},
 				{ flag: '0', name: 'GNUSparseFile.0/pax-sparse', data: '1\n0\n3\nabc' }
 			])
 		);
@@ -130,13 +164,21 @@ describe('TarReader', () => {
 	});
 
 	it('reports whiteout names as plain members (the layer code interprets them)', () => {
-		const { entries } = read(rawTar([{ flag: '0', name: 'etc/.wh.gone' }, { flag: '0', name: 'var/.wh..wh..opq' }]));
+		const { entries } = read(
+			rawTar([
+				{ flag: '0', name: 'etc/.wh.gone' },
+				{ flag: '0', name: 'var/.wh..wh..opq' }
+			])
+		);
 		expect(entries.map((e) => e.path)).toEqual(['etc/.wh.gone', 'var/.wh..wh..opq']);
 	});
 
 	it('treats v7 names ending in / as directories and ignores a PAX global header', () => {
 		const { entries, summary } = read(
-			rawTar([{ flag: 'g', name: 'global', data: pax([['comment', 'x']]) }, { flag: '0', name: 'olddir/', magic: 'v7' }])
+			rawTar([
+				{ flag: 'g', name: 'global', data: pax([['comment', 'x']]) },
+				{ flag: '0', name: 'olddir/', magic: 'v7' }
+			])
 		);
 		expect(entries[0]).toMatchObject({ path: 'olddir', type: 'dir' });
 		expect(summary.globalHeaders).toBe(1);
@@ -157,10 +199,17 @@ describe('TarReader', () => {
 		expect(e.message).toMatch(/offset 1536: header checksum/);
 		expect(errorOf(() => read(a.subarray(0, 1000))).message).toMatch(/offset 1000: the stream ended inside the header at offset 512/);
 		expect(errorOf(() => read(a.subarray(0, 1028))).message).toMatch(/offset 1028: the stream ended inside the member at offset 512/);
-		expect(errorOf(() => read(new TextEncoder().encode('x'.repeat(600)))).message).toMatch(/offset 0: .*not an octal number|offset 0: header checksum/);
-		expect(errorOf(() => read(rawTar([{ flag: '0', name: '../etc/passwd', data: '' }]))).message).toMatch(/offset 0: name "..\/etc\/passwd" escapes/);
+		expect(errorOf(() => read(new TextEncoder().encode('x'.repeat(600)))).message).toMatch(
+			/offset 0: .*not an octal number|offset 0: header checksum/
+		);
+		expect(errorOf(() => read(rawTar([{ flag: '0', name: '../etc/passwd', data: '' }]))).message).toMatch(
+			/offset 0: name "..\/etc\/passwd" escapes/
+		);
 		expect(errorOf(() => read(rawTar([{ flag: '0', name: '/abs', data: '' }]))).message).toMatch(/absolute name/);
-		const badPax = rawTar([{ flag: 'x', name: 'p', data: '99 path=x\n' }, { flag: '0', name: 'a' }]);
+		const badPax = rawTar([
+			{ flag: 'x', name: 'p', data: '99 path=x\n' },
+			{ flag: '0', name: 'a' }
+		]);
 		expect(errorOf(() => read(badPax)).message).toMatch(/offset 0: PAX record length runs past/);
 		const oneZero = new Uint8Array([...new Uint8Array(512), ...rawTar(basic)]);
 		expect(errorOf(() => read(oneZero)).message).toMatch(/offset 512: a header follows a single zero block/);

@@ -91,8 +91,7 @@ export class TarReader {
 	/** Call at end of stream: errors if it stopped inside a member. */
 	finish(): TarSummary {
 		if (this.state !== 'end' && !(this.state === 'header' && this.accLen === 0 && this.metaType === '')) {
-			const where =
-				this.memberStart >= 0 ? `the member at offset ${this.memberStart}` : `the header at offset ${this.pos - this.accLen}`;
+			const where = this.memberStart >= 0 ? `the member at offset ${this.memberStart}` : `the header at offset ${this.pos - this.accLen}`;
 			tarError(this.pos, `the stream ended inside ${where} (truncated layer)`);
 		}
 		if (this.state !== 'end' && (this.pax.size > 0 || this.longName || this.longLink)) {

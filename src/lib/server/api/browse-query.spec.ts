@@ -13,18 +13,29 @@ describe('parseCatalogQuery', () => {
 	])('%s', (q, want) => {
 		expect(parseCatalogQuery(url(q))).toEqual(want);
 	});
-	it.each(['registry=alpine', 'registry=a.b/c', 'registry=', 'registry=a.b&n=-1', 'registry=a.b&n=x', `registry=a.b&last=${'a'.repeat(256)}`])(
-		'%s is INVALID_REQUEST',
-		(q) => {
-			expect(() => parseCatalogQuery(url(q))).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
-		}
-	);
+	it.each([
+		'registry=alpine',
+		'registry=a.b/c',
+		'registry=',
+		'registry=a.b&n=-1',
+		'registry=a.b&n=x',
+		`registry=a.b&last=${'a'.repeat(256)}`
+	])('%s is INVALID_REQUEST', (q) => {
+		expect(() => parseCatalogQuery(url(q))).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+	});
 });
 
 describe('parseTagsQuery', () => {
 	it('reads the repository without a tag, sort, window and listed tags', () => {
 		const r = parseTagsQuery(url('ref=alpine:3.20&sort=name&resolve=1&offset=10&n=500&tags=a,%20b,,c'));
-		expect(r).toEqual({ ref: { registry: 'docker.io', repository: 'library/alpine' }, sort: 'name', resolve: true, offset: 10, n: 100, only: ['a', 'b', 'c'] });
+		expect(r).toEqual({
+			ref: { registry: 'docker.io', repository: 'library/alpine' },
+			sort: 'name',
+			resolve: true,
+			offset: 10,
+			n: 100,
+			only: ['a', 'b', 'c']
+		});
 	});
 	it('defaults to version order, no resolution', () => {
 		expect(parseTagsQuery(url('ref=ghcr.io/o/r'))).toMatchObject({ sort: 'version', resolve: false, offset: 0 });

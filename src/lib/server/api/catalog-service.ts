@@ -28,11 +28,17 @@ export function parseCatalogQuery(url: URL): CatalogRequest {
 	try {
 		registry = parseReference(`${raw}/x`).registry;
 	} catch {
-		throw new RegscopeError('INVALID_REQUEST', `"${raw.slice(0, 80)}" is not a registry host: write host or host:port, for example registry.corp:5000`);
+		throw new RegscopeError(
+			'INVALID_REQUEST',
+			`"${raw.slice(0, 80)}" is not a registry host: write host or host:port, for example registry.corp:5000`
+		);
 	}
 	// `alpine/x` parses as a Docker Hub repository: only a host that stays the registry is one.
 	if (raw.includes('/') || (registry !== raw && raw !== 'index.docker.io')) {
-		throw new RegscopeError('INVALID_REQUEST', `"${raw.slice(0, 80)}" is not a registry host: write host or host:port, for example registry.corp:5000`);
+		throw new RegscopeError(
+			'INVALID_REQUEST',
+			`"${raw.slice(0, 80)}" is not a registry host: write host or host:port, for example registry.corp:5000`
+		);
 	}
 	const nText = url.searchParams.get('n')?.trim();
 	if (nText !== undefined && nText !== '' && !/^\d{1,6}$/.test(nText)) {
@@ -57,10 +63,13 @@ export async function catalogPage(call: ApiCall): Promise<Answer> {
 	const source = createRegistrySource({ registry: req.registry, repository: 'catalog' }, sourceOptions(call));
 	if (!source.catalog) throw new RegscopeError('INTERNAL_ERROR', 'this registry client cannot list catalogs');
 	const page = await source.catalog({ n: req.n, ...(req.last ? { last: req.last } : {}) });
-	return json({
-		Registry: req.registry,
-		Repositories: page.repositories,
-		Next: page.next,
-		...(page.dropped > 0 ? { Warnings: [`${page.dropped} invalid repository names were dropped`] } : {})
-	}, 'no-store');
+	return json(
+		{
+			Registry: req.registry,
+			Repositories: page.repositories,
+			Next: page.next,
+			...(page.dropped > 0 ? { Warnings: [`${page.dropped} invalid repository names were dropped`] } : {})
+		},
+		'no-store'
+	);
 }

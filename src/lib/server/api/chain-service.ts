@@ -96,7 +96,10 @@ export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Pr
 		const digest = await manifestDigest(first, ref.digest ? algorithmOf(ref.digest) : 'sha256');
 		if (digest) return { answer, topDigest: digest };
 	}
-	const walker = { ...recorder, manifest: (target: string) => (target === targetOf(ref) ? Promise.resolve(first) : recorder.manifest(target)) };
+	const walker = {
+		...recorder,
+		manifest: (target: string) => (target === targetOf(ref) ? Promise.resolve(first) : recorder.manifest(target))
+	};
 	const inspection = await inspectAny(walker, ref, req.platform === undefined ? {} : { platform: req.platform });
 	const top = inspection.format === 'index' ? inspection.index : (inspection.index ?? inspection.manifest);
 	return { answer, topDigest: top.verification.digest };

@@ -19,7 +19,10 @@ export interface FilesCall extends Pick<RegistrySourceOptions, 'credentials' | '
 
 export async function compareFilesJson(ia: Inspection, ib: Inspection, call: FilesCall): Promise<FilesJson> {
 	if (ia.format !== 'image' || ib.format !== 'image') {
-		throw new RegscopeError('INVALID_REQUEST', 'files=1 compares two images; one side is an index without a chosen platform or a schema1 image (no diff_ids to verify layers against)');
+		throw new RegscopeError(
+			'INVALID_REQUEST',
+			'files=1 compares two images; one side is an index without a chosen platform or a schema1 image (no diff_ids to verify layers against)'
+		);
 	}
 	const plan = planFiles({ inspection: ia }, { inspection: ib });
 	if (plan.unavailable) throw new RegscopeError('INVALID_REQUEST', `files cannot be compared: ${plan.unavailable}`);

@@ -84,4 +84,3 @@ export async function compareImages(call: ApiCall): Promise<Answer> {
 	const files = r.files ? await compareFilesJson(ia, ib, { ...opts, client: call.client, signal: call.signal }) : undefined;
 	return json(files ? { ...body, Files: files } : body, a.digest && b.digest ? 'immutable' : 'revalidate');
 }
-

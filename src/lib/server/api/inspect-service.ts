@@ -68,7 +68,11 @@ export async function inspectImage(call: ApiCall): Promise<Answer> {
 	const pinned = privateAnswer ? null : ref.digest;
 	const etag = pinned && (r.raw || r.config || !r.tags) ? digestEtag(pinned) : undefined;
 	if (etag && etagMatches(call.ifNoneMatch, etag)) return { kind: 'not-modified', etag, cache: 'immutable' };
-	const caching: { cache: CacheClass; etag?: string } = privateAnswer ? { cache: 'private' } : etag ? { cache: 'immutable', etag } : { cache: 'revalidate' };
+	const caching: { cache: CacheClass; etag?: string } = privateAnswer
+		? { cache: 'private' }
+		: etag
+			? { cache: 'immutable', etag }
+			: { cache: 'revalidate' };
 	// Cached only when anonymous (cache.ts); with credentials this is the plain source.
 	const source = cachedRegistrySource(ref, opts);
 	const options = r.platform === undefined ? {} : { platform: r.platform };

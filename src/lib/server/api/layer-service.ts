@@ -59,14 +59,21 @@ export async function layerListing(call: ApiCall): Promise<Answer> {
 	const source = cachedRegistrySource(ref, sourceOptions(call));
 	const inspection = await inspect(source, ref, platform ? { platform } : {});
 	if (inspection.format === 'schema1' || !inspection.config) {
-		throw new RegscopeError('INVALID_REQUEST', `${url.searchParams.get('ref')} has no image config with diff_ids, so its layers cannot be verified`);
+		throw new RegscopeError(
+			'INVALID_REQUEST',
+			`${url.searchParams.get('ref')} has no image config with diff_ids, so its layers cannot be verified`
+		);
 	}
 	const layers = inspection.manifest.manifest.layers;
 	const i = layers.findIndex((l) => l.digest === digest);
-	if (i < 0) throw new RegscopeError('NOT_FOUND', `${digest} is not a layer of ${url.searchParams.get('ref')}${platform ? ` (${platform})` : ''}`);
+	if (i < 0)
+		throw new RegscopeError('NOT_FOUND', `${digest} is not a layer of ${url.searchParams.get('ref')}${platform ? ` (${platform})` : ''}`);
 	const d = layers[i]!;
 	if (d.urls?.length) {
-		throw new RegscopeError('INVALID_REQUEST', `layer ${digest} is a foreign layer (its bytes live at the URLs it lists, which regscope never fetches)`);
+		throw new RegscopeError(
+			'INVALID_REQUEST',
+			`layer ${digest} is a foreign layer (its bytes live at the URLs it lists, which regscope never fetches)`
+		);
 	}
 	const diffId = (inspection.config.config.rootfs.diff_ids[i] ?? null) as Digest | null;
 	const layer = await openLayer({ ref, digest, size: d.size, client: call.client, signal: call.clientSignal }, call);
@@ -83,7 +90,8 @@ export async function layerListing(call: ApiCall): Promise<Answer> {
 		broken = e;
 		return null;
 	});
-	if (!result) throw broken instanceof RegscopeError ? broken : new RegscopeError('UPSTREAM_ERROR', `the transfer of layer ${digest} broke off`);
+	if (!result)
+		throw broken instanceof RegscopeError ? broken : new RegscopeError('UPSTREAM_ERROR', `the transfer of layer ${digest} broke off`);
 	if (result.verdict !== 'verified') {
 		throw new RegscopeError('DIGEST_MISMATCH', `layer ${digest} failed verification: ${result.problems.join('; ')}`, {
 			digest: result.digest.actual,
@@ -92,25 +100,28 @@ export async function layerListing(call: ApiCall): Promise<Answer> {
 	}
 	if (result.tarError) throw new RegscopeError('INVALID_LAYER', result.tarError);
 	const { files, whiteouts } = listing.listing();
-	return json({
-		Digest: digest,
-		DiffID: result.diffId.actual,
-		MediaType: d.mediaType,
-		CompressedSize: result.compressedSize,
-		UncompressedSize: result.uncompressedSize,
-		Files: files.map((f) => ({
-			Path: f.path,
-			Type: f.type,
-			Size: f.size,
-			Mode: f.mode,
-			UID: f.uid,
-			GID: f.gid,
-			...(f.uname ? { Uname: f.uname } : {}),
-			...(f.gname ? { Gname: f.gname } : {}),
-			ModTime: rfc3339(f.mtime),
-			...(f.linkname !== undefined ? { Linkname: f.linkname } : {}),
-			...(f.sparse ? { Sparse: true } : {})
-		})),
-		Whiteouts: whiteouts.map((w) => ({ Path: w.path, Opaque: w.opaque }))
-	}, 'no-store');
+	return json(
+		{
+			Digest: digest,
+			DiffID: result.diffId.actual,
+			MediaType: d.mediaType,
+			CompressedSize: result.compressedSize,
+			UncompressedSize: result.uncompressedSize,
+			Files: files.map((f) => ({
+				Path: f.path,
+				Type: f.type,
+				Size: f.size,
+				Mode: f.mode,
+				UID: f.uid,
+				GID: f.gid,
+				...(f.uname ? { Uname: f.uname } : {}),
+				...(f.gname ? { Gname: f.gname } : {}),
+				ModTime: rfc3339(f.mtime),
+				...(f.linkname !== undefined ? { Linkname: f.linkname } : {}),
+				...(f.sparse ? { Sparse: true } : {})
+			})),
+			Whiteouts: whiteouts.map((w) => ({ Path: w.path, Opaque: w.opaque }))
+		},
+		'no-store'
+	);
 }

@@ -133,7 +133,10 @@ export async function openLayer(req: LayerRequest, opts: Pick<RegistrySourceOpti
 						const { done, value } = await iterator.next();
 						if (done) {
 							if (received !== req.size) {
-								throw new RegscopeError('SIZE_MISMATCH', `the registry sent ${received} bytes of layer ${req.digest}; its descriptor says ${req.size}`);
+								throw new RegscopeError(
+									'SIZE_MISMATCH',
+									`the registry sent ${received} bytes of layer ${req.digest}; its descriptor says ${req.size}`
+								);
 							}
 							if (`${algorithmOf(req.digest)}:${hash.digest('hex')}` !== req.digest) {
 								throw new RegscopeError('DIGEST_MISMATCH', `the registry's bytes for layer ${req.digest} do not match that digest`);

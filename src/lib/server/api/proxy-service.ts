@@ -15,7 +15,8 @@ import { requireParam, sizeParam } from './respond';
 /** A manifest is named by its hash (schema1: of its rebuilt payload), a blob by the hash of its bytes. */
 async function digestMatches(obj: UntrustedObject, digest: Digest, kind: 'manifest' | 'blob'): Promise<boolean> {
 	try {
-		const computed = kind === 'manifest' ? await manifestDigest(obj, algorithmOf(digest)) : await computeDigest(obj.bytes, algorithmOf(digest));
+		const computed =
+			kind === 'manifest' ? await manifestDigest(obj, algorithmOf(digest)) : await computeDigest(obj.bytes, algorithmOf(digest));
 		return computed === digest;
 	} catch {
 		return false;
@@ -27,7 +28,12 @@ async function digestMatches(obj: UntrustedObject, digest: Digest, kind: 'manife
  * digest (else a wrong answer would be cached for a year), and `no-store` when they do not; by tag they
  * are revalidated. The browser verifies either way.
  */
-async function bytesAnswer(obj: UntrustedObject, digest: Digest | null, kind: 'manifest' | 'blob', privateAnswer: boolean): Promise<Answer> {
+async function bytesAnswer(
+	obj: UntrustedObject,
+	digest: Digest | null,
+	kind: 'manifest' | 'blob',
+	privateAnswer: boolean
+): Promise<Answer> {
 	const headers: Record<string, string> = {};
 	if (obj.dockerContentDigest !== null && /^[\x21-\x7e]{1,200}$/.test(obj.dockerContentDigest)) {
 		headers['docker-content-digest'] = obj.dockerContentDigest;

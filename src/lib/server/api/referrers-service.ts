@@ -44,7 +44,8 @@ export function parseReferrersQuery(url: URL): ReferrersRequest {
 	const artifactType = url.searchParams.get('artifactType');
 	if (platform) req.platform = platform;
 	if (artifactType) {
-		if (!/^[\w.+-]+\/[\w.+-]+$/.test(artifactType)) throw new RegscopeError('INVALID_REQUEST', 'artifactType must be a media type such as application/spdx+json');
+		if (!/^[\w.+-]+\/[\w.+-]+$/.test(artifactType))
+			throw new RegscopeError('INVALID_REQUEST', 'artifactType must be a media type such as application/spdx+json');
 		req.artifactType = artifactType;
 	}
 	return req;
@@ -165,7 +166,10 @@ export async function discoverReferrers(req: ReferrersRequest, opts: RegistrySou
 	// The call's own deadline (client gone, overall timeout), like every endpoint; its bytes are charged to the call as read.
 	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 	const source = createRegistrySource(ref, { ...opts, signal });
-	const top = await verifyManifest(await source.manifest(targetOf(ref)), ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' });
+	const top = await verifyManifest(
+		await source.manifest(targetOf(ref)),
+		ref.digest ? { basis: 'pinned', digest: ref.digest } : { basis: 'unpinned' }
+	);
 	if (top.manifest.kind === 'schema1') throw new RegscopeError('INVALID_REQUEST', 'a Docker schema1 image cannot have referrers');
 	const index = top.manifest.kind === 'index' ? top.manifest : undefined;
 	let subject: Digest = top.verification.digest;
@@ -178,7 +182,11 @@ export async function discoverReferrers(req: ReferrersRequest, opts: RegistrySou
 		belongsTo.splice(0, 1, subject);
 	} else if (index) {
 		// The index's own images: their BuildKit attestations belong to this reference too.
-		belongsTo.push(...platformEntries(index).filter((e) => !e.attestation).map((e) => e.descriptor.digest));
+		belongsTo.push(
+			...platformEntries(index)
+				.filter((e) => !e.attestation)
+				.map((e) => e.descriptor.digest)
+		);
 	}
 
 	const pending: Pending[] = [];
@@ -206,7 +214,15 @@ export async function discoverReferrers(req: ReferrersRequest, opts: RegistrySou
 		found.push(...(await Promise.all(toRead.slice(i, i + 4).map((p) => readPending(source, p, belongsTo)))));
 	}
 	for (const p of unique.slice(MAX_REFERRERS)) {
-		found.push({ Digest: p.descriptor.digest, MediaType: p.descriptor.mediaType, Size: p.descriptor.size, Kind: 'other', Source: p.source, Documents: [], Problem: `not read: more than ${MAX_REFERRERS} referrers` });
+		found.push({
+			Digest: p.descriptor.digest,
+			MediaType: p.descriptor.mediaType,
+			Size: p.descriptor.size,
+			Kind: 'other',
+			Source: p.source,
+			Documents: [],
+			Problem: `not read: more than ${MAX_REFERRERS} referrers`
+		});
 	}
 	const referrers = req.artifactType ? found.filter((r) => r.ArtifactType === req.artifactType) : found;
 	const report: ReferrersReport = { Subject: subject, Reference: formatReference(ref), Referrers: referrers, Discovery: discovery };

@@ -46,7 +46,11 @@ export function parseTagsQuery(url: URL): TagsRequest {
 	if (sort !== 'version' && sort !== 'name') {
 		throw new RegscopeError('INVALID_REQUEST', 'the query parameter "sort" is version or name');
 	}
-	const only = url.searchParams.get('tags')?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+	const only = url.searchParams
+		.get('tags')
+		?.split(',')
+		.map((t) => t.trim())
+		.filter((t) => t !== '');
 	if (only && only.length > RESOLVE_MAX) {
 		throw new RegscopeError('INVALID_REQUEST', `the query parameter "tags" lists more than ${RESOLVE_MAX} tags`);
 	}

@@ -203,9 +203,7 @@ describe('connect-time enforcement (loopback canaries only)', () => {
 		sockets.add(s);
 		s.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}');
 	});
-	const ready = new Promise<number>((resolve) =>
-		canary.listen(0, '127.0.0.1', () => resolve((canary.address() as net.AddressInfo).port))
-	);
+	const ready = new Promise<number>((resolve) => canary.listen(0, '127.0.0.1', () => resolve((canary.address() as net.AddressInfo).port)));
 	afterAll(
 		() =>
 			new Promise<void>((r) => {

@@ -45,7 +45,10 @@ export function decideAddress(address: string, allow: boolean | HostEntry | unde
 	const allowlisted = allow === true || entry !== undefined;
 	if (entry?.cidrs) {
 		if (c.kind !== 'public' && !ALLOWLIST_OVERRIDES.has(c.kind)) {
-			return { ok: false, reason: `${normalizeHost(address)} is ${KIND_TEXT[c.kind]}${c.note ? ` (${c.note})` : ''}; this is never allowed` };
+			return {
+				ok: false,
+				reason: `${normalizeHost(address)} is ${KIND_TEXT[c.kind]}${c.note ? ` (${c.note})` : ''}; this is never allowed`
+			};
 		}
 		if (!entry.cidrs.some((r) => inCidr(address, r))) {
 			return {
@@ -127,4 +130,3 @@ export function decidePort(hostname: string, port: number, settings: Settings): 
 		reason: `port ${port} is not allowed (only ${settings.allowedPorts.join(', ')}, unless the registry is listed in REGSCOPE_PRIVATE_REGISTRIES or REGSCOPE_INSECURE_REGISTRIES)`
 	};
 }
-

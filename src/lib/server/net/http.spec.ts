@@ -118,7 +118,9 @@ describe('upstream requests', () => {
 		await expect(up.request(new URL(`http://127.0.0.1:${pa}/big`), opts())).rejects.toMatchObject({
 			code: 'MANIFEST_TOO_LARGE'
 		});
-		await expect(up.request(new URL(`http://127.0.0.1:${pa}/declared`), opts({ tooLarge: 'BLOB_TOO_LARGE', maxBytes: 1000 }))).rejects.toMatchObject({
+		await expect(
+			up.request(new URL(`http://127.0.0.1:${pa}/declared`), opts({ tooLarge: 'BLOB_TOO_LARGE', maxBytes: 1000 }))
+		).rejects.toMatchObject({
 			code: 'BLOB_TOO_LARGE'
 		});
 		await new Promise((r) => setTimeout(r, 50));

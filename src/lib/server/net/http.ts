@@ -181,7 +181,13 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 						});
 			return { status, headers: res.headers, body, url, truncated };
 		} catch (e) {
-			throw upstreamFailure(e, { registry: o.registry, host: url.host, timedOut: signal.aborted, overall: o.signal?.aborted === true, limits });
+			throw upstreamFailure(e, {
+				registry: o.registry,
+				host: url.host,
+				timedOut: signal.aborted,
+				overall: o.signal?.aborted === true,
+				limits
+			});
 		} finally {
 			log({
 				host: url.host,
@@ -203,8 +209,7 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 			checkTarget(url, settings, previous);
 			if (previous) checkRedirect(start, previous, url, settings);
 			seen.add(url.href);
-			const auth =
-				o.authorization && url.origin === o.authorization.origin ? o.authorization.value : undefined;
+			const auth = o.authorization && url.origin === o.authorization.origin ? o.authorization.value : undefined;
 			const lo = hop === 0 ? o : { ...o, template: `${o.template} (redirect)` };
 			let res = await once(url, lo, auth);
 			if ((res.status === 429 || res.status === 503) && !retried) {

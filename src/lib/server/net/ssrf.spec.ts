@@ -26,7 +26,7 @@ const FAKE_DNS: Record<string, string[]> = {
 	'moved.corp': ['10.9.9.9'],
 	'meta.corp': ['169.254.169.254'],
 	'metadata.google.internal': ['169.254.169.254'],
-	'localhost': ['127.0.0.1'],
+	localhost: ['127.0.0.1'],
 	'kubernetes.default.svc': ['10.96.0.1'],
 	'registry.local': ['192.168.1.10']
 };

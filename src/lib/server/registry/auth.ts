@@ -170,18 +170,12 @@ export class AuthManager {
 			throw new RegscopeError('TOO_MANY_REQUESTS', `the token service of ${ctx.registry} is rate limiting requests (HTTP 429)`);
 		}
 		if (res.status !== 200) {
-			throw new RegscopeError(
-				'UPSTREAM_ERROR',
-				`the token service of ${ctx.registry} answered HTTP ${res.status} (${redactUrl(url)})`
-			);
+			throw new RegscopeError('UPSTREAM_ERROR', `the token service of ${ctx.registry} answered HTTP ${res.status} (${redactUrl(url)})`);
 		}
 		try {
 			return parseTokenResponse(res.body, this.now());
 		} catch (e) {
-			throw new RegscopeError(
-				'UPSTREAM_ERROR',
-				`the token service of ${ctx.registry} sent an unusable answer: ${(e as Error).message}`
-			);
+			throw new RegscopeError('UPSTREAM_ERROR', `the token service of ${ctx.registry} sent an unusable answer: ${(e as Error).message}`);
 		}
 	}
 }

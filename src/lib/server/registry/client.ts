@@ -78,10 +78,13 @@ const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
 /** A blob up to the size its descriptor gives: more bytes than that cannot be the blob it names. */
 async function sizedBlob(session: Session, d: Descriptor, limit: number, kind: string): Promise<UntrustedObject> {
-	if (typeof d.digest !== 'string' || !DIGEST.test(d.digest)) throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a valid digest');
+	if (typeof d.digest !== 'string' || !DIGEST.test(d.digest))
+		throw new RegscopeError('INVALID_REQUEST', 'the blob digest is not a valid digest');
 	if (!Number.isSafeInteger(d.size) || d.size < 0) throw new RegscopeError('INVALID_REQUEST', `blob ${d.digest} has an invalid size`);
 	if (d.size > limit) {
-		throw new RegscopeError('BLOB_TOO_LARGE', `blob ${d.digest} is ${d.size} bytes; regscope reads ${kind} up to ${limit} bytes`, { limit });
+		throw new RegscopeError('BLOB_TOO_LARGE', `blob ${d.digest} is ${d.size} bytes; regscope reads ${kind} up to ${limit} bytes`, {
+			limit
+		});
 	}
 	const res = await session.send(session.build(`/v2/${session.repo}/blobs/${d.digest}`), {
 		maxBytes: d.size,
@@ -120,7 +123,8 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 			if (!DIGEST.test(target) && (session.hostname === DOCKER_HUB_API || countsPullsAt(session.origin))) {
 				// HEAD is not a counted pull: resolve the tag, then use the by-digest copy if one is at hand.
 				const head = await session.send(url, manifestOptions(`manifest ${repo}:${target}`, '/v2/<name>/manifests/<ref> (HEAD)', 'HEAD'));
-				if (head.status === 404 || head.status === 429 || head.status === 401 || head.status === 403) throw failed(head, 'manifest', target);
+				if (head.status === 404 || head.status === 429 || head.status === 401 || head.status === 403)
+					throw failed(head, 'manifest', target);
 				const resolved = head.status === 200 ? header(head.headers, 'docker-content-digest')?.trim() : undefined;
 				if (resolved && STRICT_DIGEST.test(resolved)) {
 					const hit = await opts.cachedManifest?.(resolved);
@@ -133,7 +137,10 @@ export function createRegistrySource(ref: Reference, opts: RegistrySourceOptions
 					return untrusted(byDigest);
 				}
 			}
-			const res = await session.send(url, manifestOptions(`manifest ${repo}${DIGEST.test(target) ? '@' : ':'}${target}`, '/v2/<name>/manifests/<ref>'));
+			const res = await session.send(
+				url,
+				manifestOptions(`manifest ${repo}${DIGEST.test(target) ? '@' : ':'}${target}`, '/v2/<name>/manifests/<ref>')
+			);
 			if (res.status !== 200) throw failed(res, 'manifest', target);
 			return untrusted(res);
 		},

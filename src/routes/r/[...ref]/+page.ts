@@ -42,7 +42,16 @@ export type PermalinkData =
 			description: string;
 	  }
 	| { ok: true; kind: 'registry'; input: string; registry: string; page: BrowseComponent; title: string; description: string }
-	| { ok: true; kind: 'repository'; input: string; ref: Reference; canonical: string; page: BrowseComponent; title: string; description: string }
+	| {
+			ok: true;
+			kind: 'repository';
+			input: string;
+			ref: Reference;
+			canonical: string;
+			page: BrowseComponent;
+			title: string;
+			description: string;
+	  }
 	| { ok: false; input: string; error: ErrorBody; title: string; description: string };
 
 // `/r/myhost:5000/` (slash kept) is how a dotless registry is told apart from the image `myhost:5000`.
