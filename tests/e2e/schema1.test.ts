@@ -69,7 +69,7 @@ describe.each(cases.map((f) => [f.key, f] as const))('%s', (_key, f) => {
 			await page.getByRole('tab').first().waitFor();
 			expect(await page.getByTestId('schema1-layer').count()).toBe(f.layerCount);
 			expect(await page.getByTestId('schema1-config-note').textContent()).toContain('No config blob and no diff_ids');
-			expect(await page.getByTestId('schema1-raw-note').textContent()).toContain('without signatures');
+			expect(await page.getByTestId('schema1-raw-note').innerText()).toContain('without signatures');
 			expect(await page.getByRole('tab').allTextContents()).toEqual(['Manifest', 'Signed payload']);
 			if (f.droppedDuplicates > 0) {
 				expect(await page.getByTestId('schema1-dropped').textContent()).toContain(`${f.droppedDuplicates} duplicate entry dropped`);

@@ -167,7 +167,7 @@ describe('registry 2.8 (no referrers API)', () => {
 			expect(await page.getByTestId('artifact-document').count()).toBe(4);
 			expect(await page.locator('#commands').count()).toBe(0);
 			expect(await page.locator('#supply').count()).toBe(0);
-			expect(await page.locator('#config').textContent()).toContain('not a runnable image');
+			expect(await page.locator('#config').innerText()).toContain('not a runnable image');
 			await shot(page, 'supply-signature-artifact');
 		});
 	});
