@@ -15,8 +15,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { REPO_ROOT, startApp } from '../tests/support/app';
-import { ensureTool } from '../tests/support/tools';
 import type { ImageFixture } from '../tests/fixtures/fixtures';
+import { launchChromium } from '../tests/support/chromium';
 
 const MiB = 1024 * 1024;
 const median = (xs: number[]) => {
@@ -110,20 +110,7 @@ export async function benchLayer(opts: {
 	const appUrl = app.url;
 	try {
 		const proxyPath = `/api/registry/blob?${new URLSearchParams({ ref: fixture.ref, digest, size: String(blob.length), layer: '1' })}`;
-		const { chromium } = await import('playwright-core');
-		const browser = await chromium.launch({
-			executablePath: await ensureTool('/usr/bin/chromium', 'chromium'),
-			args: [
-				'--headless',
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync'
-			]
-		});
+		const browser = await launchChromium();
 		const check: number[] = [];
 		const download: number[] = [];
 		try {

@@ -35,10 +35,10 @@ import { seedFixtures } from '../tests/fixtures/fixtures';
 import { buildApp, REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { startRegistry } from '../tests/support/registry';
 import { runSkopeo, skopeoInspectArgs } from '../tests/support/skopeo';
-import { ensureTool } from '../tests/support/tools';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy';
 import { MINIMAL_PATH, minimalPage } from './bench-minimal';
 import { benchLayer, layerTable, type LayerBench } from './bench-layer';
+import { launchChromium } from '../tests/support/chromium';
 
 const args = new Map(
 	process.argv.slice(2).map((a) => {
@@ -187,21 +187,7 @@ interface BrowserRow {
 }
 
 async function browserRows(permalinkRef: string, pinned: string): Promise<BrowserRow> {
-	const { chromium } = await import('playwright-core');
-	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
-	const browser = await chromium.launch({
-		executablePath,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
-	});
+	const browser = await launchChromium();
 	const cold: number[] = [];
 	const warm: number[] = [];
 	const minimal: number[] = [];

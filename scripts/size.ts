@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { seedFixtures } from '../tests/fixtures/fixtures';
 import { REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { startRegistry } from '../tests/support/registry';
+import { launchChromium } from '../tests/support/chromium';
 
 const CLIENT = path.join(REPO_ROOT, 'build', 'client');
 const BUDGET = 60 * 1024;
@@ -54,20 +55,7 @@ function staticClosure(html: string, linkHeader: string, pageUrl: string): Set<s
 }
 
 async function browserJs(url: string): Promise<Set<string>> {
-	const { chromium } = await import('playwright-core');
-	const browser = await chromium.launch({
-		executablePath: CHROMIUM,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
-	});
+	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage();
 		const js = new Set<string>();

@@ -5,30 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { ensureTool } from '../support/tools';
+import { launchChromium } from '../support/chromium';
 
 export const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'e2e');
 
 export type Look = 'light' | 'dark' | 'phone';
-
-async function launch(): Promise<Browser> {
-	const executablePath = await ensureTool('/usr/bin/chromium', 'chromium');
-	return chromium.launch({
-		executablePath,
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync'
-		]
-	});
-}
 
 async function context(browser: Browser, look: Look = 'light'): Promise<BrowserContext> {
 	const ctx = await browser.newContext({
@@ -55,7 +38,7 @@ export interface Pages {
 export function useBrowser(): Pages {
 	let browser: Browser | undefined;
 	beforeAll(async () => {
-		browser = await launch();
+		browser = await launchChromium();
 	});
 	afterAll(async () => {
 		await browser?.close();

@@ -14,6 +14,7 @@
 import { base64Decode, base64UrlDecode, base64UrlEncode } from './base64';
 import type { Schema1Signature } from './model';
 import { isObject } from './text';
+import { children, readTlv } from './der';
 
 // ---------------------------------------------------------------------------------------------
 // libtrust key IDs
@@ -46,45 +47,6 @@ export function libtrustKeyId(spkiSha256: Uint8Array): string {
 
 // ---------------------------------------------------------------------------------------------
 // DER (just enough to find a certificate's SubjectPublicKeyInfo)
-
-interface Tlv {
-	tag: number;
-	/** Offset of the tag byte. */
-	start: number;
-	/** Offset of the contents. */
-	body: number;
-	/** Offset just past the contents. */
-	end: number;
-}
-
-function readTlv(der: Uint8Array, at: number, limit: number): Tlv {
-	if (at + 2 > limit) throw new Error('truncated DER');
-	const tag = der[at] ?? 0;
-	if ((tag & 0x1f) === 0x1f) throw new Error('multi-byte DER tags are not used in certificates');
-	let length = der[at + 1] ?? 0;
-	let body = at + 2;
-	if (length & 0x80) {
-		const n = length & 0x7f;
-		if (n === 0 || n > 4) throw new Error('unsupported DER length');
-		if (body + n > limit) throw new Error('truncated DER length');
-		length = 0;
-		for (let i = 0; i < n; i++) length = length * 256 + (der[body + i] ?? 0);
-		body += n;
-	}
-	const end = body + length;
-	if (end > limit) throw new Error('DER element runs past its container');
-	return { tag, start: at, body, end };
-}
-
-function children(der: Uint8Array, parent: Tlv): Tlv[] {
-	const out: Tlv[] = [];
-	for (let at = parent.body; at < parent.end;) {
-		const tlv = readTlv(der, at, parent.end);
-		out.push(tlv);
-		at = tlv.end;
-	}
-	return out;
-}
 
 const SEQUENCE = 0x30;
 

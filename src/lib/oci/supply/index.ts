@@ -7,6 +7,6 @@ export * from './sbom';
 export * from './keys';
 export * from './x509';
 export * from './check';
-export { derSignatureToP1363 } from './der';
+export { derSignatureToP1363 } from '../der';
 export * from './referrers';
 export * from './bundle';

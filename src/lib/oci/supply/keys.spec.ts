@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { derSignatureToP1363 } from './der';
+import { derSignatureToP1363 } from '../der';
 import { importPublicKeyPem, verifySignature } from './keys';
 
 const data = new TextEncoder().encode('{"critical":{}}');

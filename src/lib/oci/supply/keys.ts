@@ -4,7 +4,7 @@
  * signature formats cosign writes (DER ECDSA, PKCS#1 v1.5 RSA, raw Ed25519).
  */
 import { RegscopeError } from '../errors';
-import { children, contents, derSignatureToP1363, oidString, readTlv, TAG } from './der';
+import { children, contents, derSignatureToP1363, oidString, readTlv, TAG } from '../der';
 
 export type KeyType = 'EC P-256' | 'EC P-384' | 'RSA' | 'Ed25519';
 

@@ -3,7 +3,7 @@
  * (email, URI, Fulcio's OtherName), the Fulcio OIDC issuer and build extensions, validity, and the
  * public key. It checks nothing about trust: no chain, no signature of the issuer, no SCT.
  */
-import { children, contents, oidString, readTlv, TAG, type Tlv } from './der';
+import { children, contents, oidString, readTlv, TAG, type Tlv } from '../der';
 
 export interface Certificate {
 	serialNumber: string;
