@@ -15,13 +15,14 @@
  *   (a fresh browser context each time), the same for a minimal hand-written page doing the essential
  *   work (scripts/bench-minimal.ts) and the ratio of the two, and the gzip bytes of the JS the page loaded.
  * - Load row: the warm digest permalink's API (`/api/chain?ref=…@digest`) under autocannon
- *   (C connections, N seconds): requests/s, p50/p99, server RSS.
+ *   (C connections, N seconds): requests/s, p50/p99, and the server's RSS before the load, its peak
+ *   during it (sampled) and after an idle pause (--idle-seconds): "memory flat" as figures.
  *
  * - Layer row (scripts/bench-layer.ts): the browser's full layer check vs download only, Node natively,
  *   server memory while streaming a layer to 10 clients.
  *
  * Options: --delay=MS (one way, default 25), --runs=N (default 5), --load-seconds=S (default 10),
- * --concurrency=C (default 10), --no-build, --no-browser, --no-load, --no-layer, --json=FILE, --build-dir=PATH (with
+ * --concurrency=C (default 10), --idle-seconds=S (default 5), --no-build, --no-browser, --no-load, --no-layer, --json=FILE, --build-dir=PATH (with
  * --no-build: measure that build instead of ./build).
  */
 import autocannon from 'autocannon';
@@ -50,6 +51,7 @@ const DELAY = Number(args.get('delay') ?? 25);
 const RUNS = Number(args.get('runs') ?? 5);
 const LOAD_SECONDS = Number(args.get('load-seconds') ?? 10);
 const CONCURRENCY = Number(args.get('concurrency') ?? 10);
+const IDLE_SECONDS = Number(args.get('idle-seconds') ?? 5);
 const log = (s: string) => console.error(`[bench] ${s}`);
 
 const median = (xs: number[]) => {
@@ -75,12 +77,12 @@ function copyBuild(): void {
 let warmUpUrl = '';
 
 /**
- * A fresh app process whose JIT, hash-wasm and route modules are warm (one inspection straight at the
+ * A fresh app process, started as `npm start` starts it (its node flags and malloc settings), whose JIT, hash-wasm and route modules are warm (one inspection straight at the
  * registry's own port, another origin than the proxy's) but whose cache, connection pool and challenge
  * memory for the proxied registry are empty: a long-running server meeting an image for the first time.
  */
 async function startBenchApp(): Promise<RunningApp> {
-	const app = await startApp({ REGSCOPE_LOG_UPSTREAM: '0' }, { buildDir: BUILD_COPY });
+	const app = await startApp({ REGSCOPE_LOG_UPSTREAM: '0' }, { buildDir: BUILD_COPY, likeNpmStart: true });
 	if (warmUpUrl) {
 		await get(`${app.url}/api/inspect?${new URLSearchParams({ ref: warmUpUrl })}`, false);
 		await get(`${app.url}/api/chain?${new URLSearchParams({ ref: warmUpUrl })}`, false);
@@ -261,15 +263,20 @@ interface LoadRow {
 	rps: number;
 	p50: number;
 	p99: number;
-	rssMiB: number;
-	peakRssMiB: number;
+	rssBeforeMiB: number;
+	rssPeakMiB: number;
+	rssAfterMiB: number;
+	rssIdleMiB: number;
+	idleSeconds: number;
+	/** 1-minute load average at the end of the load: the figures are noisy on a shared machine. */
+	loadAverage: number;
 	upstreamDuringLoad: number;
 }
 
-function rss(pid: number): { rss: number; peak: number } {
+/** The app's resident memory now, MiB. */
+function rssMiB(pid: number): number {
 	const s = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0);
-	return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+	return Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024;
 }
 
 async function loadRow(ref: string, proxy: LatencyProxy): Promise<LoadRow> {
@@ -288,10 +295,17 @@ async function measureLoad(app: { url: string; pid: number }, ref: string, proxy
 	// A short warm-up of the JIT and the app's cache, then the measured run.
 	await autocannon({ url: target, connections: CONCURRENCY, duration: 1, headers: PROXY_HEADER });
 	proxy.reset();
+	const rssBeforeMiB = rssMiB(app.pid);
+	let rssPeakMiB = rssBeforeMiB;
+	const sampler = setInterval(() => (rssPeakMiB = Math.max(rssPeakMiB, rssMiB(app.pid))), 50);
 	const started = performance.now();
 	const result = await autocannon({ url: target, connections: CONCURRENCY, duration: LOAD_SECONDS, headers: PROXY_HEADER });
 	const elapsed = (performance.now() - started) / 1000;
-	const mem = rss(app.pid);
+	clearInterval(sampler);
+	const rssAfterMiB = rssMiB(app.pid);
+	rssPeakMiB = Math.max(rssPeakMiB, rssAfterMiB);
+	const loadAverage = os.loadavg()[0]!;
+	await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
 	return {
 		path: '/api/chain?ref=…@digest',
 		seconds: elapsed,
@@ -301,8 +315,12 @@ async function measureLoad(app: { url: string; pid: number }, ref: string, proxy
 		rps: result.requests.total / elapsed,
 		p50: result.latency.p50,
 		p99: result.latency.p99,
-		rssMiB: mem.rss,
-		peakRssMiB: mem.peak,
+		rssBeforeMiB,
+		rssPeakMiB,
+		rssAfterMiB,
+		rssIdleMiB: rssMiB(app.pid),
+		idleSeconds: IDLE_SECONDS,
+		loadAverage,
 		upstreamDuringLoad: proxy.requests().length
 	};
 }
@@ -411,8 +429,11 @@ async function main(): Promise<void> {
 			out.push('|---|---:|');
 			out.push(`| requests/s | ${f0(load.rps)} (${load.requests} requests, ${load.errors} errors) |`);
 			out.push(`| latency p50 / p99 | ${load.p50.toFixed(2)} ms / ${load.p99.toFixed(2)} ms |`);
-			out.push(`| server RSS after / peak | ${f0(load.rssMiB)} MiB / ${f0(load.peakRssMiB)} MiB |`);
+			out.push(
+				`| server RSS before / peak / at the end / after ${load.idleSeconds} s idle | ${f0(load.rssBeforeMiB)} / ${f0(load.rssPeakMiB)} / ${f0(load.rssAfterMiB)} / ${f0(load.rssIdleMiB)} MiB |`
+			);
 			out.push(`| upstream requests during the load | ${load.upstreamDuringLoad} |`);
+			out.push(`| load average (1 min) at the end | ${load.loadAverage.toFixed(2)} |`);
 		}
 		if (layer) out.push('', ...layerTable(layer));
 		out.push('');

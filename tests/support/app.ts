@@ -47,11 +47,23 @@ export interface RunningApp {
 /** The registries the tests and scripts run on 127.0.0.1 are allowed (over plain http, private address). */
 export const LOOPBACK_REGISTRIES = { REGSCOPE_INSECURE_REGISTRIES: '127.0.0.1', REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1' };
 
+/**
+ * What `npm start` (scripts/start.js) adds on Linux: --expose-gc (the server collects after bursts, see
+ * call-budget.ts) and glibc's fixed mmap/trim thresholds (freed memory goes back to the system). Kept in
+ * step with start.js by hand: memory figures mean something only for the process users run.
+ */
+const NPM_START = {
+	nodeArgs: ['--expose-gc'],
+	env: { MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' }
+};
+
 export interface AppOptions {
 	/** Where the built server is (default `build/`; the bench runs a copy). */
 	buildDir?: string;
 	/** Node flags before the entry point (e.g. `--expose-gc`). */
 	nodeArgs?: string[];
+	/** Run it as `npm start` does (its node flags and malloc settings, before `nodeArgs` and `env`). */
+	likeNpmStart?: boolean;
 	/** Default: a free port. */
 	port?: number;
 	/** How long the app may take to answer `/` (default 30 s). */
@@ -68,9 +80,19 @@ export async function startApp(env: Record<string, string> = {}, options: AppOpt
 	if (!existsSync(entry)) throw new Error(`${entry} does not exist: run buildApp() (npx vite build) first`);
 	const port = options.port ?? (await freePort());
 	const url = `http://127.0.0.1:${port}`;
-	const service = spawnService(process.execPath, [...(options.nodeArgs ?? []), entry], {
+	const asStarted = options.likeNpmStart ? NPM_START : { nodeArgs: [], env: {} };
+	const service = spawnService(process.execPath, [...asStarted.nodeArgs, ...(options.nodeArgs ?? []), entry], {
 		cwd: REPO_ROOT,
-		env: { ...process.env, NODE_ENV: 'production', ORIGIN: url, ...LOOPBACK_REGISTRIES, ...env, PORT: String(port), HOST: '127.0.0.1' }
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			ORIGIN: url,
+			...LOOPBACK_REGISTRIES,
+			...asStarted.env,
+			...env,
+			PORT: String(port),
+			HOST: '127.0.0.1'
+		}
 	});
 	try {
 		await waitForHttp200(`${url}/`, service, `regscope app (node ${entry})`, options.timeoutMs ?? 30_000);
