@@ -30,6 +30,7 @@ import { sourceOptions, type Answer, type ApiCall } from './answer';
 import { requireParam } from './respond';
 import { getSettings } from '../settings';
 import { callSignal, chargeBytes } from './call-budget';
+import { underDeadline } from '../net/deadline';
 
 export interface ChainRequest {
 	ref: string;
@@ -62,11 +63,14 @@ function record(obj: UntrustedObject, kind: ChainObject['kind'], target: string,
 }
 
 /** Walks the chain; returns the objects in the order they were fetched, and the top manifest's digest. */
-export async function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Promise<{ answer: ChainAnswer; topDigest: string }> {
+export function fetchChain(req: ChainRequest, opts: ChainOptions = {}): Promise<{ answer: ChainAnswer; topDigest: string }> {
+	return underDeadline(opts.signal ?? callSignal(), getSettings().limits.overallTimeoutMs, (signal) => walkChain(req, opts, signal));
+}
+
+async function walkChain(req: ChainRequest, opts: ChainOptions, signal: AbortSignal): Promise<{ answer: ChainAnswer; topDigest: string }> {
 	const ref = parseReference(req.ref);
 	// A platform typo fails before any registry request.
 	if (req.platform !== undefined) parsePlatform(req.platform);
-	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
 	const source = cachedRegistrySource(ref, { signal, credentials: opts.credentials, report: opts.report }, opts.cache);
 	const objects: ChainObject[] = [];
 	const seen = new Set<string>();

@@ -18,6 +18,7 @@ import {
 } from '$lib/api-contract';
 import { RegscopeError } from '$lib/oci/errors';
 import { effectiveClass, etagMatches, notModified, setCacheHeaders } from '../cache/http-cache';
+import { startDeadline } from '../net/deadline';
 import { logRequest, upstreamCount, withUpstreamCount } from '../net/upstream-count';
 import { parseCredentialsHeader } from '../registry/credentials';
 import { getSettings } from '../settings';
@@ -68,11 +69,14 @@ export function endpoint(name: string, service: Service, options: EndpointOption
 
 async function serve(name: string, service: Service, options: EndpointOptions, event: RequestEvent): Promise<Response> {
 	const limits = getSettings().limits;
-	const signal = AbortSignal.any([AbortSignal.timeout(limits.overallTimeoutMs), event.request.signal]);
+	// Cleared once the answer is made, so nothing of the call outlives it (see deadline.ts).
+	const deadline = startDeadline(limits.overallTimeoutMs, event.request.signal);
+	const signal = deadline.signal;
 	let releases: Release[];
 	try {
 		releases = await admit(event.getClientAddress(), signal);
 	} catch (e) {
+		deadline.clear();
 		return failure(e, name);
 	}
 	const started = Date.now();
@@ -111,6 +115,7 @@ async function serve(name: string, service: Service, options: EndpointOptions, e
 			return res;
 		});
 	} finally {
+		deadline.clear();
 		for (const r of releases) r();
 	}
 }

@@ -26,6 +26,7 @@ import { json, sourceOptions, type Answer, type ApiCall } from './answer';
 import { requireParam } from './respond';
 import { getSettings } from '../settings';
 import { callSignal } from './call-budget';
+import { underDeadline } from '../net/deadline';
 
 /** Referrer manifests read per call; more are listed as unread rather than fetched. */
 export const MAX_REFERRERS = 64;
@@ -161,10 +162,13 @@ async function readPending(source: Src, p: Pending, belongsTo: string[]): Promis
 }
 
 /** Runs discovery for one image; each path's failure is reported in its step, not thrown. */
-export async function discoverReferrers(req: ReferrersRequest, opts: RegistrySourceOptions = {}): Promise<ReferrersReport> {
-	const ref = parseReference(req.ref);
+export function discoverReferrers(req: ReferrersRequest, opts: RegistrySourceOptions = {}): Promise<ReferrersReport> {
 	// The call's own deadline (client gone, overall timeout), like every endpoint; its bytes are charged to the call as read.
-	const signal = opts.signal ?? callSignal() ?? AbortSignal.timeout(getSettings().limits.overallTimeoutMs);
+	return underDeadline(opts.signal ?? callSignal(), getSettings().limits.overallTimeoutMs, (signal) => discover(req, opts, signal));
+}
+
+async function discover(req: ReferrersRequest, opts: RegistrySourceOptions, signal: AbortSignal): Promise<ReferrersReport> {
+	const ref = parseReference(req.ref);
 	const source = createRegistrySource(ref, { ...opts, signal });
 	const top = await verifyManifest(
 		await source.manifest(targetOf(ref)),

@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { RegscopeError, type ErrorCode } from '$lib/oci/errors';
 import { createGuardedConnector } from './connector';
+import { startDeadline } from './deadline';
 import { header } from './headers';
 import { systemResolver, type Resolver } from './lookup';
 import { readCapped, sizeError } from './capped-body';
@@ -138,9 +139,10 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 		};
 		if (o.accept) headers.accept = o.accept;
 		if (auth) headers.authorization = auth;
-		const signals = o.stream ? [] : [AbortSignal.timeout(limits.requestTimeoutMs)];
-		if (o.signal) signals.push(o.signal);
-		const signal = AbortSignal.any(signals);
+		// A stream outlives this function, so it has no deadline of its own (only the caller's signal); a
+		// read body has one, cleared when the body is in (see deadline.ts).
+		const deadline = o.stream ? undefined : startDeadline(limits.requestTimeoutMs, o.signal);
+		const signal = deadline?.signal ?? o.signal;
 		const started = Date.now();
 		let status = 0;
 		let bytes = 0;
@@ -184,11 +186,12 @@ export function createUpstream(options: UpstreamOptions = {}): Upstream {
 			throw upstreamFailure(e, {
 				registry: o.registry,
 				host: url.host,
-				timedOut: signal.aborted,
+				timedOut: signal?.aborted === true,
 				overall: o.signal?.aborted === true,
 				limits
 			});
 		} finally {
+			deadline?.clear();
 			log({
 				host: url.host,
 				method: o.method ?? 'GET',
