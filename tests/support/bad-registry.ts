@@ -33,6 +33,8 @@
  * - `layer/diffid:v1`    the layer image, but its config lists a wrong diff_id (the layer bytes match their digest)
  * - `layer/slow:v1`      an image whose 8 MiB layer is sent 64 KiB every 100 ms (cancel tests); every such
  *                         transfer the client ends early is counted in `state.slowLayerAborted`
+ * - `bad/index:v1`      an OCI index: linux/amd64 is the good image; linux/arm64's manifest (the layer image's)
+ *                         is served with one byte changed (same size: a digest mismatch); linux/s390x's is unknown
  * All manifests of paged/, foreign/, loop/, auth/, rate/, busy/, limited/ are the good manifest.
  */
 import { createHash } from 'node:crypto';
@@ -77,6 +79,24 @@ export function buildGoodImage(): BuiltImage {
 		layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.byteLength }]
 	});
 	return { manifest, manifestDigest: sha256(manifest), config, configDigest, layerDigest };
+}
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+
+/** `bad/index`: three platforms, one good, one tampered, one the registry does not have. */
+function buildMixedIndex(good: BuiltImage, tampered: BuiltImage): Uint8Array {
+	const missing = enc({ schemaVersion: 2, mediaType: OCI_MANIFEST, note: 'never served' });
+	const entry = (m: Uint8Array, architecture: string) => ({
+		mediaType: OCI_MANIFEST,
+		digest: sha256(m),
+		size: m.byteLength,
+		platform: { os: 'linux', architecture }
+	});
+	return enc({
+		schemaVersion: 2,
+		mediaType: OCI_INDEX,
+		manifests: [entry(good.manifest, 'amd64'), entry(tampered.manifest, 'arm64'), entry(missing, 's390x')]
+	});
 }
 
 export interface LayerImage extends BuiltImage {
@@ -229,6 +249,7 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 	const image = buildGoodImage();
 	const layerImage = buildLayerImage();
 	const wrongDiffId = withWrongDiffId(layerImage);
+	const mixed = buildMixedIndex(image, layerImage);
 	const state: BadRegistryState = {
 		tokenRequests: 0,
 		cdnAuthorization: [],
@@ -427,6 +448,16 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			if (repo === 'layer/slow') return sendManifest(slow.manifest);
 			if (repo === 'layer/diffid') return sendManifest(wrongDiffId.manifest);
 			if (repo.startsWith('layer/')) return sendManifest(layerImage.manifest);
+			if (repo === 'bad/index') {
+				if (target === layerImage.manifestDigest) {
+					const tampered = new Uint8Array(layerImage.manifest);
+					tampered[tampered.length - 2]! ^= 0x01;
+					return sendManifest(tampered);
+				}
+				if (target === 'v1' || target === sha256(mixed)) {
+					return send(200, mixed, { 'content-type': OCI_INDEX, 'docker-content-digest': sha256(mixed) });
+				}
+			}
 			if (repo === 'bad/digest') {
 				return sendManifest(new Uint8Array([...image.manifest, 0x20]));
 			}

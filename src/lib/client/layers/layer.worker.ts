@@ -1,12 +1,13 @@
 /**
  * The layer check off the main thread: fetches the layer from our proxy and runs the shared
- * `$lib/oci/layer` pipeline (digest, decompression, diff_id, tar) over the stream. Posts throttled
- * progress, then the verdict with the listing (and the bytes of one requested file). Cancel aborts the
- * fetch, which closes the connection, so the server ends its upstream transfer too.
+ * `$lib/oci/layer` pipeline (digest, decompression, diff_id, tar) over the stream, hashing with WebCrypto
+ * within the layer hash budget. Posts throttled progress, then the verdict with the listing (and the bytes
+ * of one requested file). Cancel aborts the fetch, which closes the connection, so the server ends its
+ * upstream transfer too.
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
-import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
+import { checkLayer, LAYER_HASH_BUDGET, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
 
@@ -72,7 +73,9 @@ async function run(req: CheckRequest): Promise<void> {
 		mediaType: req.mediaType,
 		diffId: req.diffId as Digest | null,
 		signal: abort.signal,
-		blobHasher: threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
+		// Past the hash budget the blob's hash streams on a second thread, so both cores work.
+		blobHasher: () => threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
+		hashBudget: req.hashBudget ?? LAYER_HASH_BUDGET,
 		onEntry: (e) => {
 			fileDigests?.entry(e);
 			listing.add(e);

@@ -16,6 +16,8 @@ export interface CheckRequest {
 	maxContent: number;
 	/** Also hash each regular file's content (sha256), for comparing two images' files. */
 	hashFiles?: boolean;
+	/** Bytes the check may hold to hash with WebCrypto; `LAYER_HASH_BUDGET` when absent, 0 streams only. */
+	hashBudget?: number;
 }
 
 export type ToWorker = CheckRequest | { type: 'cancel' };

@@ -8,6 +8,7 @@ import type { Descriptor, Digest } from '$lib/oci/model';
 import type { LayerCheck, LayerListing } from '$lib/oci/layer';
 import { isMismatch } from '../error-kind';
 import { proxyHeaders } from '../source';
+import { recordUncompressed } from '../uncompressed-sizes.svelte';
 import type { CheckRequest, FileContent, FromWorker } from './protocol';
 
 export type RunStatus = 'running' | 'verified' | 'mismatch' | 'failed' | 'cancelled';
@@ -91,6 +92,7 @@ export class LayerRun {
 					this.#content = m.content;
 					this.#digests = m.digests ?? null;
 					this.status = m.check.verdict;
+					if (m.check.verdict === 'verified') recordUncompressed(target.layer.digest, m.check.uncompressedSize);
 				} else {
 					this.compressed = m.received;
 					this.error = errorFromBody({ error: m.error }, m.error.message);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Digest } from '../model';
 import { rawTar } from '../../../../tests/fixtures/tar-raw';
 import { checkLayer, compressionFor } from './check';
+import { LAYER_HASH_BUDGET } from './hash';
 import { ListingBuilder } from './listing';
 
 const sha = (b: Uint8Array) => `sha256:${createHash('sha256').update(b).digest('hex')}` as Digest;
@@ -35,7 +36,11 @@ const variants = {
 	none: { mediaType: 'application/vnd.oci.image.layer.v1.tar', blob: tarBytes }
 };
 
-async function run(blob: Uint8Array, mediaType: string, over: { digest?: Digest; diffId?: Digest | null; size?: number } = {}) {
+async function run(
+	blob: Uint8Array,
+	mediaType: string,
+	over: { digest?: Digest; diffId?: Digest | null; size?: number; hashBudget?: number } = {}
+) {
 	const listing = new ListingBuilder();
 	let progress = 0;
 	const result = await checkLayer({
@@ -45,36 +50,39 @@ async function run(blob: Uint8Array, mediaType: string, over: { digest?: Digest;
 		mediaType,
 		diffId: over.diffId === undefined ? sha(tarBytes) : over.diffId,
 		onEntry: (e) => listing.add(e),
-		onProgress: (c) => (progress = c)
+		onProgress: (c) => (progress = c),
+		hashBudget: over.hashBudget ?? 0
 	});
 	return { result, listing: listing.listing(), progress };
 }
 
 describe('checkLayer', () => {
-	for (const [kind, v] of Object.entries(variants)) {
-		it(`verifies a ${kind} layer: digest, diff_id, listing and whiteouts`, async () => {
-			const { result, listing, progress } = await run(v.blob, v.mediaType);
-			expect(result.problems).toEqual([]);
-			expect(result).toMatchObject({
-				verdict: 'verified',
-				compression: kind,
-				compressedSize: v.blob.length,
-				uncompressedSize: tarBytes.length
+	// Streaming only, all held for WebCrypto, and a budget that runs out mid-layer.
+	for (const [kind, v] of Object.entries(variants))
+		for (const hashBudget of [0, LAYER_HASH_BUDGET, 200_000]) {
+			it(`verifies a ${kind} layer with a hash budget of ${hashBudget}: digest, diff_id, listing and whiteouts`, async () => {
+				const { result, listing, progress } = await run(v.blob, v.mediaType, { hashBudget });
+				expect(result.problems).toEqual([]);
+				expect(result).toMatchObject({
+					verdict: 'verified',
+					compression: kind,
+					compressedSize: v.blob.length,
+					uncompressedSize: tarBytes.length
+				});
+				expect(result.digest).toEqual({ expected: sha(v.blob), actual: sha(v.blob), ok: true });
+				expect(result.diffId.actual).toBe(sha(tarBytes));
+				expect(progress).toBe(v.blob.length);
+				expect(listing.files.map((f) => [f.path, f.size])).toEqual([
+					['etc', 0],
+					['etc/os-release', 8],
+					['big.bin', 300_000]
+				]);
+				expect(listing.whiteouts).toEqual([
+					{ path: 'etc/removed', opaque: false },
+					{ path: 'var', opaque: true }
+				]);
 			});
-			expect(result.digest).toEqual({ expected: sha(v.blob), actual: sha(v.blob), ok: true });
-			expect(result.diffId.actual).toBe(sha(tarBytes));
-			expect(progress).toBe(v.blob.length);
-			expect(listing.files.map((f) => [f.path, f.size])).toEqual([
-				['etc', 0],
-				['etc/os-release', 8],
-				['big.bin', 300_000]
-			]);
-			expect(listing.whiteouts).toEqual([
-				{ path: 'etc/removed', opaque: false },
-				{ path: 'var', opaque: true }
-			]);
-		});
-	}
+		}
 
 	it('says mismatch when the bytes do not match the digest', async () => {
 		const v = variants.gzip;
@@ -115,20 +123,28 @@ describe('checkLayer', () => {
 		expect(t.result.tarError).toMatch(/offset 1100: the stream ended inside the member at offset 512/);
 	});
 
-	it('uses an injected blob hasher for the layer digest', async () => {
+	it('streams the layer digest through an injected blob hasher, unless the hash budget holds the blob', async () => {
 		const v = variants.gzip;
-		let fed = 0;
-		const result = await checkLayer({
-			body: streamOf(v.blob),
-			digest: sha(v.blob),
-			size: v.blob.length,
-			mediaType: v.mediaType,
-			diffId: sha(tarBytes),
-			blobHasher: { update: (c) => void (fed += c.length), digest: async () => '0'.repeat(64) }
-		});
-		expect(fed).toBe(v.blob.length);
-		expect(result.digest.actual).toBe(`sha256:${'0'.repeat(64)}`);
-		expect(result.verdict).toBe('mismatch');
+		const check = async (hashBudget: number) => {
+			let fed = 0;
+			const result = await checkLayer({
+				body: streamOf(v.blob),
+				digest: sha(v.blob),
+				size: v.blob.length,
+				mediaType: v.mediaType,
+				diffId: sha(tarBytes),
+				hashBudget,
+				blobHasher: () => ({ update: (c) => void (fed += c.length), digest: async () => '0'.repeat(64) })
+			});
+			return { fed, result };
+		};
+		const streamed = await check(0);
+		expect(streamed.fed).toBe(v.blob.length);
+		expect(streamed.result.digest.actual).toBe(`sha256:${'0'.repeat(64)}`);
+		expect(streamed.result.verdict).toBe('mismatch');
+		const held = await check(LAYER_HASH_BUDGET);
+		expect(held.fed).toBe(0);
+		expect(held.result.verdict).toBe('verified');
 	});
 
 	it('refuses media types it cannot decode', () => {

@@ -1,24 +1,22 @@
 /**
  * The one layer pipeline (browser worker, server API, tests): compressed bytes are counted and hashed as
  * they arrive (the layer digest), decompressed, the output hashed (the diff_id) and read as tar, all in one
- * pass without holding the layer. The verdict is `verified` only when the byte count equals the
- * descriptor's size and both digests match.
+ * pass. With a `hashBudget` (the browser) the bytes for both hashes are held up to that many and hashed
+ * with WebCrypto at the end (see ./hash); without one (the server) nothing of the layer is held. The
+ * verdict is `verified` only when the byte count equals the descriptor's size and both digests match.
  */
 import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
 import { RegscopeError } from '../errors';
-import { algorithmOf } from '../digest';
+import { algorithmOf, type DigestAlgorithm } from '../digest';
 import { layerCompression } from '../media-types';
 import type { Digest } from '../model';
 import { TarReader, type TarHandlers } from '../tar/reader';
 import type { TarSummary } from '../tar/types';
 import { createDecompressor, type LayerCompression } from './decompress';
+import { budgetHasher, HashBudget, type StreamHasher } from './hash';
 
 /** A digest computed elsewhere (the browser hashes the compressed bytes on another thread). */
-export interface BlobHasher {
-	update(chunk: Uint8Array): void;
-	/** Lowercase hex of everything passed to `update`. */
-	digest(): Promise<string>;
-}
+export type BlobHasher = StreamHasher;
 
 export interface LayerCheckInput extends TarHandlers {
 	body: ReadableStream<Uint8Array>;
@@ -30,8 +28,10 @@ export interface LayerCheckInput extends TarHandlers {
 	/** Called as compressed bytes arrive and uncompressed bytes come out. */
 	onProgress?(compressed: number, uncompressed: number): void;
 	signal?: AbortSignal;
-	/** Hashes the compressed bytes instead of hash-wasm on this thread (same algorithm as `digest`). */
-	blobHasher?: BlobHasher;
+	/** Streams the compressed bytes' hash instead of hash-wasm on this thread (same algorithm as `digest`). */
+	blobHasher?: () => BlobHasher;
+	/** Bytes the check may hold to hash with WebCrypto (`LAYER_HASH_BUDGET` in the browser); 0: stream only. */
+	hashBudget?: number;
 }
 
 export interface DigestCheck {
@@ -66,8 +66,8 @@ export function compressionFor(mediaType: string): LayerCompression {
 	return c;
 }
 
-async function hasher(d: Digest): Promise<IHasher> {
-	const h = algorithmOf(d) === 'sha512' ? await createSHA512() : await createSHA256();
+async function hasher(algorithm: DigestAlgorithm): Promise<IHasher> {
+	const h = algorithm === 'sha512' ? await createSHA512() : await createSHA256();
 	h.init();
 	return h;
 }
@@ -86,9 +86,15 @@ function aborted(signal?: AbortSignal): RegscopeError {
 
 export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	const compression = compressionFor(input.mediaType);
-	const blobHash: BlobHasher = input.blobHasher ?? wasmHasher(await hasher(input.digest));
+	const algorithm = algorithmOf(input.digest);
 	// The diff_id uses the config's algorithm; sha256 when the config gives none.
-	const diffHash = compression === 'none' ? null : await hasher(input.diffId ?? input.digest);
+	const diffAlgorithm = input.diffId ? algorithmOf(input.diffId) : algorithm;
+	// hash-wasm instances are made up front (the fallbacks are called mid-stream, synchronously).
+	const blobWasm = input.blobHasher ? null : wasmHasher(await hasher(algorithm));
+	const diffWasm = compression === 'none' ? null : wasmHasher(await hasher(diffAlgorithm));
+	const budget = new HashBudget(input.hashBudget ?? 0);
+	const blobHash = budgetHasher(algorithm, budget, () => input.blobHasher?.() ?? blobWasm!, input.size);
+	const diffHash = diffWasm && budgetHasher(diffAlgorithm, budget, () => diffWasm);
 	let compressed = 0;
 	let uncompressed = 0;
 	let tarError: string | undefined;
@@ -105,6 +111,7 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	};
 	const decoder = createDecompressor(compression, sink);
 	let decodeError: string | undefined;
+	let blobDigest: Promise<string> | undefined;
 	const reader = input.body.getReader();
 	const onAbort = () => reader.cancel(aborted(input.signal)).catch(() => undefined);
 	input.signal?.addEventListener('abort', onAbort, { once: true });
@@ -132,6 +139,9 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 			input.onProgress?.(compressed, uncompressed);
 		}
 		if (input.signal?.aborted) throw aborted(input.signal);
+		// Hashing the blob now (WebCrypto works on another thread) overlaps it with the decoder's tail.
+		blobDigest = blobHash.digest();
+		blobDigest.catch(() => undefined);
 		if (decodeError === undefined) {
 			try {
 				await decoder.close();
@@ -154,10 +164,8 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 			tarError = e instanceof Error ? e.message : String(e);
 		}
 	}
-	const algorithm = algorithmOf(input.digest);
-	const actualDigest = `${algorithm}:${await blobHash.digest()}`;
-	const diffAlgorithm = input.diffId ? algorithmOf(input.diffId) : algorithm;
-	const actualDiff = diffHash ? `${diffAlgorithm}:${diffHash.digest('hex')}` : actualDigest;
+	const actualDigest = `${algorithm}:${await blobDigest!}`;
+	const actualDiff = diffHash ? `${diffAlgorithm}:${await diffHash.digest()}` : actualDigest;
 	const digest: DigestCheck = { expected: input.digest, actual: actualDigest, ok: actualDigest === input.digest };
 	const diffId: DigestCheck = {
 		expected: input.diffId,

@@ -2,3 +2,4 @@ export { checkLayer, compressionFor, type BlobHasher, type LayerCheck, type Laye
 export { ListingBuilder, whiteoutOf, type LayerFile, type LayerListing, type Whiteout } from './listing';
 export type { LayerCompression } from './decompress';
 export { finalFilesystem, largestFiles, type FinalEntry, type FinalFilesystem, type LayerChanges, type RemovedEntry } from './final-fs';
+export { LAYER_HASH_BUDGET, type StreamHasher } from './hash';
