@@ -5,7 +5,6 @@
  * Verified sizes are kept per tab by digest (the content of a digest never changes), so moving between
  * platforms does not fetch them again; failures and mismatches are not kept, a retry asks again.
  */
-import { SvelteMap } from 'svelte/reactivity';
 import { RegscopeError, isRegscopeError, type ErrorCode } from '$lib/oci/errors';
 import { totalLayerSize } from '$lib/oci/history';
 import type { Descriptor, PlatformEntry, VerifiedManifest } from '$lib/oci/model';
@@ -40,15 +39,19 @@ export interface SizeSource {
 	authorization?: string;
 }
 
-const cache = new SvelteMap<string, VerifiedSize>();
+// Records replaced on each change rather than svelte/reactivity's SvelteMap, which the bundler would put
+// in the framework chunk every page loads first.
+let cache = $state.raw<Record<string, VerifiedSize>>({});
+
+function cached(digest: string): VerifiedSize | undefined {
+	return Object.hasOwn(cache, digest) ? cache[digest] : undefined;
+}
 
 function remember(digest: string, size: VerifiedSize): void {
-	cache.delete(digest);
-	cache.set(digest, size);
-	if (cache.size > MAX_CACHED) {
-		const oldest = cache.keys().next();
-		if (!oldest.done) cache.delete(oldest.value);
-	}
+	const next = { ...cache, [digest]: size };
+	const keys = Object.keys(next);
+	if (keys.length > MAX_CACHED) delete next[keys[0] as string];
+	cache = next;
 }
 
 /** What a verified manifest says about the image's size. */
@@ -81,7 +84,7 @@ export function shortReason(code: ErrorCode): string {
 }
 
 export class PlatformSizes {
-	readonly #states = new SvelteMap<string, SizeState>();
+	#states = $state.raw<Record<string, SizeState>>({});
 	readonly #signal: AbortSignal;
 
 	/** `signal` ends every request (the table is gone: another page, platform or set of credentials). */
@@ -89,13 +92,21 @@ export class PlatformSizes {
 		this.#signal = signal;
 	}
 
+	#state(digest: string): SizeState | undefined {
+		return Object.hasOwn(this.#states, digest) ? this.#states[digest] : undefined;
+	}
+
+	#set(digest: string, state: SizeState): void {
+		this.#states = { ...this.#states, [digest]: state };
+	}
+
 	/** What to show for an entry. */
 	get(entry: PlatformEntry): SizeState {
 		if (entry.attestation) return { state: 'none', reason: 'attestation' };
 		if (entry.nestedIndex) return { state: 'none', reason: 'nested index' };
 		const digest = entry.descriptor.digest;
-		const cached = cache.get(digest);
-		return this.#states.get(digest) ?? (cached ? { state: 'verified', ...cached } : { state: 'checking' });
+		const kept = cached(digest);
+		return this.#state(digest) ?? (kept ? { state: 'verified', ...kept } : { state: 'checking' });
 	}
 
 	/** Keeps the size of a manifest the page verified itself (the platform shown), so it is not fetched. */
@@ -107,14 +118,14 @@ export class PlatformSizes {
 	/** Fetches and checks every entry not known yet; call once the index itself is verified. */
 	check(entries: readonly PlatformEntry[], source: SizeSource): Promise<void> {
 		// Neither known (kept, or settled here) nor on its way; attestations and nested indexes have no size.
-		const todo = entries.filter((e) => !this.#states.has(e.descriptor.digest) && this.get(e).state === 'checking');
-		for (const e of todo) this.#states.set(e.descriptor.digest, { state: 'checking' });
+		const todo = entries.filter((e) => !this.#state(e.descriptor.digest) && this.get(e).state === 'checking');
+		for (const e of todo) this.#set(e.descriptor.digest, { state: 'checking' });
 		return eachLimited(todo, IN_FLIGHT, (e) => this.#measure(e.descriptor, source), this.#signal);
 	}
 
 	/** Asks again for an entry that failed or did not match. */
 	retry(entry: PlatformEntry, source: SizeSource): Promise<void> {
-		this.#states.set(entry.descriptor.digest, { state: 'checking' });
+		this.#set(entry.descriptor.digest, { state: 'checking' });
 		return this.#measure(entry.descriptor, source);
 	}
 
@@ -133,6 +144,6 @@ export class PlatformSizes {
 		}
 		if (signal.aborted) return;
 		if (result.state === 'verified') remember(digest, { compressed: result.compressed, layers: result.layers });
-		this.#states.set(digest, result);
+		this.#set(digest, result);
 	}
 }
