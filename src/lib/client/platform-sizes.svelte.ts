@@ -118,9 +118,14 @@ export class PlatformSizes {
 	/** Fetches and checks every entry not known yet; call once the index itself is verified. */
 	check(entries: readonly PlatformEntry[], source: SizeSource): Promise<void> {
 		// Neither known (kept, or settled here) nor on its way; attestations and nested indexes have no size.
-		const todo = entries.filter((e) => !this.#state(e.descriptor.digest) && this.get(e).state === 'checking');
-		for (const e of todo) this.#set(e.descriptor.digest, { state: 'checking' });
-		return eachLimited(todo, IN_FLIGHT, (e) => this.#measure(e.descriptor, source), this.#signal);
+		// An index may list one manifest twice (two labels): it is fetched once.
+		const todo: Descriptor[] = [];
+		for (const e of entries) {
+			if (this.#state(e.descriptor.digest) || this.get(e).state !== 'checking') continue;
+			this.#set(e.descriptor.digest, { state: 'checking' });
+			todo.push(e.descriptor);
+		}
+		return eachLimited(todo, IN_FLIGHT, (d) => this.#measure(d, source), this.#signal);
 	}
 
 	/** Asks again for an entry that failed or did not match. */
