@@ -86,10 +86,12 @@ export function shortReason(code: ErrorCode): string {
 export class PlatformSizes {
 	#states = $state.raw<Record<string, SizeState>>({});
 	readonly #signal: AbortSignal;
+	readonly #fetch: typeof fetch;
 
 	/** `signal` ends every request (the table is gone: another page, platform or set of credentials). */
-	constructor(signal: AbortSignal) {
+	constructor(signal: AbortSignal, fetchFn: typeof fetch = fetch) {
 		this.#signal = signal;
+		this.#fetch = fetchFn;
 	}
 
 	#state(digest: string): SizeState | undefined {
@@ -139,7 +141,10 @@ export class PlatformSizes {
 		const signal = this.#signal;
 		let result: SizeState;
 		try {
-			const proxy = proxySource(source.repo, fetch, { signal, ...(source.authorization ? { authorization: source.authorization } : {}) });
+			const proxy = proxySource(source.repo, this.#fetch, {
+				signal,
+				...(source.authorization ? { authorization: source.authorization } : {})
+			});
 			result = sizeOf(await verifyManifest(await proxy.manifest(digest), { basis: 'parent', digest, size }));
 		} catch (e) {
 			const error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', e instanceof Error ? e.message : String(e));
