@@ -80,7 +80,10 @@ describe('platform table sizes', () => {
 		const expected = Object.fromEntries(
 			await Promise.all(f.platforms.map(async (p) => [p, layerSum(await manifestOf(registry, f.repository, f.children[p]!.digest))]))
 		);
-		for (const shown of [f.platforms[0]!, f.platforms[1]!]) {
+		for (const [shown, look] of [
+			[f.platforms[0]!, 'dark'],
+			[f.platforms[1]!, 'phone']
+		] as const) {
 			await withPage(async (page) => {
 				await page.goto(permalink(appUrl, f.ref, shown));
 				expect(await verdict(page)).toContain('verified');
@@ -90,7 +93,9 @@ describe('platform table sizes', () => {
 					expect(cells[p]?.state, p).toBe('verified');
 					expect(Number(cells[p]?.bytes), p).toBe(expected[p]);
 				}
-			});
+				expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+				await tableShot(page, `platform-sizes-${look}`);
+			}, look);
 		}
 	});
 
