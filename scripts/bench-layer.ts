@@ -3,6 +3,10 @@
  *
  * - the page's full check in Chromium (worker: digest + gunzip + diff_id + tar), navigation to
  *   `?layer=<digest>` → `verified`, timed by the page's own LayerRun (`data-elapsed-ms`), fresh context per run;
+ * - the same layer worker started directly: with the hash budget (WebCrypto for blob and tar), with it for
+ *   the tar only (the blob through hash-wasm on a second worker), and without (hash-wasm only);
+ * - where the time goes: a bare worker fetching the blob, then also gunzipping it, then also hashing blob
+ *   and tar with WebCrypto (the real worker adds the tar reader and the listing);
  * - the same browser only downloading the same blob from the same endpoint into memory (`fetch` +
  *   `arrayBuffer`, `cache: 'no-store'`);
  * - the same work natively in Node (crypto sha256 + zlib gunzip + sha256), from memory and fetched from
@@ -10,13 +14,14 @@
  * - the server's RSS while streaming the layer to 10 clients at once.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { REPO_ROOT, startApp } from '../tests/support/app';
 import type { ImageFixture } from '../tests/fixtures/fixtures';
 import { launchChromium } from '../tests/support/chromium';
+import type { Page } from 'playwright-core';
 
 const MiB = 1024 * 1024;
 const median = (xs: number[]) => {
@@ -31,11 +36,94 @@ export interface LayerBench {
 	browserCheckMiBs: number;
 	browserDownloadMiBs: number;
 	ratio: number;
+	workerBudgetMiBs: number;
+	workerWasmMiBs: number;
+	workerTarOnlyMiBs: number;
+	/** Bare worker: fetch only, + gunzip, + WebCrypto of blob and tar. */
+	stageMiBs: { fetch: number; gunzip: number; hashed: number };
 	nodeMemoryMiBs: number;
 	nodeFetchedMiBs: number;
 	serverRssBeforeMiB: number;
 	serverRssPeakMiB: number;
 	clients: number;
+}
+
+/** The built layer worker's URL path (Vite names it with a content hash). */
+function workerPath(buildDir: string): string {
+	const dir = path.join(buildDir, 'client', '_app', 'immutable', 'workers');
+	const name = readdirSync(dir).find((f) => /^layer\.worker-.*\.js$/.test(f));
+	if (!name) throw new Error(`no layer worker in ${dir}: run npm run build`);
+	return `/_app/immutable/workers/${name}`;
+}
+
+/** The app's layer worker, started by hand with a chosen hash budget (undefined: its default). */
+function timeWorker(page: Page, worker: string, req: Record<string, unknown>): Promise<number> {
+	return page.evaluate(
+		({ worker, req }) =>
+			new Promise<number>((resolve, reject) => {
+				const w = new Worker(worker, { type: 'module' });
+				const t0 = performance.now();
+				w.onmessage = (ev: MessageEvent<{ type: string; check?: { verdict: string } }>) => {
+					if (ev.data.type === 'progress') return;
+					w.terminate();
+					if (ev.data.check?.verdict === 'verified') resolve(performance.now() - t0);
+					else reject(new Error(`layer worker: ${JSON.stringify(ev.data).slice(0, 300)}`));
+				};
+				w.onerror = (e) => reject(new Error(e.message));
+				w.postMessage(req);
+			}),
+		{ worker, req }
+	);
+}
+
+/** A bare worker doing the first `stages` steps: 1 fetch, 2 + gunzip, 3 + WebCrypto of blob and tar. */
+const STAGES_WORKER = `onmessage = async ({ data: { url, stages, size } }) => {
+	const t0 = performance.now();
+	const res = await fetch(url, { headers: { 'X-Registry-Proxy': '1' }, cache: 'no-store' });
+	const blob = new Uint8Array(size);
+	let at = 0;
+	const tar = [];
+	let tarBytes = 0;
+	const ds = stages > 1 ? new DecompressionStream('gzip') : null;
+	const writer = ds?.writable.getWriter();
+	const drained = ds && (async () => {
+		const r = ds.readable.getReader();
+		for (;;) { const { done, value } = await r.read(); if (done) return; tar.push(value); tarBytes += value.byteLength; }
+	})();
+	const reader = res.body.getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		blob.set(value, at);
+		at += value.byteLength;
+		if (writer) { await writer.ready; writer.write(value); }
+	}
+	if (writer) { await writer.close(); await drained; }
+	if (stages > 2) {
+		const joined = new Uint8Array(tarBytes);
+		let o = 0;
+		for (const c of tar) { joined.set(c, o); o += c.byteLength; }
+		await Promise.all([crypto.subtle.digest('SHA-256', blob), crypto.subtle.digest('SHA-256', joined)]);
+	}
+	postMessage(performance.now() - t0);
+}`;
+/** Same origin as the app (its CSP allows only 'self' workers), answered by the bench itself. */
+const STAGES_PATH = '/__bench/stages.worker.js';
+
+function timeStages(page: Page, url: string, stages: 1 | 2 | 3, size: number): Promise<number> {
+	return page.evaluate(
+		({ worker, url, stages, size }) =>
+			new Promise<number>((resolve, reject) => {
+				const w = new Worker(worker);
+				w.onmessage = (ev: MessageEvent<number>) => {
+					w.terminate();
+					resolve(ev.data);
+				};
+				w.onerror = (e) => reject(new Error(e.message));
+				w.postMessage({ url, stages, size });
+			}),
+		{ worker: STAGES_PATH, url, stages, size }
+	);
 }
 
 function rssMiB(pid: number): number {
@@ -111,11 +199,51 @@ export async function benchLayer(opts: {
 	try {
 		const proxyPath = `/api/registry/blob?${new URLSearchParams({ ref: fixture.ref, digest, size: String(blob.length), layer: '1' })}`;
 		const browser = await launchChromium();
+		const worker = workerPath(opts.buildDir);
 		const check: number[] = [];
 		const download: number[] = [];
+		const withBudget: number[] = [];
+		const wasmOnly: number[] = [];
+		const tarOnly: number[] = [];
+		const stages: [number[], number[], number[]] = [[], [], []];
+		const req = {
+			type: 'check',
+			url: proxyPath,
+			headers: { 'X-Registry-Proxy': '1' },
+			digest,
+			size: blob.length,
+			mediaType: fixture.layerMediaTypes[0],
+			diffId: fixture.diffIds[0],
+			maxContent: 0
+		};
+		// A fresh context per measurement: nothing comes from the HTTP cache (the blob's answer is immutable).
+		const fresh = async <T>(f: (page: Page) => Promise<T>): Promise<T> => {
+			const ctx = await browser.newContext();
+			await ctx.route(`**${STAGES_PATH}`, (r) => r.fulfill({ contentType: 'text/javascript', body: STAGES_WORKER }));
+			try {
+				const page = await ctx.newPage();
+				await page.goto(appUrl);
+				return await f(page);
+			} finally {
+				await ctx.close();
+			}
+		};
 		try {
 			log('layer: Chromium full check vs download only…');
 			for (let i = 0; i < runs + 1; i++) {
+				const keep = i > 0;
+				const wasm = await fresh((page) => timeWorker(page, worker, { ...req, hashBudget: 0 }));
+				const budget = await fresh((page) => timeWorker(page, worker, req));
+				const tarHeld = await fresh((page) => timeWorker(page, worker, { ...req, streamBlob: true }));
+				for (const n of [1, 2, 3] as const) {
+					const ms = await fresh((page) => timeStages(page, proxyPath, n, blob.length));
+					if (keep) stages[n - 1]!.push(ms);
+				}
+				if (keep) {
+					wasmOnly.push(wasm);
+					withBudget.push(budget);
+					tarOnly.push(tarHeld);
+				}
 				const ctx = await browser.newContext();
 				const page = await ctx.newPage();
 				await page.goto(`${appUrl}/r/${fixture.ref}?layer=${digest}`);
@@ -130,7 +258,7 @@ export async function benchLayer(opts: {
 					return { ms: performance.now() - t0, n };
 				}, proxyPath);
 				if (dl.n !== blob.length) throw new Error(`download-only read ${dl.n} of ${blob.length} bytes`);
-				if (i > 0) {
+				if (keep) {
 					check.push(ms);
 					download.push(dl.ms);
 				}
@@ -158,6 +286,10 @@ export async function benchLayer(opts: {
 			browserCheckMiBs,
 			browserDownloadMiBs,
 			ratio: browserCheckMiBs / browserDownloadMiBs,
+			workerBudgetMiBs: rate(median(withBudget)),
+			workerWasmMiBs: rate(median(wasmOnly)),
+			workerTarOnlyMiBs: rate(median(tarOnly)),
+			stageMiBs: { fetch: rate(median(stages[0])), gunzip: rate(median(stages[1])), hashed: rate(median(stages[2])) },
 			nodeMemoryMiBs: rate(median(mem)),
 			nodeFetchedMiBs: rate(median(fetched)),
 			serverRssBeforeMiB: before,
@@ -177,6 +309,10 @@ export function layerTable(b: LayerBench): string[] {
 		`| Chromium, full check in a worker (digest + gunzip + diff_id + tar) | ${f1(b.browserCheckMiBs)} MiB/s |`,
 		`| Chromium, download only (same endpoint, into memory) | ${f1(b.browserDownloadMiBs)} MiB/s |`,
 		`| full check ÷ download only (goal ≥ 0.6) | ${b.ratio.toFixed(2)}× |`,
+		`| layer worker alone, hash budget (WebCrypto) | ${f1(b.workerBudgetMiBs)} MiB/s (${(b.workerBudgetMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
+		`| layer worker alone, budget for the tar only (blob: hash-wasm on a second worker) | ${f1(b.workerTarOnlyMiBs)} MiB/s (${(b.workerTarOnlyMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
+		`| layer worker alone, no budget (hash-wasm only) | ${f1(b.workerWasmMiBs)} MiB/s (${(b.workerWasmMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
+		`| bare worker: fetch / + gunzip / + WebCrypto of blob and tar | ${f1(b.stageMiBs.fetch)} / ${f1(b.stageMiBs.gunzip)} / ${f1(b.stageMiBs.hashed)} MiB/s |`,
 		`| Node crypto + zlib, from memory | ${f1(b.nodeMemoryMiBs)} MiB/s |`,
 		`| Node crypto + zlib, fetched from the registry | ${f1(b.nodeFetchedMiBs)} MiB/s |`,
 		`| server RSS before / peak while streaming to ${b.clients} clients | ${b.serverRssBeforeMiB.toFixed(0)} MiB / ${b.serverRssPeakMiB.toFixed(0)} MiB |`

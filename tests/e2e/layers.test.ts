@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pageErrors, permalink, shot, useBrowser, verdict } from './browser';
 import { startBadRegistry, type BadRegistry } from '../support/bad-registry';
-import { LONG_PATH, LONG_TARGET, OS_RELEASE_V1, OS_RELEASE_V2 } from '../fixtures/layers';
+import { ESTARGZ_FILES, ESTARGZ_MOTD, LONG_PATH, LONG_TARGET, OS_RELEASE_V1, OS_RELEASE_V2 } from '../fixtures/layers';
 
 const appUrl = inject('appUrl');
 const fixtures = inject('fixtures');
@@ -97,6 +97,21 @@ describe('layer browser', () => {
 			expect(await page.locator('[data-testid="file-row"][data-path="etc/os-release"]').count()).toBe(1);
 			expect(new Set(layerRequests)).toEqual(new Set([mixed.layerDigests[1]]));
 			await shot(page, 'layers-file-permalink');
+			expect(errors).toEqual([]);
+		});
+	});
+
+	test('an eStargz layer (a gzip member per file) verifies and its files open', async () => {
+		const estargz = fixtures['layers-estargz'];
+		const url = `${permalink(appUrl, estargz.ref)}?layer=${estargz.layerDigests[0]}&path=/etc/motd`;
+		await withPage(async (page, ctx) => {
+			const { errors } = await open(page, ctx, url);
+			expect(await layerStatus(page)).toContain('verified');
+			const content = page.getByTestId('file-content');
+			await expect.poll(async () => (await content.locator('pre').textContent()) ?? '', { timeout: 30_000 }).toBe(ESTARGZ_MOTD);
+			await page.getByRole('button', { name: 'List' }).click();
+			const paths = await page.getByTestId('file-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')));
+			expect(paths.sort()).toEqual([...ESTARGZ_FILES.map((f) => f.replace(/\/$/, '')), 'stargz.index.json'].sort());
 			expect(errors).toEqual([]);
 		});
 	});

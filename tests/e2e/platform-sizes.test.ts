@@ -3,7 +3,7 @@
  * manifest verified in the browser, not the byte count of the manifest: every row's figure equals the
  * sum of the layers its manifest lists, read here from the registry itself. A manifest served with other
  * bytes than its index entry names shows `mismatch` and no figure; one the registry lacks shows why, with
- * a retry button. Uncompressed sizes appear once the layers were checked, equal to the gunzipped layers.
+ * a retry button; leaving the page cancels what is still on its way. Uncompressed sizes appear once the layers were checked, equal to the gunzipped layers.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -80,7 +80,10 @@ describe('platform table sizes', () => {
 		const expected = Object.fromEntries(
 			await Promise.all(f.platforms.map(async (p) => [p, layerSum(await manifestOf(registry, f.repository, f.children[p]!.digest))]))
 		);
-		for (const shown of [f.platforms[0]!, f.platforms[1]!]) {
+		for (const [shown, look] of [
+			[f.platforms[0]!, 'dark'],
+			[f.platforms[1]!, 'phone']
+		] as const) {
 			await withPage(async (page) => {
 				await page.goto(permalink(appUrl, f.ref, shown));
 				expect(await verdict(page)).toContain('verified');
@@ -90,7 +93,9 @@ describe('platform table sizes', () => {
 					expect(cells[p]?.state, p).toBe('verified');
 					expect(Number(cells[p]?.bytes), p).toBe(expected[p]);
 				}
-			});
+				expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+				await tableShot(page, `platform-sizes-${look}`);
+			}, look);
 		}
 	});
 
@@ -154,6 +159,25 @@ describe('platform table sizes', () => {
 				await tableShot(page, `platform-sizes-mismatch-${look}`);
 			}, look);
 		}
+	});
+
+	test('leaving the page aborts a size still being fetched', async () => {
+		await withPage(async (page) => {
+			const isSize = (url: string) => new URL(url).pathname === '/api/registry/manifest';
+			const aborted: string[] = [];
+			page.on('requestfailed', (r) => {
+				if (isSize(r.url())) aborted.push(r.failure()?.errorText ?? '');
+			});
+			const asked = page.waitForRequest((r) => isSize(r.url()));
+			await page.goto(permalink(appUrl, `${bad.host}/slow/index:v1`, 'linux/amd64'));
+			expect(await verdict(page)).toContain('verified');
+			await asked;
+			expect((await sizeCells(page))['linux/arm64']?.state).toBe('checking');
+			expect(aborted).toEqual([]);
+			await page.getByRole('link', { name: 'regscope home' }).click();
+			await page.waitForURL((u) => u.pathname === '/');
+			await expect.poll(() => aborted).toEqual([expect.stringContaining('ABORTED')]);
+		});
 	});
 
 	test('once every layer was checked, the shown platform also shows its uncompressed size', async () => {

@@ -105,7 +105,8 @@ test('the fixture set has every kind the brief asks for', () => {
 			'compare-index-a',
 			'compare-index-b',
 			'layers-mixed',
-			'layers-big'
+			'layers-big',
+			'layers-estargz'
 		].sort()
 	);
 	for (const f of all) {

@@ -35,6 +35,7 @@
  *                         transfer the client ends early is counted in `state.slowLayerAborted`
  * - `bad/index:v1`      an OCI index: linux/amd64 is the good image; linux/arm64's manifest (the layer image's)
  *                         is served with one byte changed (same size: a digest mismatch); linux/s390x's is unknown
+ * - `slow/index:v1`      an OCI index: linux/amd64 is the good image; linux/arm64's manifest request is never answered
  * All manifests of paged/, foreign/, loop/, auth/, rate/, busy/, limited/ are the good manifest.
  */
 import { createHash } from 'node:crypto';
@@ -83,21 +84,22 @@ export function buildGoodImage(): BuiltImage {
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-/** `bad/index`: three platforms, one good, one tampered, one the registry does not have. */
-function buildMixedIndex(good: BuiltImage, tampered: BuiltImage): Uint8Array {
-	const missing = enc({ schemaVersion: 2, mediaType: OCI_MANIFEST, note: 'never served' });
-	const entry = (m: Uint8Array, architecture: string) => ({
-		mediaType: OCI_MANIFEST,
-		digest: sha256(m),
-		size: m.byteLength,
-		platform: { os: 'linux', architecture }
-	});
+/** An OCI index of linux images, one entry per manifest. */
+function buildIndex(platforms: [manifest: Uint8Array, architecture: string][]): Uint8Array {
 	return enc({
 		schemaVersion: 2,
 		mediaType: OCI_INDEX,
-		manifests: [entry(good.manifest, 'amd64'), entry(tampered.manifest, 'arm64'), entry(missing, 's390x')]
+		manifests: platforms.map(([m, architecture]) => ({
+			mediaType: OCI_MANIFEST,
+			digest: sha256(m),
+			size: m.byteLength,
+			platform: { os: 'linux', architecture }
+		}))
 	});
 }
+
+/** A manifest no repository here serves. */
+const NEVER_SERVED = enc({ schemaVersion: 2, mediaType: OCI_MANIFEST, note: 'never served' });
 
 export interface LayerImage extends BuiltImage {
 	layer: Uint8Array;
@@ -249,7 +251,16 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 	const image = buildGoodImage();
 	const layerImage = buildLayerImage();
 	const wrongDiffId = withWrongDiffId(layerImage);
-	const mixed = buildMixedIndex(image, layerImage);
+	// bad/index: one good platform, one tampered, one the registry lacks; slow/index: one that never answers.
+	const mixed = buildIndex([
+		[image.manifest, 'amd64'],
+		[layerImage.manifest, 'arm64'],
+		[NEVER_SERVED, 's390x']
+	]);
+	const slowIndex = buildIndex([
+		[image.manifest, 'amd64'],
+		[NEVER_SERVED, 'arm64']
+	]);
 	const state: BadRegistryState = {
 		tokenRequests: 0,
 		cdnAuthorization: [],
@@ -448,6 +459,15 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			if (repo === 'layer/slow') return sendManifest(slow.manifest);
 			if (repo === 'layer/diffid') return sendManifest(wrongDiffId.manifest);
 			if (repo.startsWith('layer/')) return sendManifest(layerImage.manifest);
+			if (repo === 'slow/index') {
+				if (target === 'v1' || target === sha256(slowIndex)) {
+					return send(200, slowIndex, { 'content-type': OCI_INDEX, 'docker-content-digest': sha256(slowIndex) });
+				}
+				if (target === sha256(NEVER_SERVED)) {
+					held.add(res);
+					return; // never answer
+				}
+			}
 			if (repo === 'bad/index') {
 				if (target === layerImage.manifestDigest) {
 					const tampered = new Uint8Array(layerImage.manifest);

@@ -5,7 +5,6 @@
  * Verified sizes are kept per tab by digest (the content of a digest never changes), so moving between
  * platforms does not fetch them again; failures and mismatches are not kept, a retry asks again.
  */
-import { SvelteMap } from 'svelte/reactivity';
 import { RegscopeError, isRegscopeError, type ErrorCode } from '$lib/oci/errors';
 import { totalLayerSize } from '$lib/oci/history';
 import type { Descriptor, PlatformEntry, VerifiedManifest } from '$lib/oci/model';
@@ -40,15 +39,19 @@ export interface SizeSource {
 	authorization?: string;
 }
 
-const cache = new SvelteMap<string, VerifiedSize>();
+// Records replaced on each change rather than svelte/reactivity's SvelteMap, which the bundler would put
+// in the framework chunk every page loads first.
+let cache = $state.raw<Record<string, VerifiedSize>>({});
+
+function cached(digest: string): VerifiedSize | undefined {
+	return Object.hasOwn(cache, digest) ? cache[digest] : undefined;
+}
 
 function remember(digest: string, size: VerifiedSize): void {
-	cache.delete(digest);
-	cache.set(digest, size);
-	if (cache.size > MAX_CACHED) {
-		const oldest = cache.keys().next();
-		if (!oldest.done) cache.delete(oldest.value);
-	}
+	const next = { ...cache, [digest]: size };
+	const keys = Object.keys(next);
+	if (keys.length > MAX_CACHED) delete next[keys[0] as string];
+	cache = next;
 }
 
 /** What a verified manifest says about the image's size. */
@@ -81,12 +84,22 @@ export function shortReason(code: ErrorCode): string {
 }
 
 export class PlatformSizes {
-	readonly #states = new SvelteMap<string, SizeState>();
+	#states = $state.raw<Record<string, SizeState>>({});
 	readonly #signal: AbortSignal;
+	readonly #fetch: typeof fetch;
 
 	/** `signal` ends every request (the table is gone: another page, platform or set of credentials). */
-	constructor(signal: AbortSignal) {
+	constructor(signal: AbortSignal, fetchFn: typeof fetch = fetch) {
 		this.#signal = signal;
+		this.#fetch = fetchFn;
+	}
+
+	#state(digest: string): SizeState | undefined {
+		return Object.hasOwn(this.#states, digest) ? this.#states[digest] : undefined;
+	}
+
+	#set(digest: string, state: SizeState): void {
+		this.#states = { ...this.#states, [digest]: state };
 	}
 
 	/** What to show for an entry. */
@@ -94,8 +107,8 @@ export class PlatformSizes {
 		if (entry.attestation) return { state: 'none', reason: 'attestation' };
 		if (entry.nestedIndex) return { state: 'none', reason: 'nested index' };
 		const digest = entry.descriptor.digest;
-		const cached = cache.get(digest);
-		return this.#states.get(digest) ?? (cached ? { state: 'verified', ...cached } : { state: 'checking' });
+		const kept = cached(digest);
+		return this.#state(digest) ?? (kept ? { state: 'verified', ...kept } : { state: 'checking' });
 	}
 
 	/** Keeps the size of a manifest the page verified itself (the platform shown), so it is not fetched. */
@@ -107,14 +120,19 @@ export class PlatformSizes {
 	/** Fetches and checks every entry not known yet; call once the index itself is verified. */
 	check(entries: readonly PlatformEntry[], source: SizeSource): Promise<void> {
 		// Neither known (kept, or settled here) nor on its way; attestations and nested indexes have no size.
-		const todo = entries.filter((e) => !this.#states.has(e.descriptor.digest) && this.get(e).state === 'checking');
-		for (const e of todo) this.#states.set(e.descriptor.digest, { state: 'checking' });
-		return eachLimited(todo, IN_FLIGHT, (e) => this.#measure(e.descriptor, source), this.#signal);
+		// An index may list one manifest twice (two labels): it is fetched once.
+		const todo: Descriptor[] = [];
+		for (const e of entries) {
+			if (this.#state(e.descriptor.digest) || this.get(e).state !== 'checking') continue;
+			this.#set(e.descriptor.digest, { state: 'checking' });
+			todo.push(e.descriptor);
+		}
+		return eachLimited(todo, IN_FLIGHT, (d) => this.#measure(d, source), this.#signal);
 	}
 
 	/** Asks again for an entry that failed or did not match. */
 	retry(entry: PlatformEntry, source: SizeSource): Promise<void> {
-		this.#states.set(entry.descriptor.digest, { state: 'checking' });
+		this.#set(entry.descriptor.digest, { state: 'checking' });
 		return this.#measure(entry.descriptor, source);
 	}
 
@@ -123,7 +141,10 @@ export class PlatformSizes {
 		const signal = this.#signal;
 		let result: SizeState;
 		try {
-			const proxy = proxySource(source.repo, fetch, { signal, ...(source.authorization ? { authorization: source.authorization } : {}) });
+			const proxy = proxySource(source.repo, this.#fetch, {
+				signal,
+				...(source.authorization ? { authorization: source.authorization } : {})
+			});
 			result = sizeOf(await verifyManifest(await proxy.manifest(digest), { basis: 'parent', digest, size }));
 		} catch (e) {
 			const error = isRegscopeError(e) ? e : new RegscopeError('INTERNAL_ERROR', e instanceof Error ? e.message : String(e));
@@ -133,6 +154,6 @@ export class PlatformSizes {
 		}
 		if (signal.aborted) return;
 		if (result.state === 'verified') remember(digest, { compressed: result.compressed, layers: result.layers });
-		this.#states.set(digest, result);
+		this.#set(digest, result);
 	}
 }

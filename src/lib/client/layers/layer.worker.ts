@@ -76,6 +76,7 @@ async function run(req: CheckRequest): Promise<void> {
 		// Past the hash budget the blob's hash streams on a second thread, so both cores work.
 		blobHasher: () => threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
 		hashBudget: req.hashBudget ?? LAYER_HASH_BUDGET,
+		streamBlob: req.streamBlob ?? false,
 		onEntry: (e) => {
 			fileDigests?.entry(e);
 			listing.add(e);

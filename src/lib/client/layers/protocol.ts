@@ -18,6 +18,8 @@ export interface CheckRequest {
 	hashFiles?: boolean;
 	/** Bytes the check may hold to hash with WebCrypto; `LAYER_HASH_BUDGET` when absent, 0 streams only. */
 	hashBudget?: number;
+	/** Hash the blob on a second worker as it streams; the budget then holds only the tar. */
+	streamBlob?: boolean;
 }
 
 export type ToWorker = CheckRequest | { type: 'cancel' };

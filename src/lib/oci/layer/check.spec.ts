@@ -123,9 +123,9 @@ describe('checkLayer', () => {
 		expect(t.result.tarError).toMatch(/offset 1100: the stream ended inside the member at offset 512/);
 	});
 
-	it('streams the layer digest through an injected blob hasher, unless the hash budget holds the blob', async () => {
+	it('streams the layer digest through an injected blob hasher, unless the hash budget holds the blob (and streamBlob is off)', async () => {
 		const v = variants.gzip;
-		const check = async (hashBudget: number) => {
+		const check = async (hashBudget: number, streamBlob = false) => {
 			let fed = 0;
 			const result = await checkLayer({
 				body: streamOf(v.blob),
@@ -134,6 +134,7 @@ describe('checkLayer', () => {
 				mediaType: v.mediaType,
 				diffId: sha(tarBytes),
 				hashBudget,
+				streamBlob,
 				blobHasher: () => ({ update: (c) => void (fed += c.length), digest: async () => '0'.repeat(64) })
 			});
 			return { fed, result };
@@ -145,6 +146,9 @@ describe('checkLayer', () => {
 		const held = await check(LAYER_HASH_BUDGET);
 		expect(held.fed).toBe(0);
 		expect(held.result.verdict).toBe('verified');
+		const tarOnly = await check(LAYER_HASH_BUDGET, true);
+		expect(tarOnly.fed).toBe(v.blob.length);
+		expect(tarOnly.result.diffId.ok).toBe(true);
 	});
 
 	it('refuses media types it cannot decode', () => {

@@ -32,6 +32,8 @@ export interface LayerCheckInput extends TarHandlers {
 	blobHasher?: () => BlobHasher;
 	/** Bytes the check may hold to hash with WebCrypto (`LAYER_HASH_BUDGET` in the browser); 0: stream only. */
 	hashBudget?: number;
+	/** Stream the blob's hash (through `blobHasher`) even within the budget, leaving the budget to the tar. */
+	streamBlob?: boolean;
 }
 
 export interface DigestCheck {
@@ -93,7 +95,12 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	const blobWasm = input.blobHasher ? null : wasmHasher(await hasher(algorithm));
 	const diffWasm = compression === 'none' ? null : wasmHasher(await hasher(diffAlgorithm));
 	const budget = new HashBudget(input.hashBudget ?? 0);
-	const blobHash = budgetHasher(algorithm, budget, () => input.blobHasher?.() ?? blobWasm!, input.size);
+	const blobHash = budgetHasher(
+		algorithm,
+		input.streamBlob ? new HashBudget(0) : budget,
+		() => input.blobHasher?.() ?? blobWasm!,
+		input.size
+	);
 	const diffHash = diffWasm && budgetHasher(diffAlgorithm, budget, () => diffWasm);
 	let compressed = 0;
 	let uncompressed = 0;

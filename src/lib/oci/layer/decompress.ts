@@ -1,6 +1,6 @@
 /**
  * Push-style decompressors with one shape for every layer compression: gzip through the platform's
- * DecompressionStream (native in browsers, workers and Node), zstd through fzstd (pure JS, ~8 kB),
+ * DecompressionStream (native in browsers, workers and Node; one per gzip member), zstd through fzstd (pure JS, ~8 kB),
  * uncompressed as is. Output reaches `sink` in order; nothing is buffered beyond the decoder's window.
  */
 import { Decompress } from 'fzstd';
@@ -22,42 +22,121 @@ function decodeError(kind: string, e: unknown): RegscopeError {
 	return new RegscopeError('INVALID_LAYER', `the layer is not valid ${kind} data: ${why.slice(0, 200)}`);
 }
 
-function gzip(sink: (chunk: Uint8Array) => void): Decompressor {
+interface Member {
+	writer: WritableStreamDefaultWriter<Uint8Array<ArrayBuffer>>;
+	reader: ReadableStreamDefaultReader<Uint8Array>;
+	drained: Promise<void>;
+	/** Bytes this member has put out so far (its trailer's ISIZE, mod 2^32, once it ended). */
+	out: number;
+	/** Bytes it was given so far. */
+	in: number;
+	/** The last four bytes it was given: the ISIZE field when the member just ended. */
+	tail: Uint8Array;
+}
+
+function openMember(sink: (chunk: Uint8Array) => void): Member {
 	const ds = new DecompressionStream('gzip');
-	const writer = ds.writable.getWriter();
-	const reader = ds.readable.getReader();
-	const drained = (async () => {
+	const m: Member = {
+		writer: ds.writable.getWriter(),
+		reader: ds.readable.getReader(),
+		drained: Promise.resolve(),
+		out: 0,
+		in: 0,
+		tail: new Uint8Array(4)
+	};
+	m.drained = (async () => {
 		for (;;) {
-			const { done, value } = await reader.read();
+			const { done, value } = await m.reader.read();
 			if (done) return;
+			m.out += value.byteLength;
 			sink(value);
 		}
 	})();
 	// Unhandled until close() awaits it; an early failure also surfaces through write().
-	drained.catch(() => undefined);
+	m.drained.catch(() => undefined);
+	return m;
+}
+
+/** Where `chunk` may start a new gzip member (1f 8b 08, as far as the chunk goes). */
+function memberStarts(chunk: Uint8Array): number[] {
+	const at: number[] = [];
+	for (let p = chunk.indexOf(0x1f); p >= 0; p = chunk.indexOf(0x1f, p + 1)) {
+		if ((p + 1 >= chunk.length || chunk[p + 1] === 0x8b) && (p + 2 >= chunk.length || chunk[p + 2] === 0x08)) at.push(p);
+	}
+	return at;
+}
+
+function remember(m: Member, piece: Uint8Array): void {
+	m.in += piece.byteLength;
+	if (piece.byteLength >= 4) m.tail = piece.slice(-4);
+	else m.tail = Uint8Array.of(...m.tail.subarray(piece.byteLength), ...piece);
+}
+
+/**
+ * gzip through DecompressionStream, member after member. Several members back to back (eStargz, `cat a.gz
+ * b.gz`) are one valid gzip file, but browsers' DecompressionStream rejects what follows the first member.
+ * So input is split where a member may start (its magic bytes); a piece there is written on its own and
+ * awaited. If the decoder rejects it and the bytes before it are the ended member's ISIZE (its output
+ * length), it was a member boundary: a fresh DecompressionStream takes over from there. The stream rule
+ * that a transform runs only once its earlier output was read guarantees the ended member's output is
+ * complete at that point. Node's DecompressionStream (before 24.19) reads through members itself.
+ */
+function gzip(sink: (chunk: Uint8Array) => void): Decompressor {
+	let m = openMember(sink);
+	const failed = async (e: unknown): Promise<never> => {
+		await m.drained.catch((err: unknown) => {
+			throw decodeError('gzip', err);
+		});
+		throw decodeError('gzip', e);
+	};
+	const endedBefore = (): boolean => {
+		const isize = (m.tail[0]! | (m.tail[1]! << 8) | (m.tail[2]! << 16) | (m.tail[3]! << 24)) >>> 0;
+		return m.in >= 18 && isize === m.out % 2 ** 32;
+	};
+	const feed = async (piece: Uint8Array) => {
+		await m.writer.ready;
+		void m.writer.write(piece as Uint8Array<ArrayBuffer>).catch(() => undefined);
+		remember(m, piece);
+	};
+	const feedAtStart = async (piece: Uint8Array) => {
+		await m.writer.ready;
+		const refused = await m.writer.write(piece as Uint8Array<ArrayBuffer>).then(
+			() => null,
+			(e: unknown) => e ?? new Error('refused')
+		);
+		if (refused === null) return remember(m, piece);
+		if (!endedBefore()) return failed(refused);
+		m.reader.cancel().catch(() => undefined);
+		m = openMember(sink);
+		await feed(piece);
+	};
 	return {
 		async write(chunk) {
 			try {
-				await writer.ready;
-				void writer.write(chunk as Uint8Array<ArrayBuffer>).catch(() => undefined);
+				const starts = memberStarts(chunk);
+				const cuts = [0, ...starts.filter((p) => p > 0), chunk.length];
+				for (let i = 0; i + 1 < cuts.length; i++) {
+					const piece = chunk.subarray(cuts[i], cuts[i + 1]);
+					// Every cut but the first is a possible member start; a member's own first bytes cannot end it.
+					const mayStart = (i > 0 || starts[0] === 0) && m.in > 0;
+					await (mayStart ? feedAtStart(piece) : feed(piece));
+				}
 			} catch (e) {
-				await drained.catch((err: unknown) => {
-					throw decodeError('gzip', err);
-				});
-				throw decodeError('gzip', e);
+				if (e instanceof RegscopeError) throw e;
+				await failed(e);
 			}
 		},
 		async close() {
 			try {
-				await writer.close();
-				await drained;
+				await m.writer.close();
+				await m.drained;
 			} catch (e) {
 				throw decodeError('gzip', e);
 			}
 		},
 		abort() {
-			writer.abort().catch(() => undefined);
-			reader.cancel().catch(() => undefined);
+			m.writer.abort().catch(() => undefined);
+			m.reader.cancel().catch(() => undefined);
 		}
 	};
 }

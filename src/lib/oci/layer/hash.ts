@@ -28,14 +28,19 @@ export class HashBudget {
 		return true;
 	}
 
+	/** Everything left (a reservation of address space: pages cost memory only once written). */
+	takeAll(): number {
+		const all = this.remaining;
+		this.remaining = 0;
+		return all;
+	}
+
 	give(bytes: number): void {
 		this.remaining += bytes;
 	}
 }
 
 const SUBTLE_NAME: Record<DigestAlgorithm, string> = { sha256: 'SHA-256', sha512: 'SHA-512' };
-/** First allocation when the final size is unknown (the tar). */
-const FIRST_CAPACITY = 1024 * 1024;
 
 function hex(bytes: ArrayBuffer): string {
 	let s = '';
@@ -45,7 +50,9 @@ function hex(bytes: ArrayBuffer): string {
 
 /**
  * Collects for WebCrypto while `budget` allows, else streams through `fallback()` (created only then).
- * `size`, when known (the blob's, from its descriptor), is reserved up front: one allocation, no copies.
+ * `size`, when known (the blob's, from its descriptor), is reserved up front; otherwise (the tar) the
+ * first update reserves what is left of the budget. One allocation and no growth copies either way:
+ * touching fresh memory is what costs (page faults), and only the bytes written touch it.
  */
 export function budgetHasher(algorithm: DigestAlgorithm, budget: HashBudget, fallback: () => StreamHasher, size?: number): StreamHasher {
 	const subtle = globalThis.crypto?.subtle;
@@ -70,18 +77,10 @@ export function budgetHasher(algorithm: DigestAlgorithm, budget: HashBudget, fal
 		else stream();
 	}
 
-	/** Room for `more` bytes, growing geometrically within the budget; false when the budget is spent. */
+	/** Whether `more` bytes fit; false when the budget is spent. */
 	const room = (more: number): boolean => {
-		const need = length + more;
-		const capacity = buf?.byteLength ?? 0;
-		if (need <= capacity) return true;
-		const want = Math.max(need, capacity * 2, FIRST_CAPACITY);
-		const grown = [want, need].find((c) => budget.take(c - capacity));
-		if (grown === undefined) return false;
-		const next = new Uint8Array(grown);
-		if (buf) next.set(buf.subarray(0, length));
-		buf = next;
-		return true;
+		buf ??= new Uint8Array(budget.takeAll());
+		return length + more <= buf.byteLength;
 	};
 
 	return {

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { bytesInFlight, callSignal, chargeBytes, untilDeadline, withCallBudget } from './call-budget';
 
 const limits = { callBytes: 100, totalBytes: 150 };
@@ -66,5 +66,33 @@ describe('call budget', () => {
 		c.abort();
 		await expect(answer).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED', message: expect.stringMatching(/60 s limit/) });
 		await expect(untilDeadline(Promise.resolve('done'), new AbortController().signal, 1)).resolves.toBe('done');
+	});
+
+	test('with --expose-gc, 2,000 calls then two quiet seconds bring one collection; a call before then puts it off', async () => {
+		const gc = vi.fn();
+		vi.stubGlobal('gc', gc);
+		vi.useFakeTimers();
+		try {
+			const signal = new AbortController().signal;
+			const calls = async (n: number) => {
+				for (let i = 0; i < n; i++) await withCallBudget(limits, signal, async () => undefined);
+			};
+			await calls(2000);
+			vi.advanceTimersByTime(2000);
+			expect(gc).toHaveBeenCalledTimes(1);
+			await calls(1999);
+			vi.advanceTimersByTime(10_000);
+			expect(gc).toHaveBeenCalledTimes(1);
+			await calls(1);
+			vi.advanceTimersByTime(1500);
+			await calls(1);
+			vi.advanceTimersByTime(1999);
+			expect(gc).toHaveBeenCalledTimes(1);
+			vi.advanceTimersByTime(1);
+			expect(gc).toHaveBeenCalledTimes(2);
+		} finally {
+			vi.useRealTimers();
+			vi.unstubAllGlobals();
+		}
 	});
 });

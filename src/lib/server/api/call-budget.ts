@@ -30,10 +30,14 @@ interface Scope {
 
 const storage = new AsyncLocalStorage<Scope>();
 let totalHeld = 0;
-/** Bytes charged since the last collection after a burst. */
+/** Bytes charged, and calls ended, since the last collection after a burst. */
 let sinceCollect = 0;
+let callsSinceCollect = 0;
 let collectTimer: ReturnType<typeof setTimeout> | undefined;
 const COLLECT_AFTER = 32 * 1024 * 1024;
+/** Calls answered from memory charge nothing, but thousands of them still leave a grown heap behind. */
+const COLLECT_AFTER_CALLS = 2000;
+const QUIET_MS = 2000;
 
 /** Bytes currently charged by all calls in flight (tests, diagnostics). */
 export function bytesInFlight(): number {
@@ -87,25 +91,33 @@ export async function withCallBudget<T>(limits: BudgetLimits, signal: AbortSigna
 		totalHeld -= scope.held;
 		scope.held = 0;
 		scope.closed = true;
+		callsSinceCollect++;
 		if (totalHeld === 0) afterBurst();
 	}
 }
 
 /**
- * V8 collects only when something allocates, so after a burst of multi-MiB answers an idle server would
- * keep the garbage (hundreds of MiB) indefinitely. Once all work is over and a burst's worth of bytes went
- * through, one collection two seconds later gives it back. Only when the runtime exposes `gc`
- * (`npm start` runs the server with --expose-gc).
+ * V8 collects only when something allocates, so after a burst an idle server would keep the garbage (and
+ * the heap it grew into: hundreds of MiB after multi-MiB answers, a hundred after thousands of small ones)
+ * indefinitely. Once all work is over and a burst's worth of bytes or of calls went through, one
+ * collection two seconds later gives it back; a call ending before then puts it off again. Only when the
+ * runtime exposes `gc` (`npm start` runs the server with --expose-gc).
  */
 function afterBurst(): void {
 	const gc = (globalThis as { gc?: () => void }).gc;
-	if (typeof gc !== 'function' || sinceCollect < COLLECT_AFTER) return;
-	clearTimeout(collectTimer);
+	if (typeof gc !== 'function' || (sinceCollect < COLLECT_AFTER && callsSinceCollect < COLLECT_AFTER_CALLS)) return;
+	if (collectTimer) {
+		// Under steady load this runs after every call: moving the timer is cheaper than a new one.
+		collectTimer.refresh();
+		return;
+	}
 	collectTimer = setTimeout(() => {
+		collectTimer = undefined;
 		if (totalHeld !== 0) return;
 		sinceCollect = 0;
+		callsSinceCollect = 0;
 		gc();
-	}, 2000);
+	}, QUIET_MS);
 	collectTimer.unref?.();
 }
 
