@@ -73,7 +73,8 @@ test('12,000 more warm /api/chain answers by digest leave memory where 6,000 lef
 	const second = await collectionAfter(first.at);
 	const rssSecond = rssMiB();
 	const figures = `live heap ${first.liveMiB} → ${second.liveMiB} MiB, RSS ${rssFirst} → ${rssSecond} MiB`;
-	expect(rssSecond - rssFirst, figures).toBeLessThan(24);
+	// Half the leak's growth: RSS also moves with the allocator's arenas (up to +24 MiB seen without a leak).
+	expect(rssSecond - rssFirst, figures).toBeLessThan(64);
 	// Nothing the requests left is strongly held either.
 	expect(second.liveMiB - first.liveMiB, figures).toBeLessThan(8);
 });
