@@ -35,6 +35,8 @@ export interface InspectionRequest {
 	authorization?: string;
 	/** A chain answer already on its way (the page load's request, or the one the server embedded). */
 	chain?: Promise<ChainReply | null>;
+	/** That answer, already verified by the core's `inspectAny` (the page load's check of an embedded chain). */
+	verified?: AnyInspection | null;
 }
 
 /** What the registry reported about its pull limit, as the server passed it on. */
@@ -95,6 +97,11 @@ export class InspectionView {
 		this.#request = request;
 		this.reference = request.reference;
 		this.platform = request.platform;
+		if (request.verified) {
+			this.result = request.verified;
+			this.phase = 'done';
+			this.#started = true;
+		}
 	}
 
 	get verdict(): Verdict {
@@ -109,7 +116,7 @@ export class InspectionView {
 	}
 
 	/**
-	 * Starts the inspection once; later calls do nothing. After `signal` aborts, its requests are
+	 * Starts the inspection once; later calls do nothing (nor does the first, for a view made verified). After `signal` aborts, its requests are
 	 * cancelled and nothing it finds is shown (a newer inspection has taken its place).
 	 */
 	start(signal: AbortSignal, fetchFn: typeof fetch = fetch): this {

@@ -1,4 +1,5 @@
 /** What each verified object was checked against, and the page's one-line verdict, worded for people. */
+import { groupDigits } from './format';
 import type { Verification } from '$lib/oci/model';
 import type { Summary, Verdict } from './inspection.svelte';
 
@@ -44,7 +45,7 @@ export function checkedObjects(s: Summary): CheckedObject[] {
 		const m = describe('manifest', s.index ? 'Platform manifest' : 'Manifest', s.image.verification);
 		if (s.image.manifest.kind === 'schema1' && s.image.payload) {
 			m.notes.push(
-				`schema1: computed over the ${s.image.payload.length.toLocaleString('en-US')}-byte JWS payload (the document without its signatures)`
+				`schema1: computed over the ${groupDigits(s.image.payload.length)}-byte JWS payload (the document without its signatures)`
 			);
 		}
 		out.push(m);

@@ -116,6 +116,16 @@ export async function verifyManifest(obj: UntrustedObject, expect: Expectation):
 /** The config parser, loaded on first use: a page's first paint does not need it. */
 const configReader = () => import('./config');
 
+/**
+ * Starts loading the config parser now (a permalink's load calls it, so the parser arrives with the page's
+ * own code instead of after it, on the way to the verdict).
+ */
+export function warmConfigReader(): void {
+	configReader().catch(() => {
+		/* verifyConfig reports any failure when the parser is actually needed */
+	});
+}
+
 /** Narrows a verified manifest by kind, keeping the value (and its proof) as it is. */
 export function isKind<K extends Manifest['kind']>(
 	v: VerifiedManifest,

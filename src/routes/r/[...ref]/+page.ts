@@ -13,7 +13,10 @@ import { classifyInput } from '$lib/oci/classify';
 import { parsePlatform } from '$lib/oci/platform';
 import type { Reference } from '$lib/oci/model';
 import { warmHasher } from '$lib/oci/digest';
+import { warmConfigReader } from '$lib/oci/verify';
 import { embeddedChain, requestChain, type ChainReply } from '$lib/client/source';
+import { verifyEmbedded } from '$lib/client/embedded';
+import type { AnyInspection } from '$lib/oci/model';
 import { authorizationFor } from '$lib/client/credentials.svelte';
 import type { Component } from 'svelte';
 
@@ -25,6 +28,8 @@ const browsePage = async (): Promise<BrowseComponent> => (await import('$lib/com
 export interface StartedChain {
 	authorization: string | undefined;
 	reply: Promise<ChainReply | null>;
+	/** The embedded answer, already verified here (null: it was not embedded, or did not verify whole). */
+	verified: AnyInspection | null;
 }
 
 export type PermalinkData =
@@ -96,13 +101,16 @@ export const load: PageLoad = async ({ params, url, fetch, data }): Promise<Perm
 		let chain: StartedChain | null = null;
 		if (browser) {
 			warmHasher();
+			warmConfigReader();
 			const authorization = authorizationFor(ref.registry);
-			chain = {
-				authorization,
-				reply: data.embeddedChain
-					? Promise.resolve(embeddedChain(data.embeddedChain))
-					: requestChain(canonical, platform, fetch, authorization ? { authorization } : {})
-			};
+			chain = data.embeddedChain
+				? {
+						authorization,
+						reply: Promise.resolve(embeddedChain(data.embeddedChain)),
+						// Checked before the page is drawn, so it is drawn once, verified (it costs no request).
+						verified: await verifyEmbedded(ref, platform, data.embeddedChain)
+					}
+				: { authorization, reply: requestChain(canonical, platform, fetch, authorization ? { authorization } : {}), verified: null };
 		}
 		const what = ref.digest && !ref.tag ? 'image' : `image${ref.tag ? ` tag ${ref.tag}` : ''}`;
 		return {
