@@ -209,10 +209,16 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 		await page.route(`${app.url}${MINIMAL_PATH}`, (r) =>
 			r.fulfill({ contentType: 'text/html; charset=utf-8', body: minimalPage(permalinkRef, pinned) })
 		);
-		const scripts: Promise<Buffer | null>[] = [];
+		const scripts: Promise<[string, Buffer | null]>[] = [];
 		if (collect) {
 			page.on('response', (r) => {
-				if (r.request().resourceType() === 'script') scripts.push(r.body().catch(() => null));
+				if (r.request().resourceType() === 'script')
+					scripts.push(
+						r.body().then(
+							(b) => [r.url(), b],
+							() => [r.url(), null]
+						)
+					);
 			});
 		}
 		const t0 = performance.now();
@@ -229,9 +235,19 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 			throw new Error(`the permalink did not reach "verified": ${text}`, { cause: e });
 		}
 		const ms = performance.now() - t0;
-		const painted = (await verifiedMark(page)).frame;
+		const mark = await verifiedMark(page);
+		const painted = mark.frame;
 		if (collect) {
-			const bodies = (await Promise.all(scripts)).filter((b): b is Buffer => b !== null);
+			// Only what the page had asked for when it drew its verdict (Playwright sees it later).
+			const asked = await page.evaluate(
+				(t) =>
+					performance
+						.getEntriesByType('resource')
+						.filter((r) => r.startTime <= t)
+						.map((r) => r.name),
+				mark.seen
+			);
+			const bodies = (await Promise.all(scripts)).filter(([u]) => asked.includes(u)).flatMap(([, b]) => (b ? [b] : []));
 			js = {
 				files: bodies.length,
 				raw: bodies.reduce((n, b) => n + b.length, 0),
@@ -438,7 +454,9 @@ async function main(): Promise<void> {
 			out.push(
 				`| in the page, navigation start → frame that painted the verdict: permalink / minimal | ${f0(browser.warmPaintMs)} ms / ${f0(browser.minimalPaintMs)} ms (${(browser.warmPaintMs / browser.minimalPaintMs).toFixed(2)}×) |`
 			);
-			out.push(`| JS loaded: ${browser.jsFiles} files | ${browser.jsRawBytes} B raw / ${browser.jsGzipBytes} B gzip |`);
+			out.push(
+				`| JS loaded until the verdict (cold visit): ${browser.jsFiles} files | ${browser.jsRawBytes} B raw / ${browser.jsGzipBytes} B gzip |`
+			);
 		}
 		if (load) {
 			out.push('');

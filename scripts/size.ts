@@ -18,6 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { seedFixtures } from '../tests/fixtures/fixtures';
 import { REPO_ROOT, startApp, type RunningApp } from '../tests/support/app';
 import { startRegistry } from '../tests/support/registry';
+import { VERIFIED_MARK, verifiedMark } from './verified-mark';
 import { launchChromium } from '../tests/support/chromium';
 
 const CLIENT = path.join(REPO_ROOT, 'build', 'client');
@@ -59,6 +60,7 @@ async function browserJs(url: string): Promise<{ untilVerified: Set<string>; unt
 	const browser = await launchChromium();
 	try {
 		const page = await browser.newPage();
+		await page.addInitScript(VERIFIED_MARK);
 		const js = new Set<string>();
 		page.on('response', (r) => {
 			const u = new URL(r.url());
@@ -66,7 +68,18 @@ async function browserJs(url: string): Promise<{ untilVerified: Set<string>; unt
 		});
 		await page.goto(url);
 		await page.locator('[data-testid="verify-status"][data-verdict="verified"]').waitFor({ timeout: 30_000 });
-		const untilVerified = new Set(js);
+		// The scripts the page had started to load when it drew its verdict (Playwright sees the verdict
+		// later, after some of what the page loads once it is painted).
+		const { seen } = await verifiedMark(page);
+		const before = await page.evaluate(
+			(t) =>
+				performance
+					.getEntriesByType('resource')
+					.filter((r) => r.startTime <= t)
+					.map((r) => new URL(r.name).pathname),
+			seen
+		);
+		const untilVerified = new Set([...js].filter((p) => before.includes(p)));
 		await page.locator('#layers [data-testid]').first().waitFor({ timeout: 30_000 });
 		await page.waitForLoadState('networkidle');
 		return { untilVerified, untilDetails: js };
