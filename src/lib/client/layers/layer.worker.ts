@@ -7,7 +7,7 @@
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
-import { checkLayer, LAYER_HASH_BUDGET, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
+import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
 
@@ -73,9 +73,9 @@ async function run(req: CheckRequest): Promise<void> {
 		mediaType: req.mediaType,
 		diffId: req.diffId as Digest | null,
 		signal: abort.signal,
-		// Past the hash budget the blob's hash streams on a second thread, so both cores work.
+		// The blob's hash streams on a second thread (past the hash budget, if one is given), so both cores work.
 		blobHasher: () => threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
-		hashBudget: req.hashBudget ?? LAYER_HASH_BUDGET,
+		hashBudget: req.hashBudget ?? 0,
 		streamBlob: req.streamBlob ?? false,
 		onEntry: (e) => {
 			fileDigests?.entry(e);

@@ -16,7 +16,11 @@ export interface CheckRequest {
 	maxContent: number;
 	/** Also hash each regular file's content (sha256), for comparing two images' files. */
 	hashFiles?: boolean;
-	/** Bytes the check may hold to hash with WebCrypto; `LAYER_HASH_BUDGET` when absent, 0 streams only. */
+	/**
+	 * Bytes the check may hold to hash with WebCrypto; absent or 0 streams only (hash-wasm, the blob on a
+	 * second thread). Streaming is the default: measured in Chromium on these machines it is no slower than
+	 * holding the layer (BENCHMARKS.md, "Layers"), and it keeps memory to the listing.
+	 */
 	hashBudget?: number;
 	/** Hash the blob on a second worker as it streams; the budget then holds only the tar. */
 	streamBlob?: boolean;
