@@ -116,8 +116,9 @@ export class InspectionView {
 	}
 
 	/**
-	 * Starts the inspection once; later calls do nothing (nor does the first, for a view made verified). After `signal` aborts, its requests are
-	 * cancelled and nothing it finds is shown (a newer inspection has taken its place).
+	 * Starts the inspection once; later calls do nothing (nor does the first, for a view made verified).
+	 * After `signal` aborts, its requests are cancelled and nothing it finds is shown (a newer inspection
+	 * has taken its place).
 	 */
 	start(signal: AbortSignal, fetchFn: typeof fetch = fetch): this {
 		if (this.#started) return this;

@@ -1,9 +1,9 @@
 /**
  * The layer check off the main thread: fetches the layer from our proxy and runs the shared
- * `$lib/oci/layer` pipeline (digest, decompression, diff_id, tar) over the stream, hashing with WebCrypto
- * within the layer hash budget. Posts throttled progress, then the verdict with the listing (and the bytes
- * of one requested file). Cancel aborts the fetch, which closes the connection, so the server ends its
- * upstream transfer too.
+ * `$lib/oci/layer` pipeline (digest, decompression, diff_id, tar) over the stream, hashing as the bytes
+ * pass (WebCrypto only when a request gives a hash budget). Posts throttled progress, then the verdict with
+ * the listing (and the bytes of one requested file). Cancel aborts the fetch, which closes the connection,
+ * so the server ends its upstream transfer too.
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
