@@ -3,8 +3,8 @@
  *
  * - the page's full check in Chromium (worker: digest + gunzip + diff_id + tar), navigation to
  *   `?layer=<digest>` → `verified`, timed by the page's own LayerRun (`data-elapsed-ms`), fresh context per run;
- * - the same layer worker started directly: with the hash budget (WebCrypto for blob and tar), with it for
- *   the tar only (the blob through hash-wasm on a second worker), and without (hash-wasm only);
+ * - the same layer worker started directly: with a hash budget (WebCrypto for the tar; the blob is always
+ *   hashed by hash-wasm on the fetch worker as it arrives) and without (hash-wasm only, the page's default);
  * - where the time goes: a bare worker fetching the blob, then also gunzipping it, then also hashing blob
  *   and tar with WebCrypto (the real worker adds the tar reader and the listing);
  * - the same browser only downloading the same blob from the same endpoint into memory (`fetch` +
@@ -39,7 +39,6 @@ export interface LayerBench {
 	ratio: number;
 	workerBudgetMiBs: number;
 	workerWasmMiBs: number;
-	workerTarOnlyMiBs: number;
 	/** Bare worker: fetch only, + gunzip, + WebCrypto of blob and tar. */
 	stageMiBs: { fetch: number; gunzip: number; hashed: number };
 	nodeMemoryMiBs: number;
@@ -205,7 +204,6 @@ export async function benchLayer(opts: {
 		const download: number[] = [];
 		const withBudget: number[] = [];
 		const wasmOnly: number[] = [];
-		const tarOnly: number[] = [];
 		const stages: [number[], number[], number[]] = [[], [], []];
 		const req = {
 			type: 'check',
@@ -235,7 +233,6 @@ export async function benchLayer(opts: {
 				const keep = i > 0;
 				const wasm = await fresh((page) => timeWorker(page, worker, { ...req, hashBudget: 0 }));
 				const budget = await fresh((page) => timeWorker(page, worker, { ...req, hashBudget: LAYER_HASH_BUDGET }));
-				const tarHeld = await fresh((page) => timeWorker(page, worker, { ...req, hashBudget: LAYER_HASH_BUDGET, streamBlob: true }));
 				for (const n of [1, 2, 3] as const) {
 					const ms = await fresh((page) => timeStages(page, proxyPath, n, blob.length));
 					if (keep) stages[n - 1]!.push(ms);
@@ -243,7 +240,6 @@ export async function benchLayer(opts: {
 				if (keep) {
 					wasmOnly.push(wasm);
 					withBudget.push(budget);
-					tarOnly.push(tarHeld);
 				}
 				const ctx = await browser.newContext();
 				const page = await ctx.newPage();
@@ -289,7 +285,6 @@ export async function benchLayer(opts: {
 			ratio: browserCheckMiBs / browserDownloadMiBs,
 			workerBudgetMiBs: rate(median(withBudget)),
 			workerWasmMiBs: rate(median(wasmOnly)),
-			workerTarOnlyMiBs: rate(median(tarOnly)),
 			stageMiBs: { fetch: rate(median(stages[0])), gunzip: rate(median(stages[1])), hashed: rate(median(stages[2])) },
 			nodeMemoryMiBs: rate(median(mem)),
 			nodeFetchedMiBs: rate(median(fetched)),
@@ -310,8 +305,7 @@ export function layerTable(b: LayerBench): string[] {
 		`| Chromium, full check in a worker (digest + gunzip + diff_id + tar) | ${f1(b.browserCheckMiBs)} MiB/s |`,
 		`| Chromium, download only (same endpoint, into memory) | ${f1(b.browserDownloadMiBs)} MiB/s |`,
 		`| full check ÷ download only (goal ≥ 0.6) | ${b.ratio.toFixed(2)}× |`,
-		`| layer worker alone, hash budget (WebCrypto) | ${f1(b.workerBudgetMiBs)} MiB/s (${(b.workerBudgetMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
-		`| layer worker alone, budget for the tar only (blob: hash-wasm on a second worker) | ${f1(b.workerTarOnlyMiBs)} MiB/s (${(b.workerTarOnlyMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
+		`| layer worker alone, hash budget for the tar (WebCrypto) | ${f1(b.workerBudgetMiBs)} MiB/s (${(b.workerBudgetMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
 		`| layer worker alone, no budget (hash-wasm only; the page's default) | ${f1(b.workerWasmMiBs)} MiB/s (${(b.workerWasmMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
 		`| bare worker: fetch / + gunzip / + WebCrypto of blob and tar | ${f1(b.stageMiBs.fetch)} / ${f1(b.stageMiBs.gunzip)} / ${f1(b.stageMiBs.hashed)} MiB/s |`,
 		`| Node crypto + zlib, from memory | ${f1(b.nodeMemoryMiBs)} MiB/s |`,

@@ -159,6 +159,23 @@ describe('layer browser', () => {
 		}
 	});
 
+	test('a layer the registry no longer has, and a transfer cut midway, say what happened and list no files', async () => {
+		for (const [repo, said] of [
+			['gone', /Failed[\s\S]*blob/i],
+			// The proxy cuts a layer whose bytes do not match the same way, so the words say both.
+			['cut', /mismatch[\s\S]*stopped after \d+ of \d+ bytes[\s\S]*dropped connection/]
+		] as const) {
+			await withPage(async (page, ctx) => {
+				await open(page, ctx, permalink(appUrl, `${bad.host}/layer/${repo}:v1`));
+				await page.getByTestId('layer-browse').first().click();
+				const status = await layerStatus(page);
+				await shot(page, `layers-${repo}`);
+				expect(status).toMatch(said);
+				expect(await page.getByTestId('file-row').count()).toBe(0);
+			});
+		}
+	});
+
 	test('cancel stops the transfer: the registry sees its connection closed', async () => {
 		const before = bad.state.slowLayerAborted;
 		await withPage(async (page, ctx) => {

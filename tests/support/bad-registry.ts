@@ -31,6 +31,8 @@
  * - `layer/bad:v1`       the same image, but the layer bytes served differ from its digest (same size)
  * - `layer/cdn:v1`       the same image behind a Bearer challenge; its layer 307s to the CDN port
  * - `layer/diffid:v1`    the layer image, but its config lists a wrong diff_id (the layer bytes match their digest)
+ * - `layer/gone:v1`      the layer image, but its layer blob is unknown (404 BLOB_UNKNOWN: garbage-collected)
+ * - `layer/cut:v1`       the layer image, but the connection closes after half the layer's bytes
  * - `layer/slow:v1`      an image whose 8 MiB layer is sent 64 KiB every 100 ms (cancel tests); every such
  *                         transfer the client ends early is counted in `state.slowLayerAborted`
  * - `bad/index:v1`      an OCI index: linux/amd64 is the good image; linux/arm64's manifest (the layer image's)
@@ -543,6 +545,12 @@ export async function startBadRegistry(options: { foreignNext?: string; canary?:
 			if (repo === 'layer/cdn') {
 				res.writeHead(307, { location: `http://127.0.0.1:${cdnPort}/cdn/${layerImage.layerDigest}`, 'content-length': '0' });
 				return res.end();
+			}
+			if (repo === 'layer/gone') return ociError(404, 'BLOB_UNKNOWN', 'blob unknown to registry');
+			if (repo === 'layer/cut') {
+				res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(layerImage.layer.byteLength) });
+				res.write(layerImage.layer.subarray(0, layerImage.layer.byteLength >> 1), () => res.destroy());
+				return;
 			}
 			const bytes = new Uint8Array(layerImage.layer);
 			if (repo === 'layer/bad') bytes[bytes.length >> 1]! ^= 0xff;

@@ -1,15 +1,16 @@
 /**
- * The layer check off the main thread: fetches the layer from our proxy and runs the shared
- * `$lib/oci/layer` pipeline (digest, decompression, diff_id, tar) over the stream, hashing as the bytes
- * pass (WebCrypto only when a request gives a hash budget). Posts throttled progress, then the verdict with
- * the listing (and the bytes of one requested file). Cancel aborts the fetch, which closes the connection,
- * so the server ends its upstream transfer too.
+ * The layer check off the main thread: a fetch worker (./layer-source) brings the layer from our proxy and
+ * hashes it as it arrives; this worker runs the shared `$lib/oci/layer` pipeline (decompression, diff_id,
+ * tar) over the same bytes, hashing as they pass (WebCrypto only when a request gives a hash budget). Posts
+ * throttled progress, then the verdict with the listing (and the bytes of one requested file). Cancel aborts
+ * the fetch, which closes the connection, so the server ends its upstream transfer too.
  */
-import { RegscopeError, errorFromBody } from '$lib/oci/errors';
+import { RegscopeError } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
-import { checkLayer, ListingBuilder, type BlobHasher } from '$lib/oci/layer';
+import { checkLayer, ListingBuilder } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
+import { openLayer } from './layer-source';
 
 const abort = new AbortController();
 let received = 0;
@@ -18,47 +19,8 @@ function post(m: FromWorker, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
 }
 
-/** The compressed bytes' digest on a second thread (copies go over; the originals feed the decompressor). */
-function threadHasher(algorithm: 'sha256' | 'sha512'): BlobHasher {
-	const w = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
-	w.postMessage({ algorithm });
-	return {
-		update(chunk) {
-			const copy = chunk.slice();
-			w.postMessage(copy.buffer, [copy.buffer]);
-		},
-		digest: () =>
-			new Promise<string>((resolve, reject) => {
-				w.onmessage = (ev: MessageEvent<string>) => {
-					resolve(ev.data);
-					w.terminate();
-				};
-				w.onerror = (ev) => reject(new Error(ev.message));
-				w.postMessage('digest');
-			})
-	};
-}
-
 async function run(req: CheckRequest): Promise<void> {
-	let res: Response;
-	try {
-		res = await fetch(req.url, { headers: req.headers, signal: abort.signal });
-	} catch {
-		if (abort.signal.aborted) throw new RegscopeError('INVALID_REQUEST', 'cancelled');
-		throw new RegscopeError(
-			'UPSTREAM_ERROR',
-			'the transfer failed before any byte arrived: the server refused to send a layer whose bytes do not match its digest, or the connection failed'
-		);
-	}
-	if (!res.ok || !res.body) {
-		let body: unknown = null;
-		try {
-			body = await res.json();
-		} catch {
-			/* not JSON */
-		}
-		throw errorFromBody(body, `the server answered HTTP ${res.status} for layer ${req.digest}`);
-	}
+	const source = await openLayer(req, abort.signal);
 	const listing = new ListingBuilder();
 	const kept: Uint8Array[] = [];
 	let keptBytes = 0;
@@ -67,16 +29,15 @@ async function run(req: CheckRequest): Promise<void> {
 	// Per-file content digests, only when asked: the hashing costs throughput the layer browser does not need.
 	const fileDigests = req.hashFiles ? await FileDigests.create() : null;
 	const check = await checkLayer({
-		body: res.body,
+		body: source.body,
 		digest: req.digest as Digest,
 		size: req.size,
 		mediaType: req.mediaType,
 		diffId: req.diffId as Digest | null,
 		signal: abort.signal,
-		// The blob's hash streams on a second thread (past the hash budget, if one is given), so both cores work.
-		blobHasher: () => threadHasher(req.digest.startsWith('sha512:') ? 'sha512' : 'sha256'),
+		// The blob was hashed on the fetch worker's thread as it arrived, so both cores work.
+		blobHasher: () => source.hasher,
 		hashBudget: req.hashBudget ?? 0,
-		streamBlob: req.streamBlob ?? false,
 		onEntry: (e) => {
 			fileDigests?.entry(e);
 			listing.add(e);

@@ -17,13 +17,12 @@ export interface CheckRequest {
 	/** Also hash each regular file's content (sha256), for comparing two images' files. */
 	hashFiles?: boolean;
 	/**
-	 * Bytes the check may hold to hash with WebCrypto; absent or 0 streams only (hash-wasm, the blob on a
-	 * second thread). Streaming is the default: measured in Chromium on these machines it is no slower than
-	 * holding the layer (BENCHMARKS.md, "Layers"), and it keeps memory to the listing.
+	 * Bytes the check may hold to hash the tar with WebCrypto (the blob is always hashed as it streams, on
+	 * the fetch worker); absent or 0 streams only, through hash-wasm. Streaming is the default: measured in
+	 * Chromium on these machines it is no slower than holding the tar (BENCHMARKS.md, "Layers"), and it
+	 * keeps memory to the listing.
 	 */
 	hashBudget?: number;
-	/** Hash the blob on a second worker as it streams; the budget then holds only the tar. */
-	streamBlob?: boolean;
 }
 
 export type ToWorker = CheckRequest | { type: 'cancel' };

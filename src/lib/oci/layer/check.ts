@@ -1,8 +1,8 @@
 /**
  * The one layer pipeline (browser worker, server API, tests): compressed bytes are counted and hashed as
  * they arrive (the layer digest), decompressed, the output hashed (the diff_id) and read as tar, all in one
- * pass. With a `hashBudget` (the browser) the bytes for both hashes are held up to that many and hashed
- * with WebCrypto at the end (see ./hash); without one (the server) nothing of the layer is held. The
+ * pass. With a `hashBudget` the bytes for the hashes are held up to that many and hashed with WebCrypto at
+ * the end (see ./hash); without one (the server, and the browser's worker) nothing of the layer is held. The
  * verdict is `verified` only when the byte count equals the descriptor's size and both digests match.
  */
 import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
@@ -28,12 +28,13 @@ export interface LayerCheckInput extends TarHandlers {
 	/** Called as compressed bytes arrive and uncompressed bytes come out. */
 	onProgress?(compressed: number, uncompressed: number): void;
 	signal?: AbortSignal;
-	/** Streams the compressed bytes' hash instead of hash-wasm on this thread (same algorithm as `digest`). */
+	/**
+	 * The compressed bytes' hash, computed elsewhere (same algorithm as `digest`): it takes every chunk and
+	 * the hash budget is left to the tar. Without one, hash-wasm (or WebCrypto within the budget) on this thread.
+	 */
 	blobHasher?: () => BlobHasher;
-	/** Bytes the check may hold to hash with WebCrypto (`LAYER_HASH_BUDGET` in the browser); 0: stream only. */
+	/** Bytes the check may hold to hash with WebCrypto; 0 (the default everywhere): stream only. */
 	hashBudget?: number;
-	/** Stream the blob's hash (through `blobHasher`) even within the budget, leaving the budget to the tar. */
-	streamBlob?: boolean;
 }
 
 export interface DigestCheck {
@@ -95,12 +96,7 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	const blobWasm = input.blobHasher ? null : wasmHasher(await hasher(algorithm));
 	const diffWasm = compression === 'none' ? null : wasmHasher(await hasher(diffAlgorithm));
 	const budget = new HashBudget(input.hashBudget ?? 0);
-	const blobHash = budgetHasher(
-		algorithm,
-		input.streamBlob ? new HashBudget(0) : budget,
-		() => input.blobHasher?.() ?? blobWasm!,
-		input.size
-	);
+	const blobHash = input.blobHasher?.() ?? budgetHasher(algorithm, budget, () => blobWasm!, input.size);
 	const diffHash = diffWasm && budgetHasher(diffAlgorithm, budget, () => diffWasm);
 	let compressed = 0;
 	let uncompressed = 0;

@@ -67,7 +67,8 @@ const notFound = (e: unknown) => e instanceof RegscopeError && e.code === 'NOT_F
 
 async function readIndex(source: Src, target: string): Promise<IndexManifest> {
 	const v = await verifyManifest(await source.manifest(target), { basis: 'unpinned' });
-	if (v.manifest.kind !== 'index') throw new RegscopeError('INVALID_MANIFEST', `${target} is a ${v.mediaType}, not an index of referrers`);
+	if (v.manifest.kind !== 'index')
+		throw new RegscopeError('INVALID_MANIFEST', `${target} is not an index of referrers (it is ${v.mediaType})`);
 	return v.manifest;
 }
 

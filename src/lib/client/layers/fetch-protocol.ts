@@ -1,0 +1,23 @@
+/** Messages between the layer worker and its fetch worker (./fetch.worker.ts). */
+export interface FetchRequest {
+	type: 'start';
+	url: string;
+	headers: Record<string, string>;
+	algorithm: 'sha256' | 'sha512';
+}
+
+/** `pull` asks for the next chunk (one answer per pull); `cancel` aborts the transfer. */
+export type ToFetchWorker = FetchRequest | { type: 'pull' } | { type: 'cancel' };
+
+export type FetchReply =
+	/** The server answered 2xx: pulls may begin. */
+	| { type: 'open' }
+	/** No answer at all (network failure or cancel). */
+	| { type: 'failed'; cancelled: boolean }
+	/** The server answered an error (its JSON body, when it had one). */
+	| { type: 'refused'; status: number; body: unknown }
+	| { type: 'chunk'; bytes: ArrayBuffer }
+	/** Every byte went; `digest` is the hex hash of them all. */
+	| { type: 'end'; digest: string }
+	/** The transfer broke after it began. */
+	| { type: 'broken'; message: string };

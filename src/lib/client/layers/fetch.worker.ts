@@ -1,0 +1,99 @@
+/**
+ * Fetches a layer for the layer worker and hashes its compressed bytes (the layer digest) on its own thread.
+ * It reads ahead of the layer worker, up to a window, so the network keeps flowing while that worker
+ * decompresses, hashes the tar and reads it: on one thread, every chunk's processing held up the next read
+ * (the browser stops a response whose reader is busy once its small buffer is full). Chunks go over
+ * transferred, not copied. The messages are in ./fetch-protocol.
+ */
+import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
+import type { FetchReply, FetchRequest, ToFetchWorker } from './fetch-protocol';
+
+/** Bytes read ahead of the layer worker at most: memory stays bounded whatever the layer's size. */
+const WINDOW = 8 * 1024 * 1024;
+
+const abort = new AbortController();
+const queue: ArrayBuffer[] = [];
+let queued = 0;
+let last: FetchReply | null = null;
+let asked = false;
+let resume: (() => void) | null = null;
+
+function send(m: FetchReply, transfer: Transferable[] = []): void {
+	(self as unknown as Worker).postMessage(m, transfer);
+}
+
+/** Answers a pending pull with the next chunk, or with the end once every chunk went. */
+function serve(): void {
+	if (!asked) return;
+	const bytes = queue.shift();
+	if (bytes) {
+		asked = false;
+		queued -= bytes.byteLength;
+		send({ type: 'chunk', bytes }, [bytes]);
+		resume?.();
+		resume = null;
+	} else if (last) {
+		asked = false;
+		send(last);
+	}
+}
+
+/** The chunk's own buffer, to transfer (a view into a larger buffer is copied out first). */
+function own(chunk: Uint8Array): ArrayBuffer {
+	const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
+	return whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
+}
+
+async function start(req: FetchRequest): Promise<void> {
+	let hasher: IHasher;
+	let res: Response;
+	try {
+		hasher = req.algorithm === 'sha512' ? await createSHA512() : await createSHA256();
+		hasher.init();
+		res = await fetch(req.url, { headers: req.headers, signal: abort.signal });
+	} catch {
+		send({ type: 'failed', cancelled: abort.signal.aborted });
+		return;
+	}
+	if (!res.ok || !res.body) {
+		let body: unknown = null;
+		try {
+			body = await res.json();
+		} catch {
+			/* not JSON */
+		}
+		send({ type: 'refused', status: res.status, body });
+		return;
+	}
+	send({ type: 'open' });
+	const reader = res.body.getReader();
+	try {
+		for (;;) {
+			if (queued >= WINDOW) await new Promise<void>((r) => (resume = r));
+			const { done, value } = await reader.read();
+			if (done) break;
+			hasher.update(value);
+			const bytes = own(value);
+			queue.push(bytes);
+			queued += bytes.byteLength;
+			serve();
+		}
+		last = { type: 'end', digest: hasher.digest('hex') };
+	} catch (e) {
+		last = { type: 'broken', message: e instanceof Error ? e.message : String(e) };
+	}
+	serve();
+}
+
+self.onmessage = (ev: MessageEvent<ToFetchWorker>) => {
+	const m = ev.data;
+	if (m.type === 'start') void start(m);
+	else if (m.type === 'pull') {
+		asked = true;
+		serve();
+	} else {
+		abort.abort();
+		resume?.();
+		self.close();
+	}
+};
