@@ -64,23 +64,3 @@ export function logRequest(endpoint: string, status: number, upstream: number, m
 	if (process.env.REGSCOPE_LOG_UPSTREAM === '0') return;
 	console.log(`[request] ${endpoint} ${status} upstream=${upstream} ${ms}ms`);
 }
-
-/**
- * Runs one API call in a counting scope; a successful answer gets `X-Upstream-Requests`, and the call is
- * logged either way (errors are rethrown for the endpoint to answer).
- */
-export function counted(endpoint: string, fn: () => Promise<Response>): Promise<Response> {
-	const started = Date.now();
-	return withUpstreamCount(async () => {
-		try {
-			const res = await fn();
-			const n = upstreamCount();
-			res.headers.set('x-upstream-requests', String(n));
-			logRequest(endpoint, res.status, n, Date.now() - started);
-			return res;
-		} catch (e) {
-			logRequest(endpoint, 0, upstreamCount(), Date.now() - started);
-			throw e;
-		}
-	});
-}
