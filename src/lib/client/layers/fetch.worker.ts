@@ -48,9 +48,12 @@ async function start(req: FetchRequest): Promise<void> {
 	let hasher: IHasher;
 	let res: Response;
 	try {
-		hasher = req.algorithm === 'sha512' ? await createSHA512() : await createSHA256();
+		// The request goes out while hash-wasm compiles.
+		[hasher, res] = await Promise.all([
+			req.algorithm === 'sha512' ? createSHA512() : createSHA256(),
+			fetch(req.url, { headers: req.headers, signal: abort.signal })
+		]);
 		hasher.init();
-		res = await fetch(req.url, { headers: req.headers, signal: abort.signal });
 	} catch {
 		send({ type: 'failed', cancelled: abort.signal.aborted });
 		return;
