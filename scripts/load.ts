@@ -74,12 +74,10 @@ async function main(): Promise<void> {
 			{
 				REGSCOPE_REQUEST_TIMEOUT_MS: '2000',
 				REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
-				REGSCOPE_LOG_UPSTREAM: '0',
-				// As `npm start` runs it (scripts/start.js): glibc then gives memory back after a burst.
-				MALLOC_MMAP_THRESHOLD_: '131072',
-				MALLOC_TRIM_THRESHOLD_: '131072'
+				REGSCOPE_LOG_UPSTREAM: '0'
 			},
-			{ nodeArgs: ['--expose-gc'] }
+			// As `npm start` runs it (scripts/start.js): glibc then gives memory back after a burst.
+			{ likeNpmStart: true }
 		);
 		const appUrl = app.url;
 		const pid = app.pid;

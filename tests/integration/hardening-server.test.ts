@@ -88,22 +88,22 @@ afterAll(async () => {
 });
 
 /** Started after the registries above, with its own limits and the operator's credentials for `op`. */
-const app = useApp(() => ({
-	// `vm` (this machine's name, 127.0.0.1 in /etc/hosts) is allowed only for 10.0.0.0/8: a name whose
-	// address the policy refuses.
-	REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1,vm:5000=10.0.0.0/8',
-	REGSCOPE_AUTH_FILE: authFile,
-	REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
-	REGSCOPE_CALL_MB: '24',
-	REGSCOPE_GLOBAL_CONCURRENCY: '4',
-	REGSCOPE_GLOBAL_QUEUE: '4',
-	REGSCOPE_CACHE_MB: '0',
-	REGSCOPE_LOG_UPSTREAM: '0',
+const app = useApp(
+	() => ({
+		// `vm` (this machine's name, 127.0.0.1 in /etc/hosts) is allowed only for 10.0.0.0/8: a name whose
+		// address the policy refuses.
+		REGSCOPE_PRIVATE_REGISTRIES: '127.0.0.1,vm:5000=10.0.0.0/8',
+		REGSCOPE_AUTH_FILE: authFile,
+		REGSCOPE_OVERALL_TIMEOUT_MS: '5000',
+		REGSCOPE_CALL_MB: '24',
+		REGSCOPE_GLOBAL_CONCURRENCY: '4',
+		REGSCOPE_GLOBAL_QUEUE: '4',
+		REGSCOPE_CACHE_MB: '0',
+		REGSCOPE_LOG_UPSTREAM: '0'
+	}),
 	// As `npm start` runs the server (scripts/start.js): memory goes back after a burst.
-	NODE_OPTIONS: '--expose-gc',
-	MALLOC_MMAP_THRESHOLD_: '131072',
-	MALLOC_TRIM_THRESHOLD_: '131072'
-}));
+	{ likeNpmStart: true }
+);
 
 describe('finding 1: a schema1 signature bomb', () => {
 	test('6,000 signatures: refused as a whole on every endpoint, relayed unparsed, memory bounded', async () => {

@@ -3,7 +3,7 @@
  * setup started (vitest hooks; kept apart from app.ts, which scripts use outside vitest).
  */
 import { afterAll, beforeAll } from 'vitest';
-import { startApp, type RunningApp } from './app';
+import { startApp, type AppOptions, type RunningApp } from './app';
 
 export interface ExtraApp {
 	/** `http://127.0.0.1:PORT`; throws outside the tests of the suite that called useApp. */
@@ -20,10 +20,10 @@ export interface ExtraApp {
  * an earlier beforeAll), always stopped in afterAll. Call it where its beforeAll should run: after
  * the hooks that start what `env` names.
  */
-export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}): ExtraApp {
+export function useApp(env: Record<string, string> | (() => Record<string, string>) = {}, options: AppOptions = {}): ExtraApp {
 	let running: RunningApp | undefined;
 	beforeAll(async () => {
-		running = await startApp(typeof env === 'function' ? env() : env);
+		running = await startApp(typeof env === 'function' ? env() : env, options);
 	}, 60_000);
 	afterAll(async () => {
 		await running?.stop();
