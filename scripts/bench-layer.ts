@@ -3,8 +3,7 @@
  *
  * - the page's full check in Chromium (worker: digest + gunzip + diff_id + tar), navigation to
  *   `?layer=<digest>` → `verified`, timed by the page's own LayerRun (`data-elapsed-ms`), fresh context per run;
- * - the same layer worker started directly: with a hash budget (WebCrypto for the tar; the blob is always
- *   hashed by hash-wasm on the fetch worker as it arrives) and without (hash-wasm only, the page's default);
+ * - the same layer worker started directly (fetch worker + layer worker + hash worker), without the page;
  * - where the time goes: a bare worker fetching the blob, then also gunzipping it, then also hashing blob
  *   and tar with WebCrypto (the real worker adds the tar reader and the listing);
  * - the same browser only downloading the same blob from the same endpoint into memory (`fetch` +
@@ -22,7 +21,6 @@ import { REPO_ROOT, startApp } from '../tests/support/app';
 import type { ImageFixture } from '../tests/fixtures/fixtures';
 import { launchChromium } from '../tests/support/chromium';
 import type { Page } from 'playwright-core';
-import { LAYER_HASH_BUDGET } from '../src/lib/oci/layer/hash';
 
 const MiB = 1024 * 1024;
 const median = (xs: number[]) => {
@@ -37,8 +35,7 @@ export interface LayerBench {
 	browserCheckMiBs: number;
 	browserDownloadMiBs: number;
 	ratio: number;
-	workerBudgetMiBs: number;
-	workerWasmMiBs: number;
+	workerMiBs: number;
 	/** Bare worker: fetch only, + gunzip, + WebCrypto of blob and tar. */
 	stageMiBs: { fetch: number; gunzip: number; hashed: number };
 	nodeMemoryMiBs: number;
@@ -56,7 +53,7 @@ function workerPath(buildDir: string): string {
 	return `/_app/immutable/workers/${name}`;
 }
 
-/** The app's layer worker, started by hand with a chosen hash budget (undefined: its default). */
+/** The app's layer worker, started by hand. */
 function timeWorker(page: Page, worker: string, req: Record<string, unknown>): Promise<number> {
 	return page.evaluate(
 		({ worker, req }) =>
@@ -202,8 +199,7 @@ export async function benchLayer(opts: {
 		const worker = workerPath(opts.buildDir);
 		const check: number[] = [];
 		const download: number[] = [];
-		const withBudget: number[] = [];
-		const wasmOnly: number[] = [];
+		const workerAlone: number[] = [];
 		const stages: [number[], number[], number[]] = [[], [], []];
 		const req = {
 			type: 'check',
@@ -231,15 +227,13 @@ export async function benchLayer(opts: {
 			log('layer: Chromium full check vs download only…');
 			for (let i = 0; i < runs + 1; i++) {
 				const keep = i > 0;
-				const wasm = await fresh((page) => timeWorker(page, worker, { ...req, hashBudget: 0 }));
-				const budget = await fresh((page) => timeWorker(page, worker, { ...req, hashBudget: LAYER_HASH_BUDGET }));
+				const alone = await fresh((page) => timeWorker(page, worker, req));
 				for (const n of [1, 2, 3] as const) {
 					const ms = await fresh((page) => timeStages(page, proxyPath, n, blob.length));
 					if (keep) stages[n - 1]!.push(ms);
 				}
 				if (keep) {
-					wasmOnly.push(wasm);
-					withBudget.push(budget);
+					workerAlone.push(alone);
 				}
 				const ctx = await browser.newContext();
 				const page = await ctx.newPage();
@@ -283,8 +277,7 @@ export async function benchLayer(opts: {
 			browserCheckMiBs,
 			browserDownloadMiBs,
 			ratio: browserCheckMiBs / browserDownloadMiBs,
-			workerBudgetMiBs: rate(median(withBudget)),
-			workerWasmMiBs: rate(median(wasmOnly)),
+			workerMiBs: rate(median(workerAlone)),
 			stageMiBs: { fetch: rate(median(stages[0])), gunzip: rate(median(stages[1])), hashed: rate(median(stages[2])) },
 			nodeMemoryMiBs: rate(median(mem)),
 			nodeFetchedMiBs: rate(median(fetched)),
@@ -305,8 +298,7 @@ export function layerTable(b: LayerBench): string[] {
 		`| Chromium, full check in a worker (digest + gunzip + diff_id + tar) | ${f1(b.browserCheckMiBs)} MiB/s |`,
 		`| Chromium, download only (same endpoint, into memory) | ${f1(b.browserDownloadMiBs)} MiB/s |`,
 		`| full check ÷ download only (goal ≥ 0.6) | ${b.ratio.toFixed(2)}× |`,
-		`| layer worker alone, hash budget for the tar (WebCrypto) | ${f1(b.workerBudgetMiBs)} MiB/s (${(b.workerBudgetMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
-		`| layer worker alone, no budget (hash-wasm only; the page's default) | ${f1(b.workerWasmMiBs)} MiB/s (${(b.workerWasmMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
+		`| the layer worker alone (no page around it) | ${f1(b.workerMiBs)} MiB/s (${(b.workerMiBs / b.browserDownloadMiBs).toFixed(2)}×) |`,
 		`| bare worker: fetch / + gunzip / + WebCrypto of blob and tar | ${f1(b.stageMiBs.fetch)} / ${f1(b.stageMiBs.gunzip)} / ${f1(b.stageMiBs.hashed)} MiB/s |`,
 		`| Node crypto + zlib, from memory | ${f1(b.nodeMemoryMiBs)} MiB/s |`,
 		`| Node crypto + zlib, fetched from the registry | ${f1(b.nodeFetchedMiBs)} MiB/s |`,

@@ -1,16 +1,16 @@
 /**
  * The layer worker's end of ./fetch.worker.ts: the layer's bytes as a stream for the check, and their
- * digest as hashed on the fetch worker's thread (a `BlobHasher` whose `update` has nothing left to do).
+ * digest as hashed on the fetch worker's thread (a `StreamHasher` whose `update` has nothing left to do).
  * Failures before the first byte become the errors people see; a transfer that breaks later errors the
  * stream, as a broken fetch body would.
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
-import type { BlobHasher } from '$lib/oci/layer';
+import type { StreamHasher } from '$lib/oci/layer';
 import type { FetchReply, ToFetchWorker } from './fetch-protocol';
 
 export interface LayerSource {
 	body: ReadableStream<Uint8Array>;
-	hasher: BlobHasher;
+	hasher: StreamHasher;
 }
 
 export function openLayer(

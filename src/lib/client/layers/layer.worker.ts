@@ -1,13 +1,14 @@
 /**
- * The layer check off the main thread: a fetch worker (./layer-source) brings the layer from our proxy and
- * hashes it as it arrives; this worker runs the shared `$lib/oci/layer` pipeline (decompression, diff_id,
- * tar) over the same bytes, hashing as they pass (WebCrypto only when a request gives a hash budget). Posts
- * throttled progress, then the verdict with the listing (and the bytes of one requested file). Cancel aborts
- * the fetch, which closes the connection, so the server ends its upstream transfer too.
+ * The layer check off the main thread, on three: a fetch worker (./layer-source) brings the layer from our
+ * proxy and hashes it as it arrives; this worker runs the shared `$lib/oci/layer` pipeline (decompression,
+ * tar) over the same bytes; a hash worker (./hash.worker) takes the tar's bytes for the diff_id. Posts
+ * throttled progress, then the verdict with the listing (and the bytes of one requested file). Cancel
+ * aborts the fetch, which closes the connection, so the server ends its upstream transfer too.
  */
 import { RegscopeError } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
-import { checkLayer, ListingBuilder } from '$lib/oci/layer';
+import { checkLayer, ListingBuilder, type StreamHasher } from '$lib/oci/layer';
+import type { DigestAlgorithm } from '$lib/oci/digest';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
 import { openLayer } from './layer-source';
@@ -17,6 +18,28 @@ let received = 0;
 
 function post(m: FromWorker, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
+}
+
+/** A hash on another thread: each chunk goes over transferred when the caller is done with it, else copied. */
+function threadHasher(algorithm: DigestAlgorithm): StreamHasher {
+	const w = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
+	w.postMessage({ algorithm });
+	return {
+		update(chunk, owned) {
+			const whole = owned && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
+			const bytes = whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
+			w.postMessage(bytes, [bytes]);
+		},
+		digest: () =>
+			new Promise<string>((resolve, reject) => {
+				w.onmessage = (ev: MessageEvent<string>) => {
+					resolve(ev.data);
+					w.terminate();
+				};
+				w.onerror = (ev) => reject(new Error(ev.message));
+				w.postMessage('digest');
+			})
+	};
 }
 
 async function run(req: CheckRequest): Promise<void> {
@@ -37,7 +60,8 @@ async function run(req: CheckRequest): Promise<void> {
 		signal: abort.signal,
 		// The blob was hashed on the fetch worker's thread as it arrived, so both cores work.
 		blobHasher: () => source.hasher,
-		hashBudget: req.hashBudget ?? 0,
+		// The tar's hash on a third thread: this one decompresses and reads the tar meanwhile.
+		diffHasher: threadHasher,
 		onEntry: (e) => {
 			fileDigests?.entry(e);
 			listing.add(e);

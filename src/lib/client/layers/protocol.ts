@@ -16,13 +16,6 @@ export interface CheckRequest {
 	maxContent: number;
 	/** Also hash each regular file's content (sha256), for comparing two images' files. */
 	hashFiles?: boolean;
-	/**
-	 * Bytes the check may hold to hash the tar with WebCrypto (the blob is always hashed as it streams, on
-	 * the fetch worker); absent or 0 streams only, through hash-wasm. Streaming is the default: measured in
-	 * Chromium on these machines it is no slower than holding the tar (BENCHMARKS.md, "Layers"), and it
-	 * keeps memory to the listing.
-	 */
-	hashBudget?: number;
 }
 
 export type ToWorker = CheckRequest | { type: 'cancel' };

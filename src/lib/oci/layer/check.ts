@@ -1,11 +1,9 @@
 /**
  * The one layer pipeline (browser worker, server API, tests): compressed bytes are counted and hashed as
  * they arrive (the layer digest), decompressed, the output hashed (the diff_id) and read as tar, all in one
- * pass. With a `hashBudget` the bytes for the hashes are held up to that many and hashed with WebCrypto at
- * the end (see ./hash); without one (the server, and the browser's worker) nothing of the layer is held. The
- * verdict is `verified` only when the byte count equals the descriptor's size and both digests match.
+ * pass, nothing of the layer held (see ./hash). The verdict is `verified` only when the byte count equals
+ * the descriptor's size and both digests match.
  */
-import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
 import { RegscopeError } from '../errors';
 import { algorithmOf, type DigestAlgorithm } from '../digest';
 import { layerCompression } from '../media-types';
@@ -13,10 +11,7 @@ import type { Digest } from '../model';
 import { TarReader, type TarHandlers } from '../tar/reader';
 import type { TarSummary } from '../tar/types';
 import { createDecompressor, type LayerCompression } from './decompress';
-import { budgetHasher, HashBudget, type StreamHasher } from './hash';
-
-/** A digest computed elsewhere (the browser hashes the compressed bytes on another thread). */
-export type BlobHasher = StreamHasher;
+import { wasmHasher, type StreamHasher } from './hash';
 
 export interface LayerCheckInput extends TarHandlers {
 	body: ReadableStream<Uint8Array>;
@@ -29,12 +24,15 @@ export interface LayerCheckInput extends TarHandlers {
 	onProgress?(compressed: number, uncompressed: number): void;
 	signal?: AbortSignal;
 	/**
-	 * The compressed bytes' hash, computed elsewhere (same algorithm as `digest`): it takes every chunk and
-	 * the hash budget is left to the tar. Without one, hash-wasm (or WebCrypto within the budget) on this thread.
+	 * The compressed bytes' hash, computed elsewhere (the browser's fetch worker), in `digest`'s algorithm;
+	 * it is given every chunk. Without one, hash-wasm on this thread.
 	 */
-	blobHasher?: () => BlobHasher;
-	/** Bytes the check may hold to hash with WebCrypto; 0 (the default everywhere): stream only. */
-	hashBudget?: number;
+	blobHasher?: () => StreamHasher;
+	/**
+	 * The tar's hash, computed elsewhere (the browser's third thread), in the config's diff_id algorithm.
+	 * Each chunk reaches it after the tar reader is done with it.
+	 */
+	diffHasher?: (algorithm: DigestAlgorithm) => StreamHasher;
 }
 
 export interface DigestCheck {
@@ -69,19 +67,6 @@ export function compressionFor(mediaType: string): LayerCompression {
 	return c;
 }
 
-async function hasher(algorithm: DigestAlgorithm): Promise<IHasher> {
-	const h = algorithm === 'sha512' ? await createSHA512() : await createSHA256();
-	h.init();
-	return h;
-}
-
-function wasmHasher(h: IHasher): BlobHasher {
-	return {
-		update: (chunk) => void h.update(chunk),
-		digest: async () => h.digest('hex')
-	};
-}
-
 function aborted(signal?: AbortSignal): RegscopeError {
 	const why = signal?.reason instanceof RegscopeError ? signal.reason : null;
 	return why ?? new RegscopeError('INVALID_REQUEST', 'the layer check was cancelled');
@@ -92,25 +77,26 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	const algorithm = algorithmOf(input.digest);
 	// The diff_id uses the config's algorithm; sha256 when the config gives none.
 	const diffAlgorithm = input.diffId ? algorithmOf(input.diffId) : algorithm;
-	// hash-wasm instances are made up front (the fallbacks are called mid-stream, synchronously).
-	const blobWasm = input.blobHasher ? null : wasmHasher(await hasher(algorithm));
-	const diffWasm = compression === 'none' ? null : wasmHasher(await hasher(diffAlgorithm));
-	const budget = new HashBudget(input.hashBudget ?? 0);
-	const blobHash = input.blobHasher?.() ?? budgetHasher(algorithm, budget, () => blobWasm!, input.size);
-	const diffHash = diffWasm && budgetHasher(diffAlgorithm, budget, () => diffWasm);
+	// hash-wasm instances are made up front (the sink that feeds them is synchronous).
+	const blobHash = input.blobHasher?.() ?? (await wasmHasher(algorithm));
+	const diffHash = compression === 'none' ? null : (input.diffHasher?.(diffAlgorithm) ?? (await wasmHasher(diffAlgorithm)));
+	// DecompressionStream hands out a fresh buffer per chunk, which nothing here keeps; fzstd's output shares
+	// its window, which it reads again.
+	const owned = compression === 'gzip';
 	let compressed = 0;
 	let uncompressed = 0;
 	let tarError: string | undefined;
 	const tar = new TarReader({ onEntry: input.onEntry, onData: input.onData });
 	const sink = (chunk: Uint8Array) => {
 		uncompressed += chunk.byteLength;
-		diffHash?.update(chunk);
-		if (tarError !== undefined) return;
-		try {
-			tar.push(chunk);
-		} catch (e) {
-			tarError = e instanceof Error ? e.message : String(e);
+		if (tarError === undefined) {
+			try {
+				tar.push(chunk);
+			} catch (e) {
+				tarError = e instanceof Error ? e.message : String(e);
+			}
 		}
+		diffHash?.update(chunk, owned);
 	};
 	const decoder = createDecompressor(compression, sink);
 	let decodeError: string | undefined;
@@ -142,7 +128,7 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 			input.onProgress?.(compressed, uncompressed);
 		}
 		if (input.signal?.aborted) throw aborted(input.signal);
-		// Hashing the blob now (WebCrypto works on another thread) overlaps it with the decoder's tail.
+		// Asked now, the blob's digest (on another thread in the browser) overlaps the decoder's tail.
 		blobDigest = blobHash.digest();
 		blobDigest.catch(() => undefined);
 		if (decodeError === undefined) {
