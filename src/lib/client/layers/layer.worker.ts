@@ -7,39 +7,17 @@
  */
 import { RegscopeError } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
-import { checkLayer, ListingBuilder, type StreamHasher } from '$lib/oci/layer';
-import type { DigestAlgorithm } from '$lib/oci/digest';
+import { checkLayer, ListingBuilder } from '$lib/oci/layer';
 import type { Digest } from '$lib/oci/model';
 import type { CheckRequest, FileContent, FromWorker, ToWorker } from './protocol';
 import { openLayer } from './layer-source';
+import { threadHasher } from './thread-hasher';
 
 const abort = new AbortController();
 let received = 0;
 
 function post(m: FromWorker, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
-}
-
-/** A hash on another thread: each chunk goes over transferred when the caller is done with it, else copied. */
-function threadHasher(algorithm: DigestAlgorithm): StreamHasher {
-	const w = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
-	w.postMessage({ algorithm });
-	return {
-		update(chunk, owned) {
-			const whole = owned && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-			const bytes = whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
-			w.postMessage(bytes, [bytes]);
-		},
-		digest: () =>
-			new Promise<string>((resolve, reject) => {
-				w.onmessage = (ev: MessageEvent<string>) => {
-					resolve(ev.data);
-					w.terminate();
-				};
-				w.onerror = (ev) => reject(new Error(ev.message));
-				w.postMessage('digest');
-			})
-	};
 }
 
 async function run(req: CheckRequest): Promise<void> {

@@ -119,6 +119,7 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 			if (decodeError === undefined) {
 				try {
 					await decoder.write(value);
+					await diffHash?.ready?.();
 				} catch (e) {
 					// Keep hashing: a corrupt stream usually means a digest mismatch, the more useful verdict.
 					decodeError = e instanceof Error ? e.message : String(e);

@@ -13,6 +13,8 @@ export interface StreamHasher {
 	/** `owned`: the caller is done with the chunk's bytes, so the hasher may keep (or transfer) its buffer. */
 	update(chunk: Uint8Array, owned?: boolean): void;
 	digest(): Promise<string>;
+	/** Resolves once the hasher can take more (one on another thread may fall behind); the check waits for it. */
+	ready?(): Promise<void> | void;
 }
 
 export async function wasmHasher(algorithm: DigestAlgorithm): Promise<StreamHasher> {
