@@ -17,7 +17,7 @@ export type FetchReply =
 	/** The server answered an error (its JSON body, when it had one). */
 	| { type: 'refused'; status: number; body: unknown }
 	| { type: 'chunk'; bytes: ArrayBuffer }
-	/** Every byte went; `digest` is the hex hash of them all. */
+	/** Every byte went (or, after a cancel, all that had arrived); `digest` is the hex hash of them. */
 	| { type: 'end'; digest: string }
 	/** The transfer broke after it began. */
 	| { type: 'broken'; message: string };

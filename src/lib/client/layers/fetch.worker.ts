@@ -17,6 +17,8 @@ let queued = 0;
 let last: FetchReply | null = null;
 let asked = false;
 let resume: (() => void) | null = null;
+/** The blob's hash once the transfer began (a cancel still answers with the digest of what arrived). */
+let hashed: IHasher | null = null;
 
 function send(m: FetchReply, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
@@ -68,6 +70,7 @@ async function start(req: FetchRequest): Promise<void> {
 		send({ type: 'refused', status: res.status, body });
 		return;
 	}
+	hashed = hasher;
 	send({ type: 'open' });
 	const reader = res.body.getReader();
 	try {
@@ -96,6 +99,9 @@ self.onmessage = (ev: MessageEvent<ToFetchWorker>) => {
 		serve();
 	} else {
 		abort.abort();
+		// The check may still want the digest (it stopped reading because the layer ran over its size).
+		const final = last?.type === 'end' ? last : hashed ? { type: 'end' as const, digest: hashed.digest('hex') } : null;
+		if (final) send(final);
 		resume?.();
 		self.close();
 	}

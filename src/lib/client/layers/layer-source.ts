@@ -28,6 +28,8 @@ export function openLayer(
 
 	let controller!: ReadableStreamDefaultController<Uint8Array>;
 	let pulled: (() => void) | null = null;
+	// Once the check cancelled the stream, only the digest still matters (chunks in flight are dropped).
+	let cancelled = false;
 	let settleDigest!: { resolve: (hex: string) => void; reject: (e: unknown) => void };
 	const digest = new Promise<string>((resolve, reject) => (settleDigest = { resolve, reject }));
 	digest.catch(() => undefined);
@@ -39,8 +41,8 @@ export function openLayer(
 				tell({ type: 'pull' });
 			}),
 		cancel: () => {
+			cancelled = true;
 			tell({ type: 'cancel' });
-			settleDigest.reject(new Error('cancelled'));
 		}
 	});
 
@@ -54,6 +56,12 @@ export function openLayer(
 		};
 		w.onmessage = (ev: MessageEvent<FetchReply>) => {
 			const m = ev.data;
+			if (cancelled) {
+				if (m.type === 'end') settleDigest.resolve(m.digest);
+				if (m.type === 'end' || m.type === 'broken') finish();
+				if (m.type === 'broken') settleDigest.reject(new Error(m.message));
+				return;
+			}
 			switch (m.type) {
 				case 'open':
 					resolve({ body, hasher: { update: () => undefined, digest: () => digest } });
