@@ -7,6 +7,7 @@
  */
 import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
 import type { FetchReply, FetchRequest, ToFetchWorker } from './fetch-protocol';
+import { transferable } from './transferable';
 
 /** Bytes read ahead of the layer worker at most: memory stays bounded whatever the layer's size. */
 const WINDOW = 8 * 1024 * 1024;
@@ -38,12 +39,6 @@ function serve(): void {
 		asked = false;
 		send(last);
 	}
-}
-
-/** The chunk's own buffer, to transfer (a view into a larger buffer is copied out first). */
-function own(chunk: Uint8Array): ArrayBuffer {
-	const whole = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
-	return whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
 }
 
 async function start(req: FetchRequest): Promise<void> {
@@ -79,7 +74,7 @@ async function start(req: FetchRequest): Promise<void> {
 			const { done, value } = await reader.read();
 			if (done) break;
 			hasher.update(value);
-			const bytes = own(value);
+			const bytes = transferable(value, true);
 			queue.push(bytes);
 			queued += bytes.byteLength;
 			serve();

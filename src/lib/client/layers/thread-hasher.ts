@@ -3,6 +3,7 @@
  */
 import type { DigestAlgorithm } from '$lib/oci/digest';
 import type { StreamHasher } from '$lib/oci/layer';
+import { transferable } from './transferable';
 
 /** Chunks go to the hash worker in batches of about this many bytes (fewer messages). */
 const HASH_BATCH = 1024 * 1024;
@@ -46,8 +47,7 @@ export function threadHasher(algorithm: DigestAlgorithm): StreamHasher {
 	};
 	return {
 		update(chunk, owned) {
-			const whole = owned && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength;
-			const bytes = whole ? (chunk.buffer as ArrayBuffer) : chunk.slice().buffer;
+			const bytes = transferable(chunk, owned ?? false);
 			batch.push(bytes);
 			batchBytes += bytes.byteLength;
 			if (batchBytes >= HASH_BATCH) flush();
