@@ -1,9 +1,11 @@
 /** Messages between the layer worker and its fetch worker (./fetch.worker.ts). */
+import type { DigestAlgorithm } from '$lib/oci/digest';
+
 export interface FetchRequest {
 	type: 'start';
 	url: string;
 	headers: Record<string, string>;
-	algorithm: 'sha256' | 'sha512';
+	algorithm: DigestAlgorithm;
 }
 
 /** `pull` asks for the next chunk (one answer per pull); `cancel` aborts the transfer. */

@@ -5,7 +5,7 @@
  * (the browser stops a response whose reader is busy once its small buffer is full). Chunks go over
  * transferred, not copied. The messages are in ./fetch-protocol.
  */
-import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
+import { wasmHasher, type StreamHasher } from '$lib/oci/layer/hash';
 import type { FetchReply, FetchRequest, ToFetchWorker } from './fetch-protocol';
 import { transferable } from './transferable';
 
@@ -18,8 +18,8 @@ let queued = 0;
 let last: FetchReply | null = null;
 let asked = false;
 let resume: (() => void) | null = null;
-/** The blob's hash once the transfer began (a cancel still answers with the digest of what arrived). */
-let hashed: IHasher | null = null;
+/** The blob's digest, asked once: at the end, or by a cancel (the digest of what had arrived). */
+let digestOnce: (() => Promise<string>) | null = null;
 
 function send(m: FetchReply, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
@@ -42,15 +42,11 @@ function serve(): void {
 }
 
 async function start(req: FetchRequest): Promise<void> {
-	let hasher: IHasher;
+	let hasher: StreamHasher;
 	let res: Response;
 	try {
 		// The request goes out while hash-wasm compiles.
-		[hasher, res] = await Promise.all([
-			req.algorithm === 'sha512' ? createSHA512() : createSHA256(),
-			fetch(req.url, { headers: req.headers, signal: abort.signal })
-		]);
-		hasher.init();
+		[hasher, res] = await Promise.all([wasmHasher(req.algorithm), fetch(req.url, { headers: req.headers, signal: abort.signal })]);
 	} catch {
 		send({ type: 'failed', cancelled: abort.signal.aborted });
 		return;
@@ -65,7 +61,8 @@ async function start(req: FetchRequest): Promise<void> {
 		send({ type: 'refused', status: res.status, body });
 		return;
 	}
-	hashed = hasher;
+	let digest: Promise<string> | null = null;
+	digestOnce = () => (digest ??= hasher.digest());
 	send({ type: 'open' });
 	const reader = res.body.getReader();
 	try {
@@ -79,11 +76,21 @@ async function start(req: FetchRequest): Promise<void> {
 			queued += bytes.byteLength;
 			serve();
 		}
-		last = { type: 'end', digest: hasher.digest('hex') };
+		last = { type: 'end', digest: await digestOnce() };
 	} catch (e) {
 		last = { type: 'broken', message: e instanceof Error ? e.message : String(e) };
 	}
 	serve();
+}
+
+/** Aborts the transfer and, if the check may still want it, answers with the digest of what arrived. */
+async function cancel(): Promise<void> {
+	abort.abort();
+	resume?.();
+	// The check awaits it when it stopped reading because the layer ran over its size.
+	const final = last?.type === 'end' ? last : digestOnce ? { type: 'end' as const, digest: await digestOnce() } : null;
+	if (final) send(final);
+	self.close();
 }
 
 self.onmessage = (ev: MessageEvent<ToFetchWorker>) => {
@@ -92,12 +99,5 @@ self.onmessage = (ev: MessageEvent<ToFetchWorker>) => {
 	else if (m.type === 'pull') {
 		asked = true;
 		serve();
-	} else {
-		abort.abort();
-		// The check may still want the digest (it stopped reading because the layer ran over its size).
-		const final = last?.type === 'end' ? last : hashed ? { type: 'end' as const, digest: hashed.digest('hex') } : null;
-		if (final) send(final);
-		resume?.();
-		self.close();
-	}
+	} else void cancel();
 };

@@ -3,11 +3,12 @@
  * decompresses and reads the tar. Messages: `{ algorithm }`, then batches of chunks (ArrayBuffers,
  * transferred), each acknowledged with the bytes it held, then `'digest'` → the hex digest.
  */
-import { createSHA256, createSHA512, type IHasher } from 'hash-wasm';
+import type { DigestAlgorithm } from '$lib/oci/digest';
+import { wasmHasher, type StreamHasher } from '$lib/oci/layer/hash';
 
-let hasher: Promise<IHasher> | null = null;
+let hasher: Promise<StreamHasher> | null = null;
 
-self.onmessage = async (ev: MessageEvent<{ algorithm: 'sha256' | 'sha512' } | ArrayBuffer[] | 'digest'>) => {
+self.onmessage = async (ev: MessageEvent<{ algorithm: DigestAlgorithm } | ArrayBuffer[] | 'digest'>) => {
 	const m = ev.data;
 	if (Array.isArray(m)) {
 		const h = await hasher!;
@@ -18,11 +19,8 @@ self.onmessage = async (ev: MessageEvent<{ algorithm: 'sha256' | 'sha512' } | Ar
 		}
 		(self as unknown as Worker).postMessage(bytes);
 	} else if (m === 'digest') {
-		(self as unknown as Worker).postMessage((await hasher!).digest('hex'));
+		(self as unknown as Worker).postMessage(await (await hasher!).digest());
 	} else {
-		hasher = (m.algorithm === 'sha512' ? createSHA512() : createSHA256()).then((h) => {
-			h.init();
-			return h;
-		});
+		hasher = wasmHasher(m.algorithm);
 	}
 };

@@ -6,6 +6,8 @@
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import type { StreamHasher } from '$lib/oci/layer';
+import { algorithmOf } from '$lib/oci/digest';
+import type { Digest } from '$lib/oci/model';
 import type { FetchReply, ToFetchWorker } from './fetch-protocol';
 
 export interface LayerSource {
@@ -98,6 +100,6 @@ export function openLayer(
 			pulled?.();
 			pulled = null;
 		};
-		tell({ type: 'start', url: req.url, headers: req.headers, algorithm: req.digest.startsWith('sha512:') ? 'sha512' : 'sha256' });
+		tell({ type: 'start', url: req.url, headers: req.headers, algorithm: algorithmOf(req.digest as Digest) });
 	});
 }

@@ -80,14 +80,12 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 	// hash-wasm instances are made up front (the sink that feeds them is synchronous).
 	const blobHash = input.blobHasher?.() ?? (await wasmHasher(algorithm));
 	const diffHash = compression === 'none' ? null : (input.diffHasher?.(diffAlgorithm) ?? (await wasmHasher(diffAlgorithm)));
-	// DecompressionStream hands out a fresh buffer per chunk, which nothing here keeps; fzstd's output shares
-	// its window, which it reads again.
-	const owned = compression === 'gzip';
 	let compressed = 0;
 	let uncompressed = 0;
 	let tarError: string | undefined;
 	const tar = new TarReader({ onEntry: input.onEntry, onData: input.onData });
-	const sink = (chunk: Uint8Array) => {
+	// The tar reader copies what it keeps, so a chunk the decoder handed over goes on to the tar's hash as is.
+	const sink = (chunk: Uint8Array, handedOver: boolean) => {
 		uncompressed += chunk.byteLength;
 		if (tarError === undefined) {
 			try {
@@ -96,7 +94,7 @@ export async function checkLayer(input: LayerCheckInput): Promise<LayerCheck> {
 				tarError = e instanceof Error ? e.message : String(e);
 			}
 		}
-		diffHash?.update(chunk, owned);
+		diffHash?.update(chunk, handedOver);
 	};
 	const decoder = createDecompressor(compression, sink);
 	let decodeError: string | undefined;

@@ -8,6 +8,13 @@ import { RegscopeError } from '../errors';
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
+/**
+ * Takes each output chunk. `handedOver`: nothing here reads the chunk's buffer again, so the sink may keep or
+ * transfer it (DecompressionStream gives each chunk its own buffer; fzstd's output shares the window it reads
+ * back, and the identity passes on the caller's own chunk).
+ */
+export type Sink = (chunk: Uint8Array, handedOver: boolean) => void;
+
 export interface Decompressor {
 	/** Feeds compressed bytes; resolves when the decoder can take more (backpressure). */
 	write(chunk: Uint8Array): Promise<void>;
@@ -34,7 +41,7 @@ interface Member {
 	tail: Uint8Array;
 }
 
-function openMember(sink: (chunk: Uint8Array) => void): Member {
+function openMember(sink: Sink): Member {
 	const ds = new DecompressionStream('gzip');
 	const m: Member = {
 		writer: ds.writable.getWriter(),
@@ -49,7 +56,7 @@ function openMember(sink: (chunk: Uint8Array) => void): Member {
 			const { done, value } = await m.reader.read();
 			if (done) return;
 			m.out += value.byteLength;
-			sink(value);
+			sink(value, true);
 		}
 	})();
 	// Unhandled until close() awaits it; an early failure also surfaces through write().
@@ -81,7 +88,7 @@ function remember(m: Member, piece: Uint8Array): void {
  * that a transform runs only once its earlier output was read guarantees the ended member's output is
  * complete at that point. Node's DecompressionStream (before 24.19) reads through members itself.
  */
-function gzip(sink: (chunk: Uint8Array) => void): Decompressor {
+function gzip(sink: Sink): Decompressor {
 	let m = openMember(sink);
 	const failed = async (e: unknown): Promise<never> => {
 		await m.drained.catch((err: unknown) => {
@@ -141,8 +148,8 @@ function gzip(sink: (chunk: Uint8Array) => void): Decompressor {
 	};
 }
 
-function zstd(sink: (chunk: Uint8Array) => void): Decompressor {
-	const d = new Decompress((chunk) => sink(chunk));
+function zstd(sink: Sink): Decompressor {
+	const d = new Decompress((chunk) => sink(chunk, false));
 	let ended = false;
 	return {
 		async write(chunk) {
@@ -167,17 +174,17 @@ function zstd(sink: (chunk: Uint8Array) => void): Decompressor {
 	};
 }
 
-function identity(sink: (chunk: Uint8Array) => void): Decompressor {
+function identity(sink: Sink): Decompressor {
 	return {
 		async write(chunk) {
-			sink(chunk);
+			sink(chunk, false);
 		},
 		async close() {},
 		abort() {}
 	};
 }
 
-export function createDecompressor(kind: LayerCompression, sink: (chunk: Uint8Array) => void): Decompressor {
+export function createDecompressor(kind: LayerCompression, sink: Sink): Decompressor {
 	if (kind === 'gzip') return gzip(sink);
 	if (kind === 'zstd') return zstd(sink);
 	return identity(sink);
