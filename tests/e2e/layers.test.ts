@@ -148,14 +148,20 @@ describe('layer browser', () => {
 	});
 
 	test('bytes that do not match the layer digest, and a wrong diff_id, are a red mismatch with no files', async () => {
-		for (const ref of [`${bad.host}/layer/bad:v1`, `${bad.host}/layer/diffid:v1`]) {
+		const runs = [
+			[`${bad.host}/layer/bad:v1`, 'light'],
+			[`${bad.host}/layer/diffid:v1`, 'light'],
+			[`${bad.host}/layer/diffid:v1`, 'dark'],
+			[`${bad.host}/layer/diffid:v1`, 'phone']
+		] as const;
+		for (const [ref, look] of runs) {
 			await withPage(async (page, ctx) => {
 				await open(page, ctx, permalink(appUrl, ref));
 				await page.getByTestId('layer-browse').first().click();
 				expect(await layerStatus(page)).toContain('mismatch');
 				expect(await page.getByTestId('file-row').count()).toBe(0);
-				await shot(page, `layers-mismatch-${ref.includes('diffid') ? 'diffid' : 'digest'}`);
-			});
+				await shot(page, `layers-mismatch-${ref.includes('diffid') ? 'diffid' : 'digest'}${look === 'light' ? '' : `-${look}`}`);
+			}, look);
 		}
 	});
 
