@@ -86,7 +86,7 @@ async function probe(page: Page, cdp: CDPSession, url: string): Promise<string> 
 	await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 	await cdp.send('Profiler.start');
 	const t0 = performance.now();
-	await page.goto(url);
+	await page.goto(url, { waitUntil: 'commit' });
 	await page
 		.locator('[data-testid="verify-status"]', { hasText: 'verified' })
 		.waitFor({ timeout: 30_000 })

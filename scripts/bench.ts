@@ -222,7 +222,9 @@ async function browserRows(permalinkRef: string, pinned: string): Promise<Browse
 			});
 		}
 		const t0 = performance.now();
-		await page.goto(`${app.url}${path}`);
+		// From the navigation to the verdict, not to the load event (which waits for every script the page
+		// preloads, even when the verdict was painted before them).
+		await page.goto(`${app.url}${path}`, { waitUntil: 'commit' });
 		try {
 			await page.locator('[data-testid="verify-status"]', { hasText: 'verified' }).waitFor({ timeout: 30_000 });
 		} catch (e) {
