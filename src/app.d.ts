@@ -4,6 +4,10 @@ declare global {
 		interface Error {
 			code?: string;
 		}
+		interface Locals {
+			/** A permalink's held chain answer, for hooks.server.ts to put in the page's HTML. */
+			embeddedChain?: unknown;
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ import { PROXY_HEADER } from '$lib/api-contract';
 import { errorJson } from '$lib/server/api/respond';
 import { logUnexpected } from '$lib/server/log';
 import { checkSettings } from '$lib/server/startup';
+import { withChainInPage } from '$lib/server/api/permalink-data';
 
 /** A bad setting stops the server at start, naming the variable, rather than failing every API call. */
 export const init: ServerInit = () => checkSettings();
@@ -30,7 +31,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 		return apiHeaders(errorJson('INVALID_REQUEST', 'the path percent-encodes letters, digits or "-._~"; write them plainly'));
 	}
 	if (isApi(event)) return apiHeaders(await api({ event, resolve }));
-	const response = await resolve(event);
+	const response = await resolve(event, {
+		transformPageChunk: ({ html }) => (event.locals.embeddedChain === undefined ? html : withChainInPage(html, event.locals.embeddedChain))
+	});
 	const h = response.headers;
 	try {
 		if (!h.has('content-security-policy')) h.set('content-security-policy', STRICT_CSP);

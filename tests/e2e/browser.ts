@@ -65,10 +65,11 @@ export function pageErrors(page: Page): string[] {
 
 /**
  * Waits until the page's overall verdict is no longer "checking"; returns the verdict (`verified`,
- * `mismatch`, `failed`) and the line the page shows for it, as `verdict: line`.
+ * `mismatch`, `failed`) and the line the page shows for it, as `verdict: line`. The page's own, drawn by its
+ * JavaScript: not the early verdict of the server-rendered HTML, which the page replaces when it starts.
  */
 export async function verdict(page: Page): Promise<string> {
-	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"])');
+	const status = page.locator('[data-testid="verify-status"]:not([data-verdict="checking"]):not([data-early-verdict])');
 	await status.waitFor();
 	// The code of the detail sections and the platform table loads beside the verification; once
 	// verified, wait until they are drawn (an index shown as itself has no layers section at all).

@@ -21,3 +21,12 @@ export async function verifyEmbedded(reference: Reference, platform: string | un
 		return null;
 	}
 }
+
+/** The chain answer the server put in this page's HTML (beside the early verdict), or null. */
+export function chainInPage(): unknown {
+	try {
+		return JSON.parse(document.getElementById('regscope-chain')?.textContent ?? 'null') as unknown;
+	} catch {
+		return null;
+	}
+}

@@ -5,6 +5,7 @@
  * registry: a page render must not wait on one.
  */
 import type { Reference } from '$lib/oci/model';
+import EARLY_VERDICT from '$lib/client/early-verdict.js?raw';
 import { apiHost } from '$lib/oci/reference';
 import { getCache } from '../cache/store';
 import { chainMemoKey } from './chain-service';
@@ -30,4 +31,18 @@ export function reachedOverHttp(ref: Reference): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/** Where the permalink's verdict placeholder (VerdictPlaceholder.svelte) leaves room for the early verdict. */
+const SLOT = '<template id="early-verdict-slot"></template>';
+
+/**
+ * The page's HTML with the held chain answer in it, once (the load reads it there, not from SvelteKit's data),
+ * and the early verdict that checks it before the page's JavaScript has loaded (its hash is in the CSP), both
+ * in the placeholder's slot: before SvelteKit's start-up script, so the verdict does not wait for it. `<` is
+ * escaped so that no byte of the answer can end the element.
+ */
+export function withChainInPage(html: string, answer: unknown): string {
+	const json = JSON.stringify(answer).replace(/</g, '\\u003c');
+	return html.replace(SLOT, () => `<script type="application/json" id="regscope-chain">${json}</script><script>${EARLY_VERDICT}</script>`);
 }

@@ -6,12 +6,20 @@ import type { PageServerLoad } from './$types';
 import { parseReference } from '$lib/oci/reference';
 import { cachedChainAnswer, reachedOverHttp } from '$lib/server/api/permalink-data';
 
-export const load: PageServerLoad = ({ params, url }) => {
+export const load: PageServerLoad = ({ params, url, isDataRequest, locals }) => {
 	const platform = url.searchParams.get('platform')?.trim() || undefined;
 	try {
 		const ref = parseReference(params.ref);
-		return { embeddedChain: cachedChainAnswer(ref, platform), insecure: reachedOverHttp(ref) };
+		const chain = cachedChainAnswer(ref, platform);
+		const insecure = reachedOverHttp(ref);
+		// In a page's HTML the answer travels once, beside the early verdict that reads it (hooks.server.ts puts
+		// both there); a client-side navigation's data request carries it in the data instead.
+		if (chain !== null && !isDataRequest) {
+			locals.embeddedChain = chain;
+			return { embeddedChain: null, chainInPage: true, insecure };
+		}
+		return { embeddedChain: chain, chainInPage: false, insecure };
 	} catch {
-		return { embeddedChain: null, insecure: false };
+		return { embeddedChain: null, chainInPage: false, insecure: false };
 	}
 };

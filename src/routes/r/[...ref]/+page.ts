@@ -15,7 +15,7 @@ import type { Reference } from '$lib/oci/model';
 import { warmHasher } from '$lib/oci/digest';
 import { warmConfigReader } from '$lib/oci/verify';
 import { embeddedChain, requestChain, type ChainReply } from '$lib/client/source';
-import { verifyEmbedded } from '$lib/client/embedded';
+import { chainInPage, verifyEmbedded } from '$lib/client/embedded';
 import type { AnyInspection } from '$lib/oci/model';
 import { authorizationFor } from '$lib/client/credentials.svelte';
 import type { Component } from 'svelte';
@@ -103,12 +103,13 @@ export const load: PageLoad = async ({ params, url, fetch, data }): Promise<Perm
 			warmHasher();
 			warmConfigReader();
 			const authorization = authorizationFor(ref.registry);
-			chain = data.embeddedChain
+			const held = data.embeddedChain ?? (data.chainInPage ? chainInPage() : null);
+			chain = held
 				? {
 						authorization,
-						reply: Promise.resolve(embeddedChain(data.embeddedChain)),
+						reply: Promise.resolve(embeddedChain(held)),
 						// Checked before the page is drawn, so it is drawn once, verified (it costs no request).
-						verified: await verifyEmbedded(ref, platform, data.embeddedChain)
+						verified: await verifyEmbedded(ref, platform, held)
 					}
 				: { authorization, reply: requestChain(canonical, platform, fetch, authorization ? { authorization } : {}), verified: null };
 		}
