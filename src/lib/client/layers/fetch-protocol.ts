@@ -8,16 +8,17 @@ export interface FetchRequest {
 	algorithm: DigestAlgorithm;
 }
 
-/** `pull` asks for the next chunk (one answer per pull); `cancel` aborts the transfer. */
-export type ToFetchWorker = FetchRequest | { type: 'pull' } | { type: 'cancel' };
+/** `consumed` acknowledges bytes the check has read (the window moves on); `cancel` aborts the transfer. */
+export type ToFetchWorker = FetchRequest | { type: 'consumed'; bytes: number } | { type: 'cancel' };
 
 export type FetchReply =
-	/** The server answered 2xx: pulls may begin. */
+	/** The server answered 2xx: chunks follow. */
 	| { type: 'open' }
 	/** No answer at all (network failure or cancel). */
 	| { type: 'failed'; cancelled: boolean }
 	/** The server answered an error (its JSON body, when it had one). */
 	| { type: 'refused'; status: number; body: unknown }
+	/** Sent as it arrives, while fewer than the window's bytes are unacknowledged. */
 	| { type: 'chunk'; bytes: ArrayBuffer }
 	/** Every byte went (or, after a cancel, all that had arrived); `digest` is the hex hash of them. */
 	| { type: 'end'; digest: string }

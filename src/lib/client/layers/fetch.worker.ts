@@ -1,22 +1,22 @@
 /**
  * Fetches a layer for the layer worker and hashes its compressed bytes (the layer digest) on its own thread.
- * It reads ahead of the layer worker, up to a window, so the network keeps flowing while that worker
- * decompresses, hashes the tar and reads it: on one thread, every chunk's processing held up the next read
- * (the browser stops a response whose reader is busy once its small buffer is full). Chunks go over
- * transferred, not copied. The messages are in ./fetch-protocol.
+ * Each chunk goes to the layer worker as soon as it arrived and was hashed, transferred, not copied, up to a
+ * window of bytes that worker has not yet acknowledged reading: so the network keeps flowing while that worker
+ * decompresses, hashes the tar and reads it, and a chunk is already there when it wants the next one (asking
+ * for each chunk cost a round trip between busy threads per chunk: the checker waited half its time).
+ * The messages are in ./fetch-protocol.
  */
 import { wasmHasher, type StreamHasher } from '$lib/oci/layer/hash';
 import type { FetchReply, FetchRequest, ToFetchWorker } from './fetch-protocol';
 import { transferable } from './transferable';
 
-/** Bytes read ahead of the layer worker at most: memory stays bounded whatever the layer's size. */
+/** Bytes sent and not yet read by the layer worker, at most: memory stays bounded whatever the layer's size. */
 const WINDOW = 8 * 1024 * 1024;
 
 const abort = new AbortController();
-const queue: ArrayBuffer[] = [];
-let queued = 0;
-let last: FetchReply | null = null;
-let asked = false;
+let unread = 0;
+/** The end (or the break) went: nothing is sent after it. */
+let ended = false;
 let resume: (() => void) | null = null;
 /** The blob's digest, asked once: at the end, or by a cancel (the digest of what had arrived). */
 let digestOnce: (() => Promise<string>) | null = null;
@@ -25,20 +25,10 @@ function send(m: FetchReply, transfer: Transferable[] = []): void {
 	(self as unknown as Worker).postMessage(m, transfer);
 }
 
-/** Answers a pending pull with the next chunk, or with the end once every chunk went. */
-function serve(): void {
-	if (!asked) return;
-	const bytes = queue.shift();
-	if (bytes) {
-		asked = false;
-		queued -= bytes.byteLength;
-		send({ type: 'chunk', bytes }, [bytes]);
-		resume?.();
-		resume = null;
-	} else if (last) {
-		asked = false;
-		send(last);
-	}
+function end(m: Extract<FetchReply, { type: 'end' | 'broken' }>): void {
+	if (ended) return;
+	ended = true;
+	send(m);
 }
 
 async function start(req: FetchRequest): Promise<void> {
@@ -67,20 +57,19 @@ async function start(req: FetchRequest): Promise<void> {
 	const reader = res.body.getReader();
 	try {
 		for (;;) {
-			if (queued >= WINDOW) await new Promise<void>((r) => (resume = r));
+			if (unread >= WINDOW) await new Promise<void>((r) => (resume = r));
 			const { done, value } = await reader.read();
 			if (done) break;
 			hasher.update(value);
 			const bytes = transferable(value, true);
-			queue.push(bytes);
-			queued += bytes.byteLength;
-			serve();
+			unread += bytes.byteLength;
+			send({ type: 'chunk', bytes }, [bytes]);
 		}
-		last = { type: 'end', digest: await digestOnce() };
+		end({ type: 'end', digest: await digestOnce() });
 	} catch (e) {
-		last = { type: 'broken', message: e instanceof Error ? e.message : String(e) };
+		// After a cancel, cancel() answers.
+		if (!abort.signal.aborted) end({ type: 'broken', message: e instanceof Error ? e.message : String(e) });
 	}
-	serve();
 }
 
 /** Aborts the transfer and, if the check may still want it, answers with the digest of what arrived. */
@@ -88,16 +77,18 @@ async function cancel(): Promise<void> {
 	abort.abort();
 	resume?.();
 	// The check awaits it when it stopped reading because the layer ran over its size.
-	const final = last?.type === 'end' ? last : digestOnce ? { type: 'end' as const, digest: await digestOnce() } : null;
-	if (final) send(final);
+	if (digestOnce) end({ type: 'end', digest: await digestOnce() });
 	self.close();
 }
 
 self.onmessage = (ev: MessageEvent<ToFetchWorker>) => {
 	const m = ev.data;
 	if (m.type === 'start') void start(m);
-	else if (m.type === 'pull') {
-		asked = true;
-		serve();
+	else if (m.type === 'consumed') {
+		unread -= m.bytes;
+		if (unread < WINDOW) {
+			resume?.();
+			resume = null;
+		}
 	} else void cancel();
 };

@@ -28,32 +28,47 @@ export function openLayer(
 		w.terminate();
 	};
 
-	let controller!: ReadableStreamDefaultController<Uint8Array>;
-	let pulled: (() => void) | null = null;
+	// Chunks that arrived and were not read yet (the fetch worker sends them as they come, up to its window),
+	// then how the transfer ended: the stream hands them out as the check reads, and acknowledges each.
+	const arrived: ArrayBuffer[] = [];
+	let outcome: { closed: true } | { error: Error } | null = null;
+	let wake: (() => void) | null = null;
+	const arrive = () => {
+		wake?.();
+		wake = null;
+	};
 	// Once the check cancelled the stream, only the digest still matters (chunks in flight are dropped).
 	let cancelled = false;
 	let settleDigest!: { resolve: (hex: string) => void; reject: (e: unknown) => void };
 	const digest = new Promise<string>((resolve, reject) => (settleDigest = { resolve, reject }));
 	digest.catch(() => undefined);
-	const body = new ReadableStream<Uint8Array>({
-		start: (c) => void (controller = c),
-		pull: () =>
-			new Promise<void>((resolve) => {
-				pulled = resolve;
-				tell({ type: 'pull' });
-			}),
-		cancel: () => {
-			cancelled = true;
-			tell({ type: 'cancel' });
-		}
-	});
+	const body = new ReadableStream<Uint8Array>(
+		{
+			async pull(controller) {
+				while (arrived.length === 0 && !outcome) await new Promise<void>((r) => (wake = r));
+				const next = arrived.shift();
+				if (next) {
+					controller.enqueue(new Uint8Array(next));
+					tell({ type: 'consumed', bytes: next.byteLength });
+				} else if (outcome && 'error' in outcome) controller.error(outcome.error);
+				else controller.close();
+			},
+			cancel: () => {
+				cancelled = true;
+				arrived.length = 0;
+				tell({ type: 'cancel' });
+			}
+		},
+		{ highWaterMark: 0 }
+	);
 
 	return new Promise<LayerSource>((resolve, reject) => {
 		w.onerror = (ev) => {
 			const e = new RegscopeError('INTERNAL_ERROR', `the layer's fetch worker failed: ${ev.message || 'unknown error'}`);
 			finish();
 			reject(e);
-			controller.error(e);
+			outcome = { error: e };
+			arrive();
 			settleDigest.reject(e);
 		};
 		w.onmessage = (ev: MessageEvent<FetchReply>) => {
@@ -84,21 +99,20 @@ export function openLayer(
 					reject(errorFromBody(m.body, `the server answered HTTP ${m.status} for layer ${req.digest}`));
 					return;
 				case 'chunk':
-					controller.enqueue(new Uint8Array(m.bytes));
+					arrived.push(m.bytes);
 					break;
 				case 'end':
 					finish();
-					controller.close();
+					outcome = { closed: true };
 					settleDigest.resolve(m.digest);
 					break;
 				case 'broken':
 					finish();
-					controller.error(new Error(m.message));
+					outcome = { error: new Error(m.message) };
 					settleDigest.reject(new Error(m.message));
 					break;
 			}
-			pulled?.();
-			pulled = null;
+			arrive();
 		};
 		tell({ type: 'start', url: req.url, headers: req.headers, algorithm: algorithmOf(req.digest as Digest) });
 	});
