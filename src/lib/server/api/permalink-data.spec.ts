@@ -23,7 +23,9 @@ describe('withChainInPage', () => {
 		const html = withChainInPage(page(SLOT), { objects: [] });
 		const inline = [...html.matchAll(/<script>([^]*?)<\/script>/g)].map((m) => m[1] ?? '').filter((s) => s !== 'kit');
 		expect(inline).toHaveLength(1);
-		const hash = `sha256-${createHash('sha256').update(inline[0] ?? '').digest('base64')}`;
+		const hash = `sha256-${createHash('sha256')
+			.update(inline[0] ?? '')
+			.digest('base64')}`;
 		expect(config.kit?.csp?.directives?.['script-src']).toContain(hash);
 	});
 
