@@ -97,6 +97,7 @@ describe('the early verdict', () => {
 			expect(await early(page)).toBe('verified: ✓ Verified: manifest and config match their digests');
 			await page.goto(permalink(appUrl, index, 'linux/arm64/v8'));
 			expect(await early(page)).toBe('verified: ✓ Verified: index, manifest and config match their digests');
+			await shot(page, 'early-verdict-platform-phone');
 		}, 'phone');
 	});
 
@@ -163,7 +164,8 @@ describe('the early verdict', () => {
 			await page.goto(permalink(appUrl, ref));
 			expect(await early(page)).toBe('left: … Checking digests…');
 			expect(await page.locator('#early-verdict').getAttribute('data-verdict')).toBe('checking');
-		});
+			await shot(page, 'early-verdict-left-dark');
+		}, 'dark');
 		// With its JavaScript, the page does not trust the tampered answer either.
 		await withPage(async (page) => {
 			const errors = pageErrors(page);
