@@ -45,31 +45,37 @@ export interface LayerBench {
 	clients: number;
 }
 
-/** The built layer worker's URL path (Vite names it with a content hash). */
-function workerPath(buildDir: string): string {
+/** The built worker's URL path (Vite names it with a content hash): `layer` or `fetch`. */
+function workerPath(buildDir: string, name: 'layer' | 'fetch'): string {
 	const dir = path.join(buildDir, 'client', '_app', 'immutable', 'workers');
-	const name = readdirSync(dir).find((f) => /^layer\.worker-.*\.js$/.test(f));
-	if (!name) throw new Error(`no layer worker in ${dir}: run npm run build`);
-	return `/_app/immutable/workers/${name}`;
+	const file = readdirSync(dir).find((f) => new RegExp(`^${name}\\.worker-.*\\.js$`).test(f));
+	if (!file) throw new Error(`no ${name} worker in ${dir}: run npm run build`);
+	return `/_app/immutable/workers/${file}`;
 }
 
-/** The app's layer worker, started by hand. */
-function timeWorker(page: Page, worker: string, req: Record<string, unknown>): Promise<number> {
+/** The app's layer worker and its fetch worker, started and linked by hand as the page does (run.svelte.ts). */
+function timeWorker(page: Page, workers: { layer: string; fetch: string }, req: Record<string, unknown>): Promise<number> {
 	return page.evaluate(
-		({ worker, req }) =>
+		({ workers, req }) =>
 			new Promise<number>((resolve, reject) => {
-				const w = new Worker(worker, { type: 'module' });
+				const w = new Worker(workers.layer, { type: 'module' });
+				const f = new Worker(workers.fetch, { type: 'module' });
+				const channel = new MessageChannel();
 				const t0 = performance.now();
 				w.onmessage = (ev: MessageEvent<{ type: string; check?: { verdict: string } }>) => {
 					if (ev.data.type === 'progress') return;
 					w.terminate();
+					f.terminate();
 					if (ev.data.check?.verdict === 'verified') resolve(performance.now() - t0);
 					else reject(new Error(`layer worker: ${JSON.stringify(ev.data).slice(0, 300)}`));
 				};
 				w.onerror = (e) => reject(new Error(e.message));
-				w.postMessage(req);
+				f.onerror = (e) => reject(new Error(e.message));
+				const algorithm = String(req.digest).split(':')[0];
+				f.postMessage({ type: 'start', url: req.url, headers: req.headers, algorithm, port: channel.port1 }, [channel.port1]);
+				w.postMessage({ ...req, fetchPort: channel.port2 }, [channel.port2]);
 			}),
-		{ worker, req }
+		{ workers, req }
 	);
 }
 
@@ -196,7 +202,7 @@ export async function benchLayer(opts: {
 	try {
 		const proxyPath = `/api/registry/blob?${new URLSearchParams({ ref: fixture.ref, digest, size: String(blob.length), layer: '1' })}`;
 		const browser = await launchChromium();
-		const worker = workerPath(opts.buildDir);
+		const workers = { layer: workerPath(opts.buildDir, 'layer'), fetch: workerPath(opts.buildDir, 'fetch') };
 		const check: number[] = [];
 		const download: number[] = [];
 		const workerAlone: number[] = [];
@@ -227,7 +233,7 @@ export async function benchLayer(opts: {
 			log('layer: Chromium full check vs download only…');
 			for (let i = 0; i < runs + 1; i++) {
 				const keep = i > 0;
-				const alone = await fresh((page) => timeWorker(page, worker, req));
+				const alone = await fresh((page) => timeWorker(page, workers, req));
 				for (const n of [1, 2, 3] as const) {
 					const ms = await fresh((page) => timeStages(page, proxyPath, n, blob.length));
 					if (keep) stages[n - 1]!.push(ms);

@@ -1,4 +1,8 @@
-/** Messages between the layer worker and its fetch worker (./fetch.worker.ts). */
+/**
+ * Messages of the fetch worker (./fetch.worker.ts). The page starts it beside the layer worker, so the request
+ * goes out while that worker loads, and gives it one end of a channel (`port`) whose other end the layer worker
+ * gets (`CheckRequest.fetchPort`): everything after `start` goes over that channel.
+ */
 import type { DigestAlgorithm } from '$lib/oci/digest';
 
 export interface FetchRequest {
@@ -6,10 +10,12 @@ export interface FetchRequest {
 	url: string;
 	headers: Record<string, string>;
 	algorithm: DigestAlgorithm;
+	/** The channel to the layer worker (transferred). */
+	port: MessagePort;
 }
 
 /** `consumed` acknowledges bytes the check has read (the window moves on); `cancel` aborts the transfer. */
-export type ToFetchWorker = FetchRequest | { type: 'consumed'; bytes: number } | { type: 'cancel' };
+export type ToFetchWorker = { type: 'consumed'; bytes: number } | { type: 'cancel' };
 
 export type FetchReply =
 	/** The server answered 2xx: chunks follow. */

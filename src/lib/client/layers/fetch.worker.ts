@@ -1,5 +1,7 @@
 /**
  * Fetches a layer for the layer worker and hashes its compressed bytes (the layer digest) on its own thread.
+ * The page starts it beside the layer worker (so the request does not wait for that worker to load) and links
+ * the two with a channel.
  * Each chunk goes to the layer worker as soon as it arrived and was hashed, transferred, not copied, up to a
  * window of bytes that worker has not yet acknowledged reading: so the network keeps flowing while that worker
  * decompresses, hashes the tar and reads it, and a chunk is already there when it wants the next one (asking
@@ -20,9 +22,10 @@ let ended = false;
 let resume: (() => void) | null = null;
 /** The blob's digest, asked once: at the end, or by a cancel (the digest of what had arrived). */
 let digestOnce: (() => Promise<string>) | null = null;
+let port: MessagePort | null = null;
 
 function send(m: FetchReply, transfer: Transferable[] = []): void {
-	(self as unknown as Worker).postMessage(m, transfer);
+	port?.postMessage(m, transfer);
 }
 
 function end(m: Extract<FetchReply, { type: 'end' | 'broken' }>): void {
@@ -81,14 +84,19 @@ async function cancel(): Promise<void> {
 	self.close();
 }
 
-self.onmessage = (ev: MessageEvent<ToFetchWorker>) => {
+function fromLayerWorker(ev: MessageEvent<ToFetchWorker>): void {
 	const m = ev.data;
-	if (m.type === 'start') void start(m);
-	else if (m.type === 'consumed') {
+	if (m.type === 'consumed') {
 		unread -= m.bytes;
 		if (unread < WINDOW) {
 			resume?.();
 			resume = null;
 		}
 	} else void cancel();
+}
+
+self.onmessage = (ev: MessageEvent<FetchRequest>) => {
+	port = ev.data.port;
+	port.onmessage = fromLayerWorker;
+	void start(ev.data);
 };

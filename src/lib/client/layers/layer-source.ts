@@ -6,8 +6,6 @@
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
 import type { StreamHasher } from '$lib/oci/layer';
-import { algorithmOf } from '$lib/oci/digest';
-import type { Digest } from '$lib/oci/model';
 import type { FetchReply, ToFetchWorker } from './fetch-protocol';
 
 export interface LayerSource {
@@ -15,17 +13,14 @@ export interface LayerSource {
 	hasher: StreamHasher;
 }
 
-export function openLayer(
-	req: { url: string; headers: Record<string, string>; digest: string },
-	signal: AbortSignal
-): Promise<LayerSource> {
-	const w = new Worker(new URL('./fetch.worker.ts', import.meta.url), { type: 'module' });
-	const tell = (m: ToFetchWorker) => w.postMessage(m);
+/** `port`: the channel to the fetch worker the page started for this check (the page also ends that worker). */
+export function openLayer(req: { digest: string }, port: MessagePort, signal: AbortSignal): Promise<LayerSource> {
+	const tell = (m: ToFetchWorker) => port.postMessage(m);
 	const onAbort = () => tell({ type: 'cancel' });
 	signal.addEventListener('abort', onAbort, { once: true });
 	const finish = () => {
 		signal.removeEventListener('abort', onAbort);
-		w.terminate();
+		port.close();
 	};
 
 	// Chunks that arrived and were not read yet (the fetch worker sends them as they come, up to its window),
@@ -63,15 +58,7 @@ export function openLayer(
 	);
 
 	return new Promise<LayerSource>((resolve, reject) => {
-		w.onerror = (ev) => {
-			const e = new RegscopeError('INTERNAL_ERROR', `the layer's fetch worker failed: ${ev.message || 'unknown error'}`);
-			finish();
-			reject(e);
-			outcome = { error: e };
-			arrive();
-			settleDigest.reject(e);
-		};
-		w.onmessage = (ev: MessageEvent<FetchReply>) => {
+		port.onmessage = (ev: MessageEvent<FetchReply>) => {
 			const m = ev.data;
 			if (cancelled) {
 				if (m.type === 'end') settleDigest.resolve(m.digest);
@@ -114,6 +101,5 @@ export function openLayer(
 			}
 			arrive();
 		};
-		tell({ type: 'start', url: req.url, headers: req.headers, algorithm: algorithmOf(req.digest as Digest) });
 	});
 }

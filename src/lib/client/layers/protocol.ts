@@ -4,9 +4,6 @@ import type { ErrorBody } from '$lib/oci/errors';
 
 export interface CheckRequest {
 	type: 'check';
-	/** Same-origin proxy URL of the layer's bytes. */
-	url: string;
-	headers: Record<string, string>;
 	digest: string;
 	size: number;
 	mediaType: string;
@@ -16,6 +13,8 @@ export interface CheckRequest {
 	maxContent: number;
 	/** Also hash each regular file's content (sha256), for comparing two images' files. */
 	hashFiles?: boolean;
+	/** The channel to the fetch worker the page started beside this one (transferred). */
+	fetchPort: MessagePort;
 }
 
 export type ToWorker = CheckRequest | { type: 'cancel' };

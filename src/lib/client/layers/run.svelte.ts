@@ -4,12 +4,14 @@
  * stay empty until the whole layer's digest and diff_id matched.
  */
 import { RegscopeError, errorFromBody } from '$lib/oci/errors';
+import { algorithmOf } from '$lib/oci/digest';
 import type { Descriptor, Digest } from '$lib/oci/model';
 import type { LayerCheck, LayerListing } from '$lib/oci/layer';
 import { isMismatch } from '../error-kind';
 import { proxyHeaders } from '../source';
 import { recordUncompressed } from '../uncompressed-sizes.svelte';
 import type { CheckRequest, FileContent, FromWorker } from './protocol';
+import type { FetchRequest } from './fetch-protocol';
 
 export type RunStatus = 'running' | 'verified' | 'mismatch' | 'failed' | 'cancelled';
 
@@ -52,10 +54,8 @@ export class LayerRun {
 	constructor(target: LayerTarget, path?: string) {
 		this.total = target.layer.size;
 		this.path = path;
-		const req: CheckRequest = {
+		const req: Omit<CheckRequest, 'fetchPort'> = {
 			type: 'check',
-			url: layerUrl(target),
-			headers: proxyHeaders(target.authorization),
 			digest: target.layer.digest,
 			size: target.layer.size,
 			mediaType: target.layer.mediaType,
@@ -65,12 +65,18 @@ export class LayerRun {
 			...(target.hashFiles ? { hashFiles: true } : {})
 		};
 		this.#done = new Promise<void>((resolve) => {
-			// Vite bundles the worker from this exact `new URL(…, import.meta.url)` form; it is not state.
+			// Both workers start at once, linked by a channel: the layer's request goes out while the layer worker
+			// loads, instead of after it loaded and started the fetch worker itself. Vite bundles each worker from
+			// this exact `new URL(…, import.meta.url)` form; they are not state.
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity
 			const worker = new Worker(new URL('./layer.worker.ts', import.meta.url), { type: 'module' });
+			// eslint-disable-next-line svelte/prefer-svelte-reactivity
+			const fetcher = new Worker(new URL('./fetch.worker.ts', import.meta.url), { type: 'module' });
+			const channel = new MessageChannel();
 			const finish = () => {
 				this.elapsedMs = performance.now() - this.#started;
 				worker.terminate();
+				fetcher.terminate();
 				resolve();
 			};
 			worker.onmessage = (ev: MessageEvent<FromWorker>) => {
@@ -100,13 +106,23 @@ export class LayerRun {
 				}
 				finish();
 			};
-			worker.onerror = (ev) => {
+			const failed = (which: string) => (ev: ErrorEvent) => {
 				if (this.status !== 'running') return;
-				this.error = new RegscopeError('INTERNAL_ERROR', `the layer worker failed: ${ev.message || 'unknown error'}`);
+				this.error = new RegscopeError('INTERNAL_ERROR', `the ${which} failed: ${ev.message || 'unknown error'}`);
 				this.status = 'failed';
 				finish();
 			};
-			worker.postMessage(req);
+			worker.onerror = failed('layer worker');
+			fetcher.onerror = failed("layer's fetch worker");
+			const start: FetchRequest = {
+				type: 'start',
+				url: layerUrl(target),
+				headers: proxyHeaders(target.authorization),
+				algorithm: algorithmOf(target.layer.digest),
+				port: channel.port1
+			};
+			fetcher.postMessage(start, [channel.port1]);
+			worker.postMessage({ ...req, fetchPort: channel.port2 } satisfies CheckRequest, [channel.port2]);
 			this.#cancelWorker = () => {
 				worker.postMessage({ type: 'cancel' });
 				// Give the worker a moment to abort its fetch (closing the connection), then stop it.
