@@ -32,7 +32,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 	}
 	if (isApi(event)) return apiHeaders(await api({ event, resolve }));
 	const response = await resolve(event, {
-		transformPageChunk: ({ html }) => (event.locals.embeddedChain === undefined ? html : withChainInPage(html, event.locals.embeddedChain))
+		transformPageChunk: ({ html }) => withChainInPage(html, event.locals.embeddedChain)
 	});
 	const h = response.headers;
 	try {

@@ -4,19 +4,20 @@ import { readFileSync } from 'node:fs';
 import config from '../../../../svelte.config.js';
 import { withChainInPage } from './permalink-data';
 
-const SLOT = '<template id="early-verdict-slot"></template>';
-const page = (inner: string) => `<html><body><main><div id="early-verdict"></div>${inner}</main><script>kit</script></body></html>`;
+const SLOT = '<!--regscope:early-verdict-->';
+const page = (slot: string) =>
+	`<html><head>${slot}<link rel="stylesheet" href="/shell.css"></head><body><main></main><script>kit</script></body></html>`;
 const chainElement = /<script type="application\/json" id="regscope-chain">([^]*?)<\/script>/;
 
 describe('withChainInPage', () => {
-	test('puts the answer and the early verdict in the slot, before the start-up script', () => {
+	test('puts the answer and the early verdict in the slot, before the stylesheet (which would hold the script back)', () => {
 		const answer = { reference: 'r@sha256:ab', objects: [{ kind: 'manifest', body: 'e30=' }] };
 		const html = withChainInPage(page(SLOT), answer);
 		expect(html).not.toContain(SLOT);
 		expect(JSON.parse(chainElement.exec(html)?.[1] ?? 'null')).toEqual(answer);
 		const early = readFileSync(new URL('../../client/early-verdict.js', import.meta.url), 'utf8');
 		expect(html.indexOf(`<script>${early}</script>`)).toBeGreaterThan(html.indexOf('regscope-chain'));
-		expect(html.indexOf(`<script>${early}</script>`)).toBeLessThan(html.indexOf('<script>kit'));
+		expect(html.indexOf(`<script>${early}</script>`)).toBeLessThan(html.indexOf('<link rel="stylesheet"'));
 	});
 
 	test('the inlined script is the one whose hash the CSP allows', () => {
@@ -38,7 +39,8 @@ describe('withChainInPage', () => {
 		expect(html).not.toContain('alert(1)</script>');
 	});
 
-	test('a page without the slot is left as it is', () => {
+	test('without an answer the slot goes, and a page without the slot is left as it is', () => {
+		expect(withChainInPage(page(SLOT), undefined)).toBe(page(''));
 		expect(withChainInPage(page(''), { objects: [] })).toBe(page(''));
 	});
 });

@@ -33,16 +33,18 @@ export function reachedOverHttp(ref: Reference): boolean {
 	}
 }
 
-/** Where the permalink's verdict placeholder (VerdictPlaceholder.svelte) leaves room for the early verdict. */
-const SLOT = '<template id="early-verdict-slot"></template>';
+/** Where app.html leaves room for the early verdict: in the head, before the stylesheet. */
+const SLOT = '<!--regscope:early-verdict-->';
 
 /**
  * The page's HTML with the held chain answer in it, once (the load reads it there, not from SvelteKit's data),
- * and the early verdict that checks it before the page's JavaScript has loaded (its hash is in the CSP), both
- * in the placeholder's slot: before SvelteKit's start-up script, so the verdict does not wait for it. `<` is
- * escaped so that no byte of the answer can end the element.
+ * and the early verdict that checks it before the page's JavaScript has loaded (its hash is in the CSP); without
+ * an answer, just without the slot. Both go in the head, before the stylesheet, so the script runs at once
+ * (an inline script waits for the stylesheets before it) and writes its verdict as soon as the placeholder
+ * is parsed. `<` is escaped so that no byte of the answer can end the element.
  */
 export function withChainInPage(html: string, answer: unknown): string {
+	if (answer === undefined) return html.replace(SLOT, '');
 	const json = JSON.stringify(answer).replace(/</g, '\\u003c');
 	return html.replace(SLOT, () => `<script type="application/json" id="regscope-chain">${json}</script><script>${EARLY_VERDICT}</script>`);
 }
