@@ -1,8 +1,7 @@
 /**
  * Fetches a layer for the layer worker and hashes its compressed bytes (the layer digest) on its own thread.
  * The page starts it beside the layer worker (so the request does not wait for that worker to load) and links
- * the two with a channel.
- * Each chunk goes to the layer worker as soon as it arrived and was hashed, transferred, not copied, up to a
+ * the two with a channel. Each chunk goes to the layer worker as soon as it arrived and was hashed, transferred, not copied, up to a
  * window of bytes that worker has not yet acknowledged reading: so the network keeps flowing while that worker
  * decompresses, hashes the tar and reads it, and a chunk is already there when it wants the next one (asking
  * for each chunk cost a round trip between busy threads per chunk: the checker waited half its time).
