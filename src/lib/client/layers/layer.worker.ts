@@ -1,9 +1,10 @@
 /**
  * The layer check off the main thread, on three: a fetch worker (started by the page beside this one, reached
  * through ./layer-source) brings the layer from our proxy and hashes it as it arrives; this worker runs the
- * shared `$lib/oci/layer` pipeline (decompression, tar) over the same bytes; a hash worker (./hash.worker) takes the tar's bytes for the diff_id. Posts
- * throttled progress, then the verdict with the listing (and the bytes of one requested file). Cancel
- * aborts the fetch, which closes the connection, so the server ends its upstream transfer too.
+ * shared `$lib/oci/layer` pipeline (decompression, tar) over the same bytes; a hash worker (./hash.worker)
+ * takes the tar's bytes for the diff_id. Posts throttled progress, then the verdict with the listing (and the
+ * bytes of one requested file). Cancel aborts the fetch, which closes the connection, so the server ends its
+ * upstream transfer too.
  */
 import { RegscopeError } from '$lib/oci/errors';
 import { FileDigests } from '$lib/oci/compare/file-digests';
